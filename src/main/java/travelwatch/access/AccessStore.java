@@ -1,0 +1,95 @@
+package travelwatch.access;
+
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.util.Optional;
+import travelwatch.platform.http.ApiException;
+
+/** The only code that reads and writes API keys and users. */
+public final class AccessStore {
+  private final Pool pool;
+
+  public AccessStore(Pool pool) {
+    this.pool = pool;
+  }
+
+  /** A stored control-room user. */
+  public record User(long id, String email, Role role, String passwordHash) {}
+
+  /** Creates a key for an operator; fails with 404 if there is no such operator. */
+  public Future<String> createOperatorKey(String operatorId) {
+    return pool.preparedQuery(AccessSql.OPERATOR_EXISTS)
+        .execute(Tuple.of(operatorId))
+        .compose(
+            rows -> {
+              if (rows.size() == 0) {
+                return Future.failedFuture(
+                    ApiException.notFound(
+                        "There is no operator '" + operatorId + "' in the plan."));
+              }
+              return insertKey(operatorId, null);
+            });
+  }
+
+  public Future<String> createScopeKey(Scope scope) {
+    return insertKey(null, scope.wireName());
+  }
+
+  private Future<String> insertKey(String operatorId, String scope) {
+    String key = ApiKeys.newKey();
+    return pool.preparedQuery(AccessSql.INSERT_KEY)
+        .execute(Tuple.of(Buffer.buffer(ApiKeys.hash(key)), ApiKeys.prefix(key), operatorId, scope))
+        .map(key);
+  }
+
+  /** The caller a key stands for, if the key exists and is not revoked. */
+  public Future<Optional<Caller>> callerForKeyHash(byte[] hash) {
+    return pool.preparedQuery(AccessSql.KEY_BY_HASH)
+        .execute(Tuple.of(Buffer.buffer(hash)))
+        .map(
+            rows ->
+                rows.size() == 0 ? Optional.empty() : Optional.of(caller(rows.iterator().next())));
+  }
+
+  private static Caller caller(Row row) {
+    long id = row.getLong("id");
+    String operatorId = row.getString("operator_id");
+    if (operatorId != null) {
+      return new Caller.OperatorKey(id, operatorId);
+    }
+    Scope scope = Scope.parse(row.getString("scope"));
+    return switch (scope) {
+      case ADMIN -> new Caller.Staff("key-" + id, Role.ADMIN);
+      case CONTROL -> new Caller.Staff("key-" + id, Role.VIEWER);
+      default -> new Caller.FeedKey(id, scope);
+    };
+  }
+
+  /** Adds a user, or changes the role and password of an existing one with that email. */
+  public Future<Long> putUser(String email, Role role, String passwordHash) {
+    return pool.preparedQuery(AccessSql.INSERT_USER)
+        .execute(Tuple.of(email, role.wireName(), passwordHash))
+        .map(rows -> rows.iterator().next().getLong(0));
+  }
+
+  public Future<Optional<User>> user(String email) {
+    return pool.preparedQuery(AccessSql.USER_BY_EMAIL)
+        .execute(Tuple.of(email))
+        .map(
+            rows -> {
+              if (rows.size() == 0) {
+                return Optional.empty();
+              }
+              Row r = rows.iterator().next();
+              return Optional.of(
+                  new User(
+                      r.getLong("id"),
+                      r.getString("email"),
+                      Role.parse(r.getString("role")),
+                      r.getString("password_hash")));
+            });
+  }
+}

@@ -1,0 +1,76 @@
+package travelwatch.cli;
+
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import travelwatch.access.AccessStore;
+import travelwatch.access.Scope;
+
+/** {@code keys create}: prints a new API key once, alone on stdout; only its hash is stored. */
+@Command(
+    name = "keys",
+    mixinStandardHelpOptions = true,
+    description = "Manage API keys.",
+    subcommands = KeysCommand.Create.class)
+public final class KeysCommand {
+
+  @Command(
+      name = "create",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Create an API key and print it once on stdout (only its hash is stored).",
+        "An operator key reaches only that operator's runs, crew and pupils."
+      })
+  static final class Create implements Callable<Integer> {
+    @Mixin CommonOptions common;
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Owner owner;
+
+    static final class Owner {
+      @Option(
+          names = "--operator",
+          paramLabel = "ID",
+          description = "The operator the key belongs to.")
+      String operatorId;
+
+      @Option(
+          names = "--scope",
+          paramLabel = "SCOPE",
+          description = "A council key: telephony, casework, hr, admin or control.")
+      String scope;
+    }
+
+    @Override
+    public Integer call() {
+      Scope scope = null;
+      if (owner.scope != null) {
+        try {
+          scope = Scope.parse(owner.scope);
+        } catch (IllegalArgumentException e) {
+          System.err.println(
+              "travelwatch: --scope must be telephony, casework, hr, admin or control");
+          return 2;
+        }
+      }
+      Scope chosen = scope;
+      String key =
+          DatabaseSession.run(
+              common.config(),
+              pool -> {
+                AccessStore store = new AccessStore(pool);
+                return chosen == null
+                    ? store.createOperatorKey(owner.operatorId)
+                    : store.createScopeKey(chosen);
+              });
+      System.out.println(key);
+      System.err.println(
+          "Created a key for "
+              + (chosen == null ? "operator " + owner.operatorId : "scope " + chosen.wireName())
+              + ". It is shown only this once.");
+      return 0;
+    }
+  }
+}

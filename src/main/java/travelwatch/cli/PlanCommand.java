@@ -1,0 +1,120 @@
+package travelwatch.cli;
+
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import travelwatch.plan.Plan;
+import travelwatch.plan.PlanGenerator;
+import travelwatch.plan.PlanImport;
+import travelwatch.plan.PlanJson;
+import travelwatch.plan.PlanStore;
+import travelwatch.platform.http.ApiException;
+
+/** {@code plan import FILE} and {@code plan generate}. */
+@Command(
+    name = "plan",
+    mixinStandardHelpOptions = true,
+    description = "Import or generate a plan document.",
+    subcommands = {PlanCommand.Import.class, PlanCommand.Generate.class})
+public final class PlanCommand {
+
+  @Command(
+      name = "import",
+      mixinStandardHelpOptions = true,
+      description = "Upsert a plan document; nothing is written if it has any problem.")
+  static final class Import implements Callable<Integer> {
+    @Mixin CommonOptions common;
+
+    @Parameters(paramLabel = "FILE", description = "The plan document (JSON).")
+    Path file;
+
+    @Override
+    public Integer call() throws IOException {
+      JsonObject document;
+      try {
+        document = new JsonObject(Files.readString(file));
+      } catch (DecodeException e) {
+        System.err.println("travelwatch: " + file + " is not a JSON object");
+        return 2;
+      }
+      try {
+        PlanStore.Counts counts =
+            DatabaseSession.run(
+                common.config(), pool -> new PlanImport(new PlanStore(pool)).upsert(document));
+        System.out.println(counts.toJson().encode());
+        return 0;
+      } catch (ApiException e) {
+        System.err.println("travelwatch: " + e.getMessage());
+        e.errors().forEach(p -> System.err.println("  " + p.field() + ": " + p.message()));
+        return 1;
+      }
+    }
+  }
+
+  @Command(
+      name = "generate",
+      mixinStandardHelpOptions = true,
+      description = "Write a realistic synthetic plan (Birmingham scale by default).")
+  static final class Generate implements Callable<Integer> {
+    @Option(
+        names = "--routes",
+        defaultValue = "1050",
+        description = "Routes (each runs AM and PM). Default ${DEFAULT-VALUE}.")
+    int routes;
+
+    @Option(
+        names = "--date",
+        paramLabel = "D",
+        description = "First service date, YYYY-MM-DD (default today).")
+    LocalDate date;
+
+    @Option(
+        names = "--days",
+        defaultValue = "1",
+        description = "School days from --date (weekends skipped). Default ${DEFAULT-VALUE}.")
+    int days;
+
+    @Option(
+        names = "--seed",
+        defaultValue = "1",
+        description = "Same seed, same plan. Default ${DEFAULT-VALUE}.")
+    long seed;
+
+    @Option(names = "--out", paramLabel = "FILE", description = "Write here instead of stdout.")
+    Path out;
+
+    @Override
+    public Integer call() throws IOException {
+      if (routes < 1 || routes > 100_000 || days < 1 || days > 400) {
+        System.err.println("travelwatch: --routes must be 1 to 100000 and --days 1 to 400");
+        return 2;
+      }
+      LocalDate first = date == null ? LocalDate.now() : date;
+      Plan plan = new PlanGenerator(seed, routes, PlanGenerator.schoolDays(first, days)).generate();
+      String json = PlanJson.write(plan).encode();
+      if (out == null) {
+        System.out.println(json);
+      } else {
+        Files.writeString(out, json);
+        System.err.printf(
+            "Wrote %d operators, %d schools, %d pupils, %d crew, %d routes, %d runs to %s%n",
+            plan.operators().size(),
+            plan.schools().size(),
+            plan.pupils().size(),
+            plan.crew().size(),
+            plan.routes().size(),
+            plan.runs().size(),
+            out);
+      }
+      return 0;
+    }
+  }
+}

@@ -1,0 +1,71 @@
+package travelwatch.config;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Every setting of a TravelWatch process, typed and validated once at start.
+ *
+ * <p>Each capability reads its own record; nothing else reads the environment.
+ */
+public record TravelWatchConfig(HttpConfig http, DatabaseConfig database) {
+
+  /** The HTTP server. */
+  public record HttpConfig(
+      String host,
+      int port,
+      int instances,
+      long bodyLimitBytes,
+      long planBodyLimitBytes,
+      URI publicUrl) {}
+
+  /** The PostgreSQL server: external when {@code url} is present, otherwise embedded. */
+  public record DatabaseConfig(Optional<PgUrl> url, int poolSize, Path dataDir) {
+    public Path embeddedDataDir() {
+      return dataDir.resolve("pg");
+    }
+  }
+
+  /**
+   * Reads the configuration; {@code dataDirOverride} is the command line's {@code --data-dir}.
+   *
+   * @throws ConfigException naming the first bad setting
+   */
+  public static TravelWatchConfig from(Settings settings, Path dataDirOverride) {
+    int port = settings.integer("httpPort", 8080, 1, 65535);
+    String host = settings.text("httpHost", "0.0.0.0");
+    int instances =
+        settings.integer("httpInstances", Runtime.getRuntime().availableProcessors(), 1, 64);
+    int planLimitMb = settings.integer("planBodyLimitMb", 256, 1, 4096);
+    URI publicUrl = uri(settings, "publicUrl", "http://localhost:" + port);
+    HttpConfig http =
+        new HttpConfig(host, port, instances, 1024 * 1024, planLimitMb * 1024L * 1024L, publicUrl);
+
+    Optional<PgUrl> pgUrl =
+        settings.text("pgUrl").map(t -> PgUrl.parse(settings.label("pgUrl"), t));
+    int poolSize = settings.integer("pgPoolSize", 16, 1, 200);
+    Path dataDir =
+        dataDirOverride != null ? dataDirOverride : Path.of(settings.text("dataDir", "data"));
+    return new TravelWatchConfig(
+        http, new DatabaseConfig(pgUrl, poolSize, dataDir.toAbsolutePath()));
+  }
+
+  public static TravelWatchConfig load(Path configFile, Path dataDirOverride) {
+    return from(Settings.load(configFile, Map.copyOf(System.getenv())), dataDirOverride);
+  }
+
+  private static URI uri(Settings settings, String name, String fallback) {
+    String text = settings.text(name, fallback);
+    try {
+      URI uri = URI.create(text);
+      if (uri.getScheme() == null || uri.getHost() == null) {
+        throw new ConfigException(settings.label(name), "must be an absolute http(s) URL");
+      }
+      return uri;
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(settings.label(name), "is not a URL: " + e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,421 @@
+package travelwatch.plan;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.time.LocalDate;
+import java.time.LocalTime;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import travelwatch.plan.Plan.Badge;
+import travelwatch.plan.Plan.Crew;
+import travelwatch.plan.Plan.CrewRole;
+import travelwatch.plan.Plan.DbsCheck;
+import travelwatch.plan.Plan.DbsOutcome;
+import travelwatch.plan.Plan.Direction;
+import travelwatch.plan.Plan.HrClearance;
+import travelwatch.plan.Plan.Operator;
+import travelwatch.plan.Plan.Phase;
+import travelwatch.plan.Plan.Pupil;
+import travelwatch.plan.Plan.Route;
+import travelwatch.plan.Plan.Run;
+import travelwatch.plan.Plan.School;
+import travelwatch.plan.Plan.Stop;
+import travelwatch.plan.PlanReferences.CrewRef;
+import travelwatch.plan.PlanReferences.Stored;
+import travelwatch.plan.PlanReferences.Wanted;
+
+/** The only code that reads and writes the plan tables. */
+public final class PlanStore {
+  private final Pool pool;
+
+  public PlanStore(Pool pool) {
+    this.pool = pool;
+  }
+
+  /** What one import wrote, by kind. */
+  public record Counts(
+      int operators, int schools, int pupils, int crew, int routes, int runs, int stops) {
+    public JsonObject toJson() {
+      return new JsonObject()
+          .put("operators", operators)
+          .put("schools", schools)
+          .put("pupils", pupils)
+          .put("crew", crew)
+          .put("routes", routes)
+          .put("runs", runs)
+          .put("stops", stops);
+    }
+  }
+
+  Future<Stored> lookup(Wanted wanted) {
+    if (wanted.isEmpty()) {
+      return Future.succeededFuture(Stored.none());
+    }
+    Future<Set<String>> operators = ids(PlanSql.KNOWN_OPERATORS, wanted.operators());
+    Future<Set<String>> schools = ids(PlanSql.KNOWN_SCHOOLS, wanted.schools());
+    Future<Set<String>> pupils = ids(PlanSql.KNOWN_PUPILS, wanted.pupils());
+    Future<Map<String, CrewRef>> crew =
+        rows(PlanSql.KNOWN_CREW, wanted.crew())
+            .map(
+                rows -> {
+                  Map<String, CrewRef> map = new HashMap<>();
+                  rows.forEach(
+                      r ->
+                          map.put(
+                              r.getString("id"),
+                              new CrewRef(
+                                  r.getString("operator_id"),
+                                  CrewRole.valueOf(r.getString("role").toUpperCase()))));
+                  return map;
+                });
+    Future<Map<String, String>> routes =
+        rows(PlanSql.KNOWN_ROUTES, wanted.routes())
+            .map(
+                rows -> {
+                  Map<String, String> map = new HashMap<>();
+                  rows.forEach(r -> map.put(r.getString("id"), r.getString("operator_id")));
+                  return map;
+                });
+    return Future.all(operators, schools, pupils, crew, routes)
+        .map(
+            all ->
+                new Stored(
+                    operators.result(),
+                    schools.result(),
+                    pupils.result(),
+                    crew.result(),
+                    routes.result()));
+  }
+
+  private Future<List<Row>> rows(String sql, Set<String> ids) {
+    if (ids.isEmpty()) {
+      return Future.succeededFuture(List.of());
+    }
+    return pool.preparedQuery(sql)
+        .execute(Tuple.of(ids.toArray(String[]::new)))
+        .map(
+            rs -> {
+              List<Row> list = new ArrayList<>();
+              rs.forEach(list::add);
+              return list;
+            });
+  }
+
+  private Future<Set<String>> ids(String sql, Set<String> ids) {
+    return rows(sql, ids)
+        .map(
+            rows -> {
+              Set<String> found = new HashSet<>();
+              rows.forEach(r -> found.add(r.getString(0)));
+              return found;
+            });
+  }
+
+  /** Upserts the whole plan in one transaction; a run's stops are replaced. */
+  Future<Counts> write(Plan plan) {
+    return pool.withTransaction(
+            conn ->
+                upsert(
+                        conn,
+                        PlanSql.UPSERT_OPERATORS,
+                        plan.operators(),
+                        Operator::id,
+                        Operator::name,
+                        Operator::email)
+                    .compose(
+                        v ->
+                            upsert(
+                                conn,
+                                PlanSql.UPSERT_SCHOOLS,
+                                plan.schools(),
+                                School::id,
+                                School::name,
+                                School::lat,
+                                School::lon,
+                                School::startTime,
+                                School::finishTime,
+                                s -> PlanJson.name(s.phase())))
+                    .compose(
+                        v ->
+                            upsert(
+                                conn,
+                                PlanSql.UPSERT_PUPILS,
+                                plan.pupils(),
+                                Pupil::id,
+                                Pupil::schoolId,
+                                p -> p.maxJourneyMinutes().orElse(null)))
+                    .compose(
+                        v ->
+                            upsert(
+                                conn,
+                                PlanSql.UPSERT_CREW,
+                                plan.crew(),
+                                Crew::id,
+                                Crew::operatorId,
+                                c -> PlanJson.name(c.role()),
+                                c -> c.dbs().map(DbsCheck::certificateNumber).orElse(null),
+                                c -> c.dbs().map(DbsCheck::issuedOn).orElse(null),
+                                c -> c.dbs().map(d -> PlanJson.name(d.outcome())).orElse(null),
+                                c -> c.dbs().map(DbsCheck::barredListChecked).orElse(null),
+                                c -> c.dbs().map(DbsCheck::updateService).orElse(null),
+                                c -> c.hrClearance().map(PlanJson::name).orElse(null),
+                                c -> c.badge().map(Badge::number).orElse(null),
+                                c -> c.badge().map(Badge::authority).orElse(null),
+                                c -> c.badge().map(Badge::expiresOn).orElse(null)))
+                    .compose(
+                        v ->
+                            upsert(
+                                conn,
+                                PlanSql.UPSERT_ROUTES,
+                                plan.routes(),
+                                Route::id,
+                                Route::operatorId,
+                                Route::schoolId,
+                                Route::requiresGuide))
+                    .compose(
+                        v ->
+                            upsert(
+                                conn,
+                                PlanSql.UPSERT_RUNS,
+                                plan.runs(),
+                                Run::id,
+                                Run::routeId,
+                                Run::date,
+                                r -> PlanJson.name(r.direction()),
+                                Run::arriveBy,
+                                r -> r.plannedDriverId().orElse(null),
+                                r -> r.plannedGuideId().orElse(null)))
+                    .compose(v -> replaceStops(conn, plan.runs())))
+        .map(
+            stops ->
+                new Counts(
+                    plan.operators().size(),
+                    plan.schools().size(),
+                    plan.pupils().size(),
+                    plan.crew().size(),
+                    plan.routes().size(),
+                    plan.runs().size(),
+                    stops));
+  }
+
+  private Future<Integer> replaceStops(SqlConnection conn, List<Run> runs) {
+    if (runs.isEmpty()) {
+      return Future.succeededFuture(0);
+    }
+    record StopRow(String runId, Stop stop) {}
+    record StopPupilRow(String runId, String stopId, String pupilId, String action) {}
+    List<StopRow> stops = new ArrayList<>();
+    List<StopPupilRow> pupils = new ArrayList<>();
+    for (Run run : runs) {
+      for (Stop stop : run.stops()) {
+        stops.add(new StopRow(run.id(), stop));
+        stop.pickups().forEach(p -> pupils.add(new StopPupilRow(run.id(), stop.id(), p, "pickup")));
+        stop.dropoffs()
+            .forEach(p -> pupils.add(new StopPupilRow(run.id(), stop.id(), p, "dropoff")));
+      }
+    }
+    String[] runIds = runs.stream().map(Run::id).toArray(String[]::new);
+    return conn.preparedQuery(PlanSql.DELETE_STOPS_OF_RUNS)
+        .execute(Tuple.of(runIds))
+        .compose(
+            v ->
+                upsert(
+                    conn,
+                    PlanSql.INSERT_STOPS,
+                    stops,
+                    StopRow::runId,
+                    s -> s.stop().id(),
+                    s -> s.stop().seq(),
+                    s -> s.stop().lat(),
+                    s -> s.stop().lon(),
+                    s -> s.stop().plannedTime()))
+        .compose(
+            v ->
+                upsert(
+                    conn,
+                    PlanSql.INSERT_STOP_PUPILS,
+                    pupils,
+                    StopPupilRow::runId,
+                    StopPupilRow::stopId,
+                    StopPupilRow::pupilId,
+                    StopPupilRow::action))
+        .map(stops.size());
+  }
+
+  /** Runs one unnest statement with a column array per extractor. */
+  @SafeVarargs
+  private static <T> Future<Void> upsert(
+      SqlConnection conn, String sql, List<T> items, Function<T, ?>... columns) {
+    if (items.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    Object[] arrays = new Object[columns.length];
+    for (int c = 0; c < columns.length; c++) {
+      Object first = null;
+      for (T item : items) {
+        first = columns[c].apply(item);
+        if (first != null) {
+          break;
+        }
+      }
+      arrays[c] = column(items, columns[c], first);
+    }
+    return conn.preparedQuery(sql).execute(Tuple.wrap(Arrays.asList(arrays))).mapEmpty();
+  }
+
+  /** A typed array of one column, as the PostgreSQL client needs for array parameters. */
+  private static <T> Object column(List<T> items, Function<T, ?> column, Object sample) {
+    int n = items.size();
+    if (sample instanceof Double) {
+      Double[] a = new Double[n];
+      for (int i = 0; i < n; i++) a[i] = (Double) column.apply(items.get(i));
+      return a;
+    } else if (sample instanceof Integer) {
+      Integer[] a = new Integer[n];
+      for (int i = 0; i < n; i++) a[i] = (Integer) column.apply(items.get(i));
+      return a;
+    } else if (sample instanceof Boolean) {
+      Boolean[] a = new Boolean[n];
+      for (int i = 0; i < n; i++) a[i] = (Boolean) column.apply(items.get(i));
+      return a;
+    } else if (sample instanceof LocalDate) {
+      LocalDate[] a = new LocalDate[n];
+      for (int i = 0; i < n; i++) a[i] = (LocalDate) column.apply(items.get(i));
+      return a;
+    } else if (sample instanceof LocalTime) {
+      LocalTime[] a = new LocalTime[n];
+      for (int i = 0; i < n; i++) a[i] = (LocalTime) column.apply(items.get(i));
+      return a;
+    }
+    String[] a = new String[n];
+    for (int i = 0; i < n; i++) {
+      Object v = column.apply(items.get(i));
+      a[i] = v == null ? null : v.toString();
+    }
+    return a;
+  }
+
+  /** The stored plan: every operator, school, pupil, crew and route, and the runs in the dates. */
+  public Future<Plan> read(LocalDate from, LocalDate to) {
+    Future<RowSet<Row>> operators = pool.query(PlanSql.OPERATORS).execute();
+    Future<RowSet<Row>> schools = pool.query(PlanSql.SCHOOLS).execute();
+    Future<RowSet<Row>> pupils = pool.query(PlanSql.PUPILS).execute();
+    Future<RowSet<Row>> crew = pool.query(PlanSql.CREW).execute();
+    Future<RowSet<Row>> routes = pool.query(PlanSql.ROUTES).execute();
+    Future<RowSet<Row>> runs = pool.preparedQuery(PlanSql.RUNS_BETWEEN).execute(Tuple.of(from, to));
+    Future<RowSet<Row>> stops =
+        pool.preparedQuery(PlanSql.STOPS_BETWEEN).execute(Tuple.of(from, to));
+    return Future.all(List.of(operators, schools, pupils, crew, routes, runs, stops))
+        .map(
+            all -> {
+              Map<String, List<Stop>> stopsByRun = new LinkedHashMap<>();
+              for (Row r : stops.result()) {
+                stopsByRun
+                    .computeIfAbsent(r.getString("run_id"), k -> new ArrayList<>())
+                    .add(
+                        new Stop(
+                            r.getString("id"),
+                            r.getInteger("seq"),
+                            r.getDouble("lat"),
+                            r.getDouble("lon"),
+                            r.getLocalTime("planned_time"),
+                            List.of(r.getArrayOfStrings("pickups")),
+                            List.of(r.getArrayOfStrings("dropoffs"))));
+              }
+              return new Plan(
+                  map(
+                      operators.result(),
+                      r ->
+                          new Operator(
+                              r.getString("id"), r.getString("name"), r.getString("email"))),
+                  map(schools.result(), PlanStore::school),
+                  map(
+                      pupils.result(),
+                      r ->
+                          new Pupil(
+                              r.getString("id"),
+                              r.getString("school_id"),
+                              Optional.ofNullable(r.getInteger("max_journey_minutes")))),
+                  map(crew.result(), PlanStore::crew),
+                  map(
+                      routes.result(),
+                      r ->
+                          new Route(
+                              r.getString("id"),
+                              r.getString("operator_id"),
+                              r.getString("school_id"),
+                              r.getBoolean("requires_guide"))),
+                  map(
+                      runs.result(),
+                      r ->
+                          new Run(
+                              r.getString("id"),
+                              r.getString("route_id"),
+                              r.getLocalDate("service_date"),
+                              Direction.valueOf(r.getString("direction")),
+                              r.getLocalTime("arrive_by"),
+                              Optional.ofNullable(r.getString("planned_driver_id")),
+                              Optional.ofNullable(r.getString("planned_guide_id")),
+                              List.copyOf(stopsByRun.getOrDefault(r.getString("id"), List.of())))));
+            });
+  }
+
+  private static School school(Row r) {
+    return new School(
+        r.getString("id"),
+        r.getString("name"),
+        r.getDouble("lat"),
+        r.getDouble("lon"),
+        r.getLocalTime("start_time"),
+        r.getLocalTime("finish_time"),
+        Phase.valueOf(r.getString("phase").toUpperCase()));
+  }
+
+  private static Crew crew(Row r) {
+    Optional<DbsCheck> dbs =
+        r.getString("dbs_outcome") == null
+            ? Optional.empty()
+            : Optional.of(
+                new DbsCheck(
+                    r.getString("dbs_certificate_number"),
+                    r.getLocalDate("dbs_issued_on"),
+                    DbsOutcome.valueOf(r.getString("dbs_outcome").toUpperCase()),
+                    r.getBoolean("dbs_barred_list_checked"),
+                    Boolean.TRUE.equals(r.getBoolean("dbs_update_service"))));
+    Optional<Badge> badge =
+        r.getString("badge_number") == null
+            ? Optional.empty()
+            : Optional.of(
+                new Badge(
+                    r.getString("badge_number"),
+                    r.getString("badge_authority"),
+                    r.getLocalDate("badge_expires_on")));
+    return new Crew(
+        r.getString("id"),
+        r.getString("operator_id"),
+        CrewRole.valueOf(r.getString("role").toUpperCase()),
+        dbs,
+        Optional.ofNullable(r.getString("hr_clearance"))
+            .map(h -> HrClearance.valueOf(h.toUpperCase())),
+        badge);
+  }
+
+  private static <T> List<T> map(RowSet<Row> rows, Function<Row, T> f) {
+    List<T> list = new ArrayList<>(rows.size());
+    rows.forEach(r -> list.add(f.apply(r)));
+    return list;
+  }
+}

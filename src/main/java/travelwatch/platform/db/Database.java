@@ -1,0 +1,65 @@
+package travelwatch.platform.db;
+
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import travelwatch.config.TravelWatchConfig.DatabaseConfig;
+
+/**
+ * The service's PostgreSQL: external when {@code TW_PG_URL} is set, otherwise the embedded one in
+ * the data directory. Opening it applies the migrations, so nothing runs on an old schema.
+ */
+public final class Database implements AutoCloseable {
+  private final EmbeddedDatabase embedded;
+  private final PgEndpoint endpoint;
+
+  private Database(EmbeddedDatabase embedded, PgEndpoint endpoint) {
+    this.embedded = embedded;
+    this.endpoint = endpoint;
+  }
+
+  /** Starts or attaches to the database and migrates it; blocking, so call it before Vert.x. */
+  public static Database open(DatabaseConfig config) {
+    Database db =
+        config
+            .url()
+            .map(url -> new Database(null, PgEndpoint.of(url)))
+            .orElseGet(
+                () -> {
+                  EmbeddedDatabase embedded =
+                      EmbeddedDatabase.startOrAttach(config.embeddedDataDir());
+                  return new Database(embedded, embedded.endpoint());
+                });
+    try {
+      Migrations.apply(db.endpoint);
+    } catch (RuntimeException e) {
+      db.close();
+      throw e;
+    }
+    return db;
+  }
+
+  public PgEndpoint endpoint() {
+    return endpoint;
+  }
+
+  public Pool pool(Vertx vertx, int size) {
+    return pool(vertx, endpoint, size);
+  }
+
+  public static Pool pool(Vertx vertx, PgEndpoint endpoint, int size) {
+    return PgBuilder.pool()
+        .with(new PoolOptions().setMaxSize(size).setName("travelwatch").setShared(false))
+        .connectingTo(endpoint.connectOptions())
+        .using(vertx)
+        .build();
+  }
+
+  @Override
+  public void close() {
+    if (embedded != null) {
+      embedded.close();
+    }
+  }
+}

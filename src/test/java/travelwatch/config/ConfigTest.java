@@ -1,0 +1,99 @@
+package travelwatch.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+@DisplayName("Configuration: typed, validated once, a bad value named with its reason")
+class ConfigTest {
+
+  private static TravelWatchConfig load(Map<String, String> env) {
+    return TravelWatchConfig.from(new Settings(null, env), null);
+  }
+
+  @Test
+  @DisplayName("With nothing set, the defaults serve on 8080 with the embedded database in ./data")
+  void defaults() {
+    TravelWatchConfig config = load(Map.of());
+    assertThat(config.http().port()).isEqualTo(8080);
+    assertThat(config.database().url()).isEmpty();
+    assertThat(config.database().embeddedDataDir())
+        .isEqualTo(Path.of("data", "pg").toAbsolutePath());
+    assertThat(config.http().bodyLimitBytes()).isEqualTo(1024 * 1024);
+  }
+
+  @ParameterizedTest(name = "{0}={1}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "TW_HTTP_PORT|abc|TW_HTTP_PORT: must be a whole number from 1 to 65535, got 'abc'",
+        "TW_HTTP_PORT|70000|TW_HTTP_PORT: must be a whole number from 1 to 65535, got 70000",
+        "TW_HTTP_INSTANCES|0|TW_HTTP_INSTANCES: must be a whole number from 1 to 64, got 0",
+        "TW_PG_POOL_SIZE|-3|TW_PG_POOL_SIZE: must be a whole number from 1 to 200, got -3",
+        "TW_PLAN_BODY_LIMIT_MB|lots|TW_PLAN_BODY_LIMIT_MB: must be a whole number from 1 to 4096, got 'lots'",
+        "TW_PG_URL|mysql://u@h/db|TW_PG_URL: must start with postgresql://",
+        "TW_PG_URL|postgresql://u@h:5432/|TW_PG_URL: names no database",
+        "TW_PG_URL|postgresql://h:5432/db|TW_PG_URL: names no user",
+        "TW_PG_URL|postgresql://u@h:5432/db with space|TW_PG_URL: is not a URI",
+        "TW_PUBLIC_URL|not a url|TW_PUBLIC_URL: is not a URL",
+        "TW_PUBLIC_URL|/relative|TW_PUBLIC_URL: must be an absolute http(s) URL",
+      })
+  @DisplayName("Each invalid setting stops start-up with its name and the reason")
+  void invalidSettingNamed(String name, String value, String message) {
+    assertThatThrownBy(() -> load(Map.of(name, value)))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith(message);
+  }
+
+  @Test
+  @DisplayName("TW_PG_URL gives user, password, host, port and database")
+  void pgUrlParsed() {
+    PgUrl url =
+        load(Map.of("TW_PG_URL", "postgresql://tw:s%40cret@db.local:6543/travel"))
+            .database()
+            .url()
+            .orElseThrow();
+    assertThat(url).isEqualTo(new PgUrl("db.local", 6543, "travel", "tw", "s@cret"));
+    assertThat(url.toString()).doesNotContain("s@cret");
+  }
+
+  @Test
+  @DisplayName("A config file is read, and the environment overrides it")
+  void fileThenEnvironment(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("config.json");
+    Files.writeString(file, new JsonObject().put("httpPort", 9000).put("pgPoolSize", 5).encode());
+
+    TravelWatchConfig config =
+        TravelWatchConfig.from(Settings.load(file, Map.of("TW_HTTP_PORT", "9100")), null);
+
+    assertThat(config.http().port()).isEqualTo(9100);
+    assertThat(config.database().poolSize()).isEqualTo(5);
+  }
+
+  @Test
+  @DisplayName("A bad value in the config file is named as the file's setting")
+  void badFileValue(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("config.json");
+    Files.writeString(file, "{\"httpPort\": \"eighty\"}");
+    assertThatThrownBy(() -> TravelWatchConfig.from(Settings.load(file, Map.of()), null))
+        .hasMessage("config httpPort: must be a whole number from 1 to 65535, got 'eighty'");
+  }
+
+  @Test
+  @DisplayName("A config file that is not JSON stops start-up")
+  void fileNotJson(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("config.json");
+    Files.writeString(file, "httpPort = 80");
+    assertThatThrownBy(() -> Settings.load(file, Map.of()))
+        .hasMessageContaining("is not a JSON object");
+  }
+}

@@ -1,0 +1,92 @@
+package travelwatch.support;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import io.vertx.sqlclient.Pool;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import travelwatch.TravelWatchServer;
+import travelwatch.access.AccessStore;
+import travelwatch.access.Scope;
+import travelwatch.config.Settings;
+import travelwatch.config.TravelWatchConfig;
+import travelwatch.platform.db.PgEndpoint;
+
+/** A real TravelWatch server in this JVM on a fresh database, with an HTTP client for it. */
+public final class TestServer implements AutoCloseable {
+  public final PgEndpoint database;
+  public final TravelWatchServer server;
+  public final int port;
+  private final Vertx clientVertx = Vertx.vertx();
+  public final WebClient client;
+
+  public TestServer(Map<String, String> extraEnv, Clock clock) {
+    database = TestPostgres.freshDatabase();
+    port = freePort();
+    Map<String, String> env = new HashMap<>(extraEnv);
+    env.put("TW_HTTP_PORT", String.valueOf(port));
+    env.put("TW_HTTP_INSTANCES", "2");
+    env.put(
+        "TW_PG_URL",
+        "postgresql://postgres@localhost:" + database.port() + "/" + database.database());
+    TravelWatchConfig config =
+        TravelWatchConfig.from(new Settings(null, env), Path.of("target/test-data"));
+    server = TravelWatchServer.start(config, clock);
+    client =
+        WebClient.create(
+            clientVertx, new WebClientOptions().setDefaultHost("localhost").setDefaultPort(port));
+  }
+
+  public TestServer() {
+    this(Map.of(), Clock.systemUTC());
+  }
+
+  public Pool pool() {
+    return server.pool();
+  }
+
+  public String scopeKey(Scope scope) {
+    return new AccessStore(server.pool()).createScopeKey(scope).await();
+  }
+
+  public String operatorKey(String operatorId) {
+    return new AccessStore(server.pool()).createOperatorKey(operatorId).await();
+  }
+
+  public HttpResponse<Buffer> post(String path, String key, JsonObject body) {
+    var request = client.post(path).putHeader("Content-Type", "application/json");
+    Optional.ofNullable(key).ifPresent(k -> request.putHeader("Authorization", "Bearer " + k));
+    return request.sendBuffer(body.toBuffer()).await();
+  }
+
+  public HttpResponse<Buffer> get(String path, String key) {
+    var request = client.get(path);
+    Optional.ofNullable(key).ifPresent(k -> request.putHeader("Authorization", "Bearer " + k));
+    return request.send().await();
+  }
+
+  public static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    client.close();
+    clientVertx.close().await();
+    server.close();
+  }
+}
