@@ -1,0 +1,68 @@
+package travelwatch.support;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+
+/**
+ * Checks Prometheus text exposition: line by line here, and with the real promtool when present.
+ */
+public final class PrometheusText {
+  private static final String NAME = "[a-zA-Z_:][a-zA-Z0-9_:]*";
+  private static final String LABEL = "[a-zA-Z_][a-zA-Z0-9_]*=\"(?:\\\\.|[^\"\\\\])*\"";
+  private static final String VALUE =
+      "(?:[-+]?(?:[0-9]*\\.?[0-9]+(?:[eE][-+]?[0-9]+)?)|NaN|[+-]Inf)";
+  private static final Pattern SAMPLE =
+      Pattern.compile(
+          NAME + "(?:\\{(?:" + LABEL + "(?:," + LABEL + ")*,?)?\\})? " + VALUE + "(?: -?[0-9]+)?");
+  private static final Pattern HELP = Pattern.compile("# HELP " + NAME + "(?: .*)?");
+  private static final Pattern TYPE =
+      Pattern.compile("# TYPE " + NAME + " (?:counter|gauge|histogram|summary|untyped)");
+
+  private PrometheusText() {}
+
+  /** The lines that are not valid exposition format; empty when all are. */
+  public static List<String> invalidLines(String text) {
+    List<String> bad = new ArrayList<>();
+    for (String line : text.split("\n")) {
+      if (line.isEmpty()
+          || SAMPLE.matcher(line).matches()
+          || HELP.matcher(line).matches()
+          || TYPE.matcher(line).matches()
+          || line.equals("# EOF")) {
+        continue;
+      }
+      bad.add(line);
+    }
+    return bad;
+  }
+
+  public static boolean promtoolInstalled() {
+    return Files.isExecutable(Path.of("/usr/bin/promtool"));
+  }
+
+  /** Runs {@code promtool check metrics}; returns its complaints (lint warnings are not errors). */
+  public static PromtoolResult promtool(String text) throws IOException, InterruptedException {
+    Process p =
+        new ProcessBuilder("/usr/bin/promtool", "check", "metrics")
+            .redirectErrorStream(true)
+            .start();
+    p.getOutputStream().write(text.getBytes(StandardCharsets.UTF_8));
+    p.getOutputStream().close();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    p.waitFor(30, TimeUnit.SECONDS);
+    return new PromtoolResult(p.exitValue(), out);
+  }
+
+  public record PromtoolResult(int exitCode, String output) {
+    /** promtool exits 3 for lint findings only; 1 means the text did not parse. */
+    public boolean parsed() {
+      return exitCode == 0 || exitCode == 3;
+    }
+  }
+}
