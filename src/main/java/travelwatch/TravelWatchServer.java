@@ -7,12 +7,21 @@ import io.vertx.ext.web.Router;
 import io.vertx.sqlclient.Pool;
 import java.net.URI;
 import java.time.Clock;
-import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import travelwatch.access.AccessStore;
 import travelwatch.access.Authenticator;
 import travelwatch.config.TravelWatchConfig;
+import travelwatch.ingest.EventAuthorizer;
+import travelwatch.ingest.EventHandOff;
+import travelwatch.ingest.EventParser;
+import travelwatch.ingest.EventSchemas;
+import travelwatch.ingest.GroupCommitWriter;
+import travelwatch.ingest.IngestMetrics;
+import travelwatch.ingest.IngestRoutes;
+import travelwatch.ingest.Ownership;
+import travelwatch.ingest.RateLimiter;
 import travelwatch.plan.PlanImport;
 import travelwatch.plan.PlanRoutes;
 import travelwatch.plan.PlanStore;
@@ -24,8 +33,8 @@ import travelwatch.platform.http.HttpVerticle;
 import travelwatch.platform.metrics.Metrics;
 
 /**
- * A running TravelWatch service: database, Vert.x, and the HTTP verticles, started in that order
- * and stopped in reverse.
+ * A running TravelWatch service: database (migrated), Vert.x, each capability, and the HTTP
+ * verticles, started in that order and stopped in reverse.
  */
 public final class TravelWatchServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(TravelWatchServer.class);
@@ -54,10 +63,10 @@ public final class TravelWatchServer implements AutoCloseable {
     Pool pool = database.pool(vertx, config.database().poolSize());
     TravelWatchServer server = new TravelWatchServer(config, database, vertx, pool);
     try {
-      Routes routes = new Routes(config, pool, metrics, clock);
+      Capabilities capabilities = new Capabilities(config, vertx, pool, metrics, clock);
       vertx
           .deployVerticle(
-              () -> new HttpVerticle(config.http(), routes::router),
+              () -> new HttpVerticle(config.http(), capabilities::router),
               new DeploymentOptions().setInstances(config.http().instances()))
           .await();
       log.info("TravelWatch is ready at {}", server.url());
@@ -68,24 +77,49 @@ public final class TravelWatchServer implements AutoCloseable {
     }
   }
 
-  /** The shared parts every HTTP verticle instance routes to. */
-  private record Routes(
-      TravelWatchConfig config,
-      Pool pool,
-      Metrics metrics,
-      Clock clock,
-      Authenticator authenticator,
-      PlanRoutes plan,
-      Health health) {
-    Routes(TravelWatchConfig config, Pool pool, Metrics metrics, Clock clock) {
-      this(
-          config,
-          pool,
-          metrics,
-          clock,
-          new Authenticator(new AccessStore(pool), clock),
-          new PlanRoutes(new PlanImport(new PlanStore(pool)), config.http().planBodyLimitBytes()),
-          new Health(pool));
+  /** Each capability, created once per process and shared by every HTTP verticle instance. */
+  private static final class Capabilities {
+    final Metrics metrics;
+    final Authenticator authenticator;
+    final Health health;
+    final PlanRoutes plan;
+    final IngestRoutes ingest;
+
+    Capabilities(TravelWatchConfig config, Vertx vertx, Pool pool, Metrics metrics, Clock clock) {
+      this.metrics = metrics;
+      this.authenticator = new Authenticator(new AccessStore(pool), clock);
+      this.health = new Health(pool);
+
+      Ownership ownership = new Ownership(pool, clock);
+      vertx.eventBus().consumer(PlanRoutes.PLAN_CHANGED, m -> ownership.planChanged());
+      this.plan =
+          new PlanRoutes(
+              new PlanImport(new PlanStore(pool)),
+              config.http().planBodyLimitBytes(),
+              () -> vertx.eventBus().publish(PlanRoutes.PLAN_CHANGED, null));
+
+      var ingestConfig = config.ingest();
+      IngestMetrics ingestMetrics = new IngestMetrics(metrics.registry());
+      GroupCommitWriter writer =
+          new GroupCommitWriter(
+              vertx,
+              pool,
+              clock,
+              new GroupCommitWriter.Tuning(
+                  ingestConfig.flushRows(),
+                  ingestConfig.flushDelayMillis(),
+                  ingestConfig.maxInFlight(),
+                  ingestConfig.maxQueuedRows()),
+              ingestMetrics,
+              new EventHandOff(vertx.eventBus(), ingestConfig.shards()));
+      this.ingest =
+          new IngestRoutes(
+              new EventParser(EventSchemas.fromContract(), config.zone()),
+              new EventAuthorizer(ownership),
+              new RateLimiter(ingestConfig.ratePerKey(), clock),
+              writer,
+              ingestMetrics,
+              config.http().bodyLimitBytes());
     }
 
     Router router(Vertx vertx) {
@@ -104,10 +138,12 @@ public final class TravelWatchServer implements AutoCloseable {
                       .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
                       .end(metrics.scrape()));
       ApiDocs.mount(router);
+      ingest.mountTracking(router);
 
       Router api = Router.router(vertx);
       api.route().handler(authenticator);
       plan.mount(api);
+      ingest.mount(api);
       router.route("/api/v1/*").subRouter(api);
       return router;
     }
@@ -128,15 +164,12 @@ public final class TravelWatchServer implements AutoCloseable {
   @Override
   public void close() {
     try {
-      pool.close()
-          .await(Duration.ofSeconds(10).toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+      pool.close().await(10, TimeUnit.SECONDS);
     } catch (Exception e) {
       log.warn("Pool did not close cleanly: {}", e.toString());
     }
     try {
-      vertx
-          .close()
-          .await(Duration.ofSeconds(10).toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+      vertx.close().await(10, TimeUnit.SECONDS);
     } catch (Exception e) {
       log.warn("Vert.x did not close cleanly: {}", e.toString());
     }

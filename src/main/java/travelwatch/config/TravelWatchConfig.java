@@ -2,6 +2,7 @@ package travelwatch.config;
 
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.ZoneId;
 import java.util.Map;
 import java.util.Optional;
 
@@ -10,7 +11,8 @@ import java.util.Optional;
  *
  * <p>Each capability reads its own record; nothing else reads the environment.
  */
-public record TravelWatchConfig(HttpConfig http, DatabaseConfig database) {
+public record TravelWatchConfig(
+    HttpConfig http, DatabaseConfig database, IngestConfig ingest, ZoneId zone) {
 
   /** The HTTP server. */
   public record HttpConfig(
@@ -27,6 +29,15 @@ public record TravelWatchConfig(HttpConfig http, DatabaseConfig database) {
       return dataDir.resolve("pg");
     }
   }
+
+  /** Event ingestion: rate limit per key and group-commit tuning. */
+  public record IngestConfig(
+      int ratePerKey,
+      int flushRows,
+      int flushDelayMillis,
+      int maxInFlight,
+      int maxQueuedRows,
+      int shards) {}
 
   /**
    * Reads the configuration; {@code dataDirOverride} is the command line's {@code --data-dir}.
@@ -48,12 +59,30 @@ public record TravelWatchConfig(HttpConfig http, DatabaseConfig database) {
     int poolSize = settings.integer("pgPoolSize", 16, 1, 200);
     Path dataDir =
         dataDirOverride != null ? dataDirOverride : Path.of(settings.text("dataDir", "data"));
+    IngestConfig ingest =
+        new IngestConfig(
+            settings.integer("ingestRatePerKey", 2000, 0, 10_000_000),
+            settings.integer("ingestFlushRows", 500, 1, 10_000),
+            settings.integer("ingestFlushDelayMs", 2, 1, 1000),
+            settings.integer("ingestMaxInFlight", 4, 1, 64),
+            settings.integer("ingestMaxQueuedRows", 100_000, 1000, 10_000_000),
+            settings.integer("shards", 16, 1, 1024));
+    ZoneId zone = zone(settings);
     return new TravelWatchConfig(
-        http, new DatabaseConfig(pgUrl, poolSize, dataDir.toAbsolutePath()));
+        http, new DatabaseConfig(pgUrl, poolSize, dataDir.toAbsolutePath()), ingest, zone);
   }
 
   public static TravelWatchConfig load(Path configFile, Path dataDirOverride) {
     return from(Settings.load(configFile, Map.copyOf(System.getenv())), dataDirOverride);
+  }
+
+  private static ZoneId zone(Settings settings) {
+    String text = settings.text("zone", "Europe/London");
+    try {
+      return ZoneId.of(text);
+    } catch (java.time.DateTimeException e) {
+      throw new ConfigException(settings.label("zone"), "is not a time zone, got '" + text + "'");
+    }
   }
 
   private static URI uri(Settings settings, String name, String fallback) {

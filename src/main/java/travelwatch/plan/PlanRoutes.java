@@ -13,12 +13,17 @@ import travelwatch.platform.http.FieldProblem;
 
 /** {@code POST /api/v1/plan}: admins upsert a plan document, with its own larger body limit. */
 public final class PlanRoutes {
+  /** Published (with no body) after every import, so caches of the plan can be cleared. */
+  public static final String PLAN_CHANGED = "travelwatch.plan.changed";
+
   private final PlanImport planImport;
   private final long bodyLimitBytes;
+  private final Runnable changed;
 
-  public PlanRoutes(PlanImport planImport, long bodyLimitBytes) {
+  public PlanRoutes(PlanImport planImport, long bodyLimitBytes, Runnable changed) {
     this.planImport = planImport;
     this.bodyLimitBytes = bodyLimitBytes;
+    this.changed = changed;
   }
 
   public void mount(Router api) {
@@ -40,10 +45,12 @@ public final class PlanRoutes {
     planImport
         .upsert(document)
         .onSuccess(
-            counts ->
-                ctx.response()
-                    .putHeader("Content-Type", "application/json")
-                    .end(counts.toJson().encode()))
+            counts -> {
+              changed.run();
+              ctx.response()
+                  .putHeader("Content-Type", "application/json")
+                  .end(counts.toJson().encode());
+            })
         .onFailure(ctx::fail);
   }
 

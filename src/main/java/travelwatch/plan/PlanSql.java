@@ -1,6 +1,9 @@
 package travelwatch.plan;
 
-/** Every statement on the plan tables. Bulk writes pass one array per column to unnest. */
+/**
+ * Every statement on the plan tables. Bulk writes pass one text array per column to unnest, cast to
+ * the column type in SQL so that a column of nulls needs no Java type.
+ */
 final class PlanSql {
   private PlanSql() {}
 
@@ -14,8 +17,8 @@ final class PlanSql {
   static final String UPSERT_SCHOOLS =
       """
       insert into school (id, name, lat, lon, start_time, finish_time, phase)
-      select * from unnest($1::text[], $2::text[], $3::float8[], $4::float8[], $5::time[],
-                           $6::time[], $7::text[])
+      select * from unnest($1::text[], $2::text[], $3::text[]::float8[], $4::text[]::float8[], $5::text[]::time[],
+                           $6::text[]::time[], $7::text[])
       on conflict (id) do update set name = excluded.name, lat = excluded.lat,
         lon = excluded.lon, start_time = excluded.start_time,
         finish_time = excluded.finish_time, phase = excluded.phase
@@ -24,7 +27,7 @@ final class PlanSql {
   static final String UPSERT_PUPILS =
       """
       insert into pupil (id, school_id, max_journey_minutes)
-      select * from unnest($1::text[], $2::text[], $3::int4[])
+      select * from unnest($1::text[], $2::text[], $3::text[]::int4[])
       on conflict (id) do update set school_id = excluded.school_id,
         max_journey_minutes = excluded.max_journey_minutes
       """;
@@ -34,9 +37,9 @@ final class PlanSql {
       insert into crew (id, operator_id, role, dbs_certificate_number, dbs_issued_on, dbs_outcome,
                         dbs_barred_list_checked, dbs_update_service, hr_clearance, badge_number,
                         badge_authority, badge_expires_on)
-      select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::date[], $6::text[],
-                           $7::bool[], $8::bool[], $9::text[], $10::text[], $11::text[],
-                           $12::date[])
+      select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]::date[], $6::text[],
+                           $7::text[]::bool[], $8::text[]::bool[], $9::text[], $10::text[], $11::text[],
+                           $12::text[]::date[])
       on conflict (id) do update set operator_id = excluded.operator_id, role = excluded.role,
         dbs_certificate_number = excluded.dbs_certificate_number,
         dbs_issued_on = excluded.dbs_issued_on, dbs_outcome = excluded.dbs_outcome,
@@ -49,7 +52,7 @@ final class PlanSql {
   static final String UPSERT_ROUTES =
       """
       insert into route (id, operator_id, school_id, requires_guide)
-      select * from unnest($1::text[], $2::text[], $3::text[], $4::bool[])
+      select * from unnest($1::text[], $2::text[], $3::text[], $4::text[]::bool[])
       on conflict (id) do update set operator_id = excluded.operator_id,
         school_id = excluded.school_id, requires_guide = excluded.requires_guide
       """;
@@ -58,7 +61,7 @@ final class PlanSql {
       """
       insert into run (id, route_id, service_date, direction, arrive_by, planned_driver_id,
                        planned_guide_id)
-      select * from unnest($1::text[], $2::text[], $3::date[], $4::text[], $5::time[],
+      select * from unnest($1::text[], $2::text[], $3::text[]::date[], $4::text[], $5::text[]::time[],
                            $6::text[], $7::text[])
       on conflict (id) do update set route_id = excluded.route_id,
         service_date = excluded.service_date, direction = excluded.direction,
@@ -72,8 +75,8 @@ final class PlanSql {
   static final String INSERT_STOPS =
       """
       insert into stop (run_id, id, seq, lat, lon, planned_time)
-      select * from unnest($1::text[], $2::text[], $3::int4[], $4::float8[], $5::float8[],
-                           $6::time[])
+      select * from unnest($1::text[], $2::text[], $3::text[]::int4[], $4::text[]::float8[], $5::text[]::float8[],
+                           $6::text[]::time[])
       """;
 
   static final String INSERT_STOP_PUPILS =

@@ -8,7 +8,6 @@ import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.time.LocalDate;
-import java.time.LocalTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -264,48 +263,14 @@ public final class PlanStore {
     }
     Object[] arrays = new Object[columns.length];
     for (int c = 0; c < columns.length; c++) {
-      Object first = null;
-      for (T item : items) {
-        first = columns[c].apply(item);
-        if (first != null) {
-          break;
-        }
+      String[] column = new String[items.size()];
+      for (int i = 0; i < column.length; i++) {
+        Object value = columns[c].apply(items.get(i));
+        column[i] = value == null ? null : value.toString();
       }
-      arrays[c] = column(items, columns[c], first);
+      arrays[c] = column;
     }
     return conn.preparedQuery(sql).execute(Tuple.wrap(Arrays.asList(arrays))).mapEmpty();
-  }
-
-  /** A typed array of one column, as the PostgreSQL client needs for array parameters. */
-  private static <T> Object column(List<T> items, Function<T, ?> column, Object sample) {
-    int n = items.size();
-    if (sample instanceof Double) {
-      Double[] a = new Double[n];
-      for (int i = 0; i < n; i++) a[i] = (Double) column.apply(items.get(i));
-      return a;
-    } else if (sample instanceof Integer) {
-      Integer[] a = new Integer[n];
-      for (int i = 0; i < n; i++) a[i] = (Integer) column.apply(items.get(i));
-      return a;
-    } else if (sample instanceof Boolean) {
-      Boolean[] a = new Boolean[n];
-      for (int i = 0; i < n; i++) a[i] = (Boolean) column.apply(items.get(i));
-      return a;
-    } else if (sample instanceof LocalDate) {
-      LocalDate[] a = new LocalDate[n];
-      for (int i = 0; i < n; i++) a[i] = (LocalDate) column.apply(items.get(i));
-      return a;
-    } else if (sample instanceof LocalTime) {
-      LocalTime[] a = new LocalTime[n];
-      for (int i = 0; i < n; i++) a[i] = (LocalTime) column.apply(items.get(i));
-      return a;
-    }
-    String[] a = new String[n];
-    for (int i = 0; i < n; i++) {
-      Object v = column.apply(items.get(i));
-      a[i] = v == null ? null : v.toString();
-    }
-    return a;
   }
 
   /** The stored plan: every operator, school, pupil, crew and route, and the runs in the dates. */

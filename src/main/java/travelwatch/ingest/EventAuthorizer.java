@@ -1,0 +1,151 @@
+package travelwatch.ingest;
+
+import io.vertx.core.Future;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import travelwatch.access.Caller;
+import travelwatch.access.Scope;
+import travelwatch.ingest.EventType.Sender;
+import travelwatch.ingest.Ownership.Kind;
+import travelwatch.platform.http.ApiException;
+import travelwatch.platform.http.FieldProblem;
+
+/**
+ * Decides whether a caller may send a batch: council keys only their own types, operator keys only
+ * operator types naming their own runs, crew and pupils. An id that is another operator's and one
+ * that does not exist get the same answer, so a 403 tells nothing about others.
+ */
+public final class EventAuthorizer {
+  private final Ownership ownership;
+
+  public EventAuthorizer(Ownership ownership) {
+    this.ownership = ownership;
+  }
+
+  public Future<Void> authorize(Caller caller, List<IncomingEvent> events) {
+    if (caller instanceof Caller.Staff) {
+      return Future.failedFuture(
+          ApiException.forbidden(
+              "Events are posted with an operator's key or a council feed key."));
+    }
+    List<FieldProblem> problems = new ArrayList<>();
+    Sender allowed = sender(caller);
+    for (IncomingEvent e : events) {
+      if (e.type().sender() != allowed) {
+        problems.add(
+            new FieldProblem(e.index(), "type", "this key may not send " + e.type().wireName()));
+      }
+    }
+    if (!problems.isEmpty()) {
+      return Future.failedFuture(refused(problems));
+    }
+    if (caller instanceof Caller.OperatorKey operator) {
+      return checkOwnership(operator.operatorId(), events);
+    }
+    if (allowed == Sender.HR) {
+      return checkCrewExists(events);
+    }
+    return Future.succeededFuture();
+  }
+
+  private static Sender sender(Caller caller) {
+    if (caller instanceof Caller.OperatorKey) {
+      return Sender.OPERATOR;
+    }
+    Scope scope = ((Caller.FeedKey) caller).scope();
+    return switch (scope) {
+      case TELEPHONY -> Sender.TELEPHONY;
+      case CASEWORK -> Sender.CASEWORK;
+      case HR -> Sender.HR;
+      default -> throw new IllegalStateException("not a feed scope: " + scope);
+    };
+  }
+
+  private Future<Void> checkOwnership(String operatorId, List<IncomingEvent> events) {
+    Set<String> runs = new HashSet<>();
+    Set<String> crew = new HashSet<>();
+    Set<String> pupils = new HashSet<>();
+    for (IncomingEvent e : events) {
+      addIfPresent(runs, e.runId());
+      addIfPresent(crew, e.crewId());
+      addIfPresent(pupils, e.pupilId());
+    }
+    Future<Map<String, Set<String>>> runOwners = lookup(Kind.RUN, runs);
+    Future<Map<String, Set<String>>> crewOwners = lookup(Kind.CREW, crew);
+    Future<Map<String, Set<String>>> pupilOwners = lookup(Kind.PUPIL, pupils);
+    return Future.all(runOwners, crewOwners, pupilOwners)
+        .compose(
+            all -> {
+              List<FieldProblem> problems = new ArrayList<>();
+              for (IncomingEvent e : events) {
+                notOwned(problems, e, "runId", e.runId(), runOwners.result(), operatorId, "run");
+                notOwned(
+                    problems,
+                    e,
+                    "crewId",
+                    e.crewId(),
+                    crewOwners.result(),
+                    operatorId,
+                    "crew member");
+                notOwned(
+                    problems, e, "pupilId", e.pupilId(), pupilOwners.result(), operatorId, "pupil");
+              }
+              return problems.isEmpty()
+                  ? Future.<Void>succeededFuture()
+                  : Future.failedFuture(refused(problems));
+            });
+  }
+
+  private Future<Void> checkCrewExists(List<IncomingEvent> events) {
+    Set<String> crew = new HashSet<>();
+    events.forEach(e -> addIfPresent(crew, e.crewId()));
+    return lookup(Kind.CREW, crew)
+        .compose(
+            owners -> {
+              List<FieldProblem> problems = new ArrayList<>();
+              for (IncomingEvent e : events) {
+                if (e.crewId() != null && owners.get(e.crewId()).isEmpty()) {
+                  problems.add(new FieldProblem(e.index(), "crewId", "unknown crew member"));
+                }
+              }
+              return problems.isEmpty()
+                  ? Future.<Void>succeededFuture()
+                  : Future.failedFuture(
+                      ApiException.badRequest("Unknown crew; nothing was stored.", problems));
+            });
+  }
+
+  private Future<Map<String, Set<String>>> lookup(Kind kind, Set<String> ids) {
+    return ids.isEmpty() ? Future.succeededFuture(Map.of()) : ownership.operators(kind, ids);
+  }
+
+  private static void notOwned(
+      List<FieldProblem> problems,
+      IncomingEvent e,
+      String field,
+      String id,
+      Map<String, Set<String>> owners,
+      String operatorId,
+      String what) {
+    if (id != null && !owners.getOrDefault(id, Set.of()).contains(operatorId)) {
+      problems.add(new FieldProblem(e.index(), field, "not a " + what + " of this key's operator"));
+    }
+  }
+
+  private static void addIfPresent(Set<String> set, String id) {
+    if (id != null) {
+      set.add(id);
+    }
+  }
+
+  private static ApiException refused(List<FieldProblem> problems) {
+    return ApiException.forbidden(
+        "The key may not send "
+            + (problems.size() == 1 ? "one event" : problems.size() + " events")
+            + " in this request; nothing was stored.",
+        problems);
+  }
+}

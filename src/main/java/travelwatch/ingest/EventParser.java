@@ -1,0 +1,189 @@
+package travelwatch.ingest;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import travelwatch.platform.http.ApiException;
+import travelwatch.platform.http.FieldProblem;
+
+/**
+ * Turns a request body into valid events, or an {@link ApiException} listing every problem with its
+ * index and field. Nothing here throws anything else, whatever the input.
+ */
+public final class EventParser {
+  public static final int MAX_EVENTS = 1000;
+
+  private final EventSchemas schemas;
+  private final ZoneId serviceZone;
+
+  public EventParser(EventSchemas schemas, ZoneId serviceZone) {
+    this.schemas = schemas;
+    this.serviceZone = serviceZone;
+  }
+
+  /** The raw JSON items of a body: one object, or an array of 1 to 1,000 objects. */
+  public static List<Object> items(Buffer body) {
+    Object parsed;
+    try {
+      parsed = body == null || body.length() == 0 ? null : Json.decodeValue(body);
+    } catch (DecodeException | IllegalArgumentException e) {
+      throw ApiException.badRequest(
+          "The body is not valid JSON.", List.of(FieldProblem.at("", "not valid JSON")));
+    }
+    if (parsed instanceof JsonObject) {
+      return List.of(parsed);
+    }
+    if (parsed instanceof JsonArray array) {
+      if (array.isEmpty()) {
+        throw ApiException.badRequest(
+            "The array has no events.",
+            List.of(FieldProblem.at("", "at least one event is needed")));
+      }
+      if (array.size() > MAX_EVENTS) {
+        throw ApiException.badRequest(
+            "A request carries at most "
+                + MAX_EVENTS
+                + " events; this one has "
+                + array.size()
+                + ".",
+            List.of(FieldProblem.at("", "more than " + MAX_EVENTS + " events")));
+      }
+      return array.getList().stream().map(EventParser::wrap).toList();
+    }
+    throw ApiException.badRequest(
+        "The body must be an event object or an array of them.",
+        List.of(FieldProblem.at("", "not an event object or array")));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Object wrap(Object item) {
+    if (item instanceof Map<?, ?> map) {
+      return new JsonObject((Map<String, Object>) map);
+    }
+    if (item instanceof List<?> list) {
+      return new JsonArray(list);
+    }
+    return item;
+  }
+
+  /** Validates every item; all problems are reported together. */
+  public List<IncomingEvent> parse(List<Object> items) {
+    List<IncomingEvent> events = new ArrayList<>(items.size());
+    List<FieldProblem> problems = new ArrayList<>();
+    for (int i = 0; i < items.size(); i++) {
+      if (!(items.get(i) instanceof JsonObject json)) {
+        problems.add(new FieldProblem(i, "", "must be an event object"));
+        continue;
+      }
+      Object typeValue = json.getValue("type");
+      if (!(typeValue instanceof String typeName)) {
+        problems.add(
+            new FieldProblem(i, "type", typeValue == null ? "is required" : "must be a string"));
+        continue;
+      }
+      var type = EventType.fromWireName(typeName);
+      if (type.isEmpty()) {
+        problems.add(new FieldProblem(i, "type", "unknown event type '" + clip(typeName) + "'"));
+        continue;
+      }
+      List<FieldProblem> found = schemas.problems(type.get(), json, i);
+      if (!found.isEmpty()) {
+        found.forEach(p -> problems.add(explained(p)));
+        continue;
+      }
+      OffsetDateTime occurredAt;
+      try {
+        occurredAt = OffsetDateTime.parse(json.getString("occurredAt"));
+      } catch (DateTimeParseException e) {
+        problems.add(new FieldProblem(i, "occurredAt", "is not a real date and time"));
+        continue;
+      }
+      if (!realDates(json, i, problems)) {
+        continue;
+      }
+      String body = canonical(json);
+      events.add(
+          new IncomingEvent(
+              i,
+              json.getString("eventId"),
+              type.get(),
+              occurredAt,
+              occurredAt.atZoneSameInstant(serviceZone).toLocalDate(),
+              json.getString("runId"),
+              json.getString("crewId"),
+              json.getString("pupilId"),
+              body,
+              sha256(body)));
+    }
+    if (!problems.isEmpty()) {
+      throw ApiException.badRequest(
+          problems.size() == 1
+              ? "An event is invalid; nothing was stored."
+              : problems.size() + " problems; nothing was stored.",
+          problems);
+    }
+    return events;
+  }
+
+  private static final String[] DATE_FIELDS = {
+    "issuedOn", "expiresOn", "decidedOn", "receivedOn", "on"
+  };
+
+  private static boolean realDates(JsonObject json, int index, List<FieldProblem> problems) {
+    boolean ok = true;
+    for (String field : DATE_FIELDS) {
+      String value = json.getString(field);
+      if (value != null) {
+        try {
+          java.time.LocalDate.parse(value);
+        } catch (DateTimeParseException e) {
+          problems.add(new FieldProblem(index, field, "is not a real date"));
+          ok = false;
+        }
+      }
+    }
+    return ok;
+  }
+
+  /** Replaces the schema's pattern wording with what the field must look like. */
+  private static FieldProblem explained(FieldProblem p) {
+    if (!p.message().equals("does not have the required format")) {
+      return p;
+    }
+    String message =
+        switch (p.field()) {
+          case "occurredAt" -> "must be RFC 3339 with an offset, e.g. 2026-11-23T08:15:00Z";
+          case "vehicleReg" -> "must be 2 to 10 capital letters, digits or spaces";
+          default -> "must be a date YYYY-MM-DD";
+        };
+    return new FieldProblem(p.index(), p.field(), message);
+  }
+
+  static String canonical(JsonObject json) {
+    return new JsonObject(new TreeMap<>(json.getMap())).encode();
+  }
+
+  static byte[] sha256(String s) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static String clip(String s) {
+    return s.length() > 50 ? s.substring(0, 50) + "…" : s;
+  }
+}

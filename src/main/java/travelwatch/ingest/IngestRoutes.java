@@ -1,0 +1,67 @@
+package travelwatch.ingest;
+
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.util.List;
+import travelwatch.access.Authenticator;
+import travelwatch.access.Caller;
+
+/** {@code POST /api/v1/events}: parse, rate-limit, validate, authorise, store, then 202. */
+public final class IngestRoutes {
+  private final EventParser parser;
+  private final EventAuthorizer authorizer;
+  private final RateLimiter rateLimiter;
+  private final GroupCommitWriter writer;
+  private final IngestMetrics metrics;
+  private final long bodyLimitBytes;
+
+  public IngestRoutes(
+      EventParser parser,
+      EventAuthorizer authorizer,
+      RateLimiter rateLimiter,
+      GroupCommitWriter writer,
+      IngestMetrics metrics,
+      long bodyLimitBytes) {
+    this.parser = parser;
+    this.authorizer = authorizer;
+    this.rateLimiter = rateLimiter;
+    this.writer = writer;
+    this.metrics = metrics;
+    this.bodyLimitBytes = bodyLimitBytes;
+  }
+
+  /** Counts every request to the endpoint, including those refused before they reach it. */
+  public void mountTracking(Router router) {
+    router.post("/api/v1/events").handler(metrics::track);
+  }
+
+  public void mount(Router api) {
+    api.post("/events")
+        .consumes("application/json")
+        .handler(BodyHandler.create(false).setBodyLimit(bodyLimitBytes))
+        .handler(this::post);
+  }
+
+  private void post(RoutingContext ctx) {
+    Caller caller = Authenticator.caller(ctx);
+    List<Object> items = EventParser.items(ctx.body().buffer());
+    rateLimiter.acquire(caller.owner(), items.size());
+    List<IncomingEvent> events = parser.parse(items);
+    authorizer
+        .authorize(caller, events)
+        .compose(v -> writer.submit(caller.owner(), events))
+        .onSuccess(
+            outcome ->
+                ctx.response()
+                    .setStatusCode(202)
+                    .putHeader("Content-Type", "application/json")
+                    .end(
+                        new JsonObject()
+                            .put("accepted", outcome.accepted())
+                            .put("duplicates", outcome.duplicates())
+                            .encode()))
+        .onFailure(ctx::fail);
+  }
+}

@@ -1,0 +1,41 @@
+package travelwatch.ingest;
+
+/** Every statement on the event store, and the plan lookups ingest needs for authorisation. */
+final class IngestSql {
+  private IngestSql() {}
+
+  /** One multi-row insert per group of requests; existing (owner, eventId) rows are skipped. */
+  static final String INSERT_EVENTS =
+      """
+      insert into event (owner, event_id, type, occurred_at, received_at, service_date, run_id,
+                         body, body_hash)
+      select * from unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[],
+                           $5::timestamptz[], $6::date[], $7::text[], $8::json[], $9::bytea[])
+      on conflict (owner, event_id) do nothing
+      returning seq, owner, event_id
+      """;
+
+  static final String EXISTING_HASHES =
+      """
+      select e.owner, e.event_id, e.body_hash
+      from event e
+      join unnest($1::text[], $2::text[]) as k(owner, event_id)
+        on e.owner = k.owner and e.event_id = k.event_id
+      """;
+
+  static final String RUN_OPERATORS =
+      """
+      select r.id, rt.operator_id from run r join route rt on rt.id = r.route_id
+      where r.id = any($1::text[])
+      """;
+
+  static final String CREW_OPERATORS =
+      "select id, operator_id from crew where id = any($1::text[])";
+
+  static final String PUPIL_OPERATORS =
+      """
+      select distinct sp.pupil_id, rt.operator_id
+      from stop_pupil sp join run r on r.id = sp.run_id join route rt on rt.id = r.route_id
+      where sp.pupil_id = any($1::text[])
+      """;
+}

@@ -1,0 +1,25 @@
+package travelwatch.ingest;
+
+import io.vertx.core.json.JsonObject;
+import java.time.OffsetDateTime;
+
+/** An event as committed to the store, as handed to the monitors. */
+public record StoredEvent(long seq, String owner, IncomingEvent event, OffsetDateTime receivedAt) {
+
+  public JsonObject toJson() {
+    IncomingEvent e = event;
+    JsonObject json =
+        new JsonObject()
+            .put("seq", seq)
+            .put("owner", owner)
+            .put("eventId", e.eventId())
+            .put("type", e.type().wireName())
+            .put("occurredAt", e.occurredAt().toString())
+            .put("receivedAt", receivedAt.toString())
+            .put("body", e.body());
+    if (e.runId() != null) {
+      json.put("runId", e.runId());
+    }
+    return json;
+  }
+}

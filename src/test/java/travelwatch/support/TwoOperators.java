@@ -1,0 +1,105 @@
+package travelwatch.support;
+
+import io.vertx.core.json.JsonObject;
+import java.time.LocalDate;
+import java.time.LocalTime;
+import java.util.List;
+import java.util.Optional;
+import travelwatch.plan.Plan;
+import travelwatch.plan.Plan.Badge;
+import travelwatch.plan.Plan.Crew;
+import travelwatch.plan.Plan.CrewRole;
+import travelwatch.plan.Plan.DbsCheck;
+import travelwatch.plan.Plan.DbsOutcome;
+import travelwatch.plan.Plan.Direction;
+import travelwatch.plan.Plan.Operator;
+import travelwatch.plan.Plan.Phase;
+import travelwatch.plan.Plan.Pupil;
+import travelwatch.plan.Plan.Route;
+import travelwatch.plan.Plan.Run;
+import travelwatch.plan.Plan.School;
+import travelwatch.plan.Plan.Stop;
+import travelwatch.plan.PlanJson;
+
+/**
+ * A small hand-built plan with two operators, A and B, each with one route, an AM run on {@link
+ * #DATE}, a driver, a guide and one pupil; for tests of who may touch what.
+ */
+public final class TwoOperators {
+  public static final LocalDate DATE = LocalDate.of(2026, 11, 23);
+  public static final String RUN_A = "RA-AM";
+  public static final String RUN_B = "RB-AM";
+  public static final String PUPIL_A = "P-A1";
+  public static final String PUPIL_B = "P-B1";
+  public static final String DRIVER_A = "A-D1";
+  public static final String GUIDE_A = "A-G1";
+  public static final String DRIVER_B = "B-D1";
+
+  private TwoOperators() {}
+
+  public static Plan plan() {
+    DbsCheck clear = new DbsCheck("001234567890", DATE.minusYears(1), DbsOutcome.CLEAR, true, true);
+    Badge badge = new Badge("BHX000123", "Birmingham City Council", DATE.plusYears(1));
+    return new Plan(
+        List.of(
+            new Operator("OPA", "Oakfield Travel", "ops@a.example"),
+            new Operator("OPB", "Brookvale Cars", "ops@b.example")),
+        List.of(
+            new School(
+                "SCH1",
+                "Hillcrest School",
+                52.48,
+                -1.89,
+                LocalTime.of(8, 50),
+                LocalTime.of(15, 10),
+                Phase.PRIMARY)),
+        List.of(
+            new Pupil(PUPIL_A, "SCH1", Optional.empty()),
+            new Pupil(PUPIL_B, "SCH1", Optional.empty())),
+        List.of(
+            new Crew(
+                DRIVER_A,
+                "OPA",
+                CrewRole.DRIVER,
+                Optional.of(clear),
+                Optional.empty(),
+                Optional.of(badge)),
+            new Crew(
+                GUIDE_A,
+                "OPA",
+                CrewRole.GUIDE,
+                Optional.of(clear),
+                Optional.empty(),
+                Optional.empty()),
+            new Crew(
+                DRIVER_B,
+                "OPB",
+                CrewRole.DRIVER,
+                Optional.of(clear),
+                Optional.empty(),
+                Optional.of(badge))),
+        List.of(new Route("RA", "OPA", "SCH1", true), new Route("RB", "OPB", "SCH1", false)),
+        List.of(
+            run(RUN_A, "RA", PUPIL_A, Optional.of(DRIVER_A), Optional.of(GUIDE_A)),
+            run(RUN_B, "RB", PUPIL_B, Optional.of(DRIVER_B), Optional.empty())));
+  }
+
+  private static Run run(
+      String id, String route, String pupil, Optional<String> driver, Optional<String> guide) {
+    return new Run(
+        id,
+        route,
+        DATE,
+        Direction.AM,
+        LocalTime.of(8, 40),
+        driver,
+        guide,
+        List.of(
+            new Stop("H1", 1, 52.50, -1.90, LocalTime.of(8, 10), List.of(pupil), List.of()),
+            new Stop("SCH1", 2, 52.48, -1.89, LocalTime.of(8, 35), List.of(), List.of(pupil))));
+  }
+
+  public static JsonObject json() {
+    return PlanJson.write(plan());
+  }
+}
