@@ -84,7 +84,9 @@ public final class EventSchemas {
     try {
       result = schema.validator().validate(event);
     } catch (RuntimeException e) { // the validator must never turn bad input into a 500
-      return List.of(new FieldProblem(index, "", "could not be checked against the " + type.schemaName() + " schema"));
+      return List.of(
+          new FieldProblem(
+              index, "", "could not be checked against the " + type.schemaName() + " schema"));
     }
     if (Boolean.TRUE.equals(result.getValid())) {
       return List.of();

@@ -253,7 +253,8 @@ public final class GroupCommitWriter {
     return conn.preparedQuery(IngestSql.INSERT_EVENTS)
         .execute(
             Tuple.wrap(
-                List.<Object>of(owners, ids, types, occurred, received, dates, runs, bodies, hashes)))
+                List.<Object>of(
+                    owners, ids, types, occurred, received, dates, runs, bodies, hashes)))
         .compose(
             result -> {
               Map<Key, Long> seqs = new HashMap<>();

@@ -38,6 +38,13 @@ class EmbeddedDatabaseTest {
       tables.next();
       assertThat(tables.getInt(1)).isEqualTo(10);
       s.execute("insert into operator (id, name) values ('OP1', 'Oakfield Travel')");
+      for (String setting : new String[] {"synchronous_commit", "fsync"}) {
+        ResultSet rs = s.executeQuery("show " + setting);
+        rs.next();
+        assertThat(rs.getString(1))
+            .as("an acknowledged commit is on disk: " + setting)
+            .isEqualTo("on");
+      }
     }
 
     try (Database again = Database.open(config);

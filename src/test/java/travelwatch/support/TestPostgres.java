@@ -25,6 +25,7 @@ public final class TestPostgres {
             EmbeddedPostgres.builder()
                 .setServerConfig("max_connections", "300")
                 .setServerConfig("fsync", "on")
+                .setServerConfig("synchronous_commit", "on")
                 .start();
       } catch (IOException e) {
         throw new UncheckedIOException(e);

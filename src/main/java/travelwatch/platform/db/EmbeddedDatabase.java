@@ -55,6 +55,9 @@ public final class EmbeddedDatabase implements AutoCloseable {
               .setPort(freePort())
               .setPGStartupWait(Duration.ofSeconds(60))
               .setServerConfig("max_connections", "300")
+              // zonky turns this off for speed; an event is acknowledged only once it is on disk.
+              .setServerConfig("synchronous_commit", "on")
+              .setServerConfig("fsync", "on")
               .setServerConfig("listen_addresses", "localhost")
               .start();
       PgEndpoint endpoint = endpoint(pg.getPort());
