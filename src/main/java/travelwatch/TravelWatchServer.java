@@ -161,6 +161,10 @@ public final class TravelWatchServer implements AutoCloseable {
     return pool;
   }
 
+  public travelwatch.platform.db.PgEndpoint database() {
+    return database.endpoint();
+  }
+
   @Override
   public void close() {
     try {
