@@ -25,6 +25,7 @@ final class Wrk {
   private final Path script;
 
   Wrk(Path workDir) throws IOException {
+    Files.createDirectories(workDir);
     script = workDir.resolve("events.lua");
     try (var in = Wrk.class.getResourceAsStream("/bench/events.lua")) {
       Files.write(script, in.readAllBytes());

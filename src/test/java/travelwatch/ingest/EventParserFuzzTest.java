@@ -20,8 +20,8 @@ import travelwatch.support.Events;
  * {@code mvn verify} replays the stored inputs; {@code JAZZER_FUZZ=1} fuzzes for real.
  */
 class EventParserFuzzTest {
-  private static final EventParser PARSER =
-      new EventParser(EventSchemas.fromContract(), ZoneId.of("Europe/London"));
+  private static final EventSchemas SCHEMAS = EventSchemas.fromContract();
+  private static final EventParser PARSER = new EventParser(SCHEMAS, ZoneId.of("Europe/London"));
 
   @FuzzTest(maxDuration = "60s")
   void rawBodiesAreAlwaysA4xxOrValid(FuzzedDataProvider data) {
@@ -54,6 +54,12 @@ class EventParserFuzzTest {
         }
       }
       batch.add(event);
+      EventType.fromWireName(String.valueOf(event.getValue("type")))
+          .ifPresent(
+              type ->
+                  assertThat(SCHEMAS.fastAccepts(type, event))
+                      .as("fast check and reference validator agree on %s", event.encode())
+                      .isEqualTo(SCHEMAS.referenceAccepts(type, event)));
     }
     check(batch.toBuffer());
   }
