@@ -12,6 +12,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import travelwatch.access.AccessStore;
 import travelwatch.access.Authenticator;
+import travelwatch.alert.AlertMetrics;
+import travelwatch.alert.AlertRoutes;
+import travelwatch.alert.AlertStore;
+import travelwatch.alert.StreamRoutes;
 import travelwatch.config.TravelWatchConfig;
 import travelwatch.ingest.EventAuthorizer;
 import travelwatch.ingest.EventHandOff;
@@ -22,6 +26,10 @@ import travelwatch.ingest.IngestMetrics;
 import travelwatch.ingest.IngestRoutes;
 import travelwatch.ingest.Ownership;
 import travelwatch.ingest.RateLimiter;
+import travelwatch.monitor.MonitorMetrics;
+import travelwatch.monitor.MonitorStore;
+import travelwatch.monitor.MonitorVerticle;
+import travelwatch.monitor.RunRoutes;
 import travelwatch.plan.PlanImport;
 import travelwatch.plan.PlanRoutes;
 import travelwatch.plan.PlanStore;
@@ -64,6 +72,8 @@ public final class TravelWatchServer implements AutoCloseable {
     TravelWatchServer server = new TravelWatchServer(config, database, vertx, pool);
     try {
       Capabilities capabilities = new Capabilities(config, vertx, pool, metrics, clock);
+      // The monitors rebuild the day before the API takes events.
+      vertx.deployVerticle(capabilities.monitor).await();
       vertx
           .deployVerticle(
               () -> new HttpVerticle(config.http(), capabilities::router),
@@ -84,6 +94,10 @@ public final class TravelWatchServer implements AutoCloseable {
     final Health health;
     final PlanRoutes plan;
     final IngestRoutes ingest;
+    final AlertRoutes alerts;
+    final StreamRoutes stream;
+    final RunRoutes runs;
+    final MonitorVerticle monitor;
 
     Capabilities(TravelWatchConfig config, Vertx vertx, Pool pool, Metrics metrics, Clock clock) {
       this.metrics = metrics;
@@ -120,6 +134,25 @@ public final class TravelWatchServer implements AutoCloseable {
               writer,
               ingestMetrics,
               config.http().bodyLimitBytes());
+
+      var monitorConfig = config.monitor();
+      AlertStore alertStore =
+          new AlertStore(pool, clock, config.zone(), monitorConfig.rules().autoResolve());
+      new AlertMetrics(metrics.registry(), pool).start(vertx, 5000);
+      this.alerts = new AlertRoutes(alertStore, vertx.eventBus());
+      this.stream = new StreamRoutes(pool, monitorConfig.streamHeartbeat().toMillis());
+      this.runs = new RunRoutes(pool, clock, config.zone());
+      this.monitor =
+          new MonitorVerticle(
+              clock,
+              config.zone(),
+              monitorConfig.rules(),
+              monitorConfig.tick(),
+              ingestConfig.shards(),
+              new PlanStore(pool),
+              new MonitorStore(pool, config.zone()),
+              alertStore,
+              new MonitorMetrics(metrics.registry()));
     }
 
     Router router(Vertx vertx) {
@@ -144,6 +177,9 @@ public final class TravelWatchServer implements AutoCloseable {
       api.route().handler(authenticator);
       plan.mount(api);
       ingest.mount(api);
+      runs.mount(api);
+      alerts.mount(api);
+      stream.mount(api);
       router.route("/api/v1/*").subRouter(api);
       return router;
     }

@@ -2,9 +2,11 @@ package travelwatch.config;
 
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.ZoneId;
 import java.util.Map;
 import java.util.Optional;
+import travelwatch.monitor.MonitorSettings;
 
 /**
  * Every setting of a TravelWatch process, typed and validated once at start.
@@ -12,7 +14,11 @@ import java.util.Optional;
  * <p>Each capability reads its own record; nothing else reads the environment.
  */
 public record TravelWatchConfig(
-    HttpConfig http, DatabaseConfig database, IngestConfig ingest, ZoneId zone) {
+    HttpConfig http,
+    DatabaseConfig database,
+    IngestConfig ingest,
+    MonitorConfig monitor,
+    ZoneId zone) {
 
   /** The HTTP server. */
   public record HttpConfig(
@@ -38,6 +44,9 @@ public record TravelWatchConfig(
       int maxInFlight,
       int maxQueuedRows,
       int shards) {}
+
+  /** The live monitors: rule thresholds, how often deadline rules are checked, the stream. */
+  public record MonitorConfig(MonitorSettings rules, Duration tick, Duration streamHeartbeat) {}
 
   /**
    * Reads the configuration; {@code dataDirOverride} is the command line's {@code --data-dir}.
@@ -69,7 +78,38 @@ public record TravelWatchConfig(
             settings.integer("shards", 16, 1, 1024));
     ZoneId zone = zone(settings);
     return new TravelWatchConfig(
-        http, new DatabaseConfig(pgUrl, poolSize, dataDir.toAbsolutePath()), ingest, zone);
+        http,
+        new DatabaseConfig(pgUrl, poolSize, dataDir.toAbsolutePath()),
+        ingest,
+        monitor(settings),
+        zone);
+  }
+
+  private static MonitorConfig monitor(Settings s) {
+    MonitorSettings d = MonitorSettings.defaults();
+    MonitorSettings rules =
+        new MonitorSettings(
+            Duration.ofMinutes(s.integer("notStartedMinutes", 10, 0, 240)),
+            Duration.ofMinutes(s.integer("lateMinutes", 5, 0, 240)),
+            Duration.ofMinutes(s.integer("feedSilentMinutes", 10, 1, 240)),
+            Duration.ofSeconds(s.integer("missedPickupGraceSeconds", 60, 0, 3600)),
+            Duration.ofMinutes(s.integer("callWindowMinutes", 60, 1, 1440)),
+            s.integer("callAnswerRatePercent", 95, 1, 100) / 100.0,
+            s.integer("callMinOffered", 10, 1, 10_000),
+            Duration.ofMinutes(s.integer("callLongWaitMinutes", 5, 1, 240)),
+            s.integer("dbsMaxAgeYears", 3, 1, 20),
+            s.integer("journeyPrimaryMinutes", 45, 5, 600),
+            s.integer("journeySecondaryMinutes", 75, 5, 600),
+            s.integer("journeySpecialMinutes", 60, 5, 600),
+            d.defaultSpeedKph(),
+            d.detourFactor(),
+            d.stopRadiusMetres(),
+            d.leftStopMetres(),
+            s.bool("alertAutoResolve", false));
+    return new MonitorConfig(
+        rules,
+        Duration.ofMillis(s.integer("monitorTickMs", 5000, 100, 600_000)),
+        Duration.ofSeconds(s.integer("streamHeartbeatSeconds", 15, 1, 300)));
   }
 
   public static TravelWatchConfig load(Path configFile, Path dataDirOverride) {

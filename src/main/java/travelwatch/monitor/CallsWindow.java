@@ -60,7 +60,9 @@ public final class CallsWindow {
     List<Waiting> waiting = new ArrayList<>();
     calls.forEach(
         (id, t) -> {
-          if (t.offered != null && t.answered == null && t.abandoned == null
+          if (t.offered != null
+              && t.answered == null
+              && t.abandoned == null
               && !t.offered.plus(limit).isAfter(now)) {
             waiting.add(new Waiting(id, t.offered));
           }

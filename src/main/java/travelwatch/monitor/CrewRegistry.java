@@ -106,7 +106,12 @@ public final class CrewRegistry {
       return Optional.of("DBS without the children's barred-list check");
     }
     if (!dbs.updateService() && dbs.issuedOn().plusYears(maxAgeYears).isBefore(on)) {
-      return Optional.of("DBS issued " + dbs.issuedOn() + " is over " + maxAgeYears + " years old and not on the Update Service");
+      return Optional.of(
+          "DBS issued "
+              + dbs.issuedOn()
+              + " is over "
+              + maxAgeYears
+              + " years old and not on the Update Service");
     }
     return Optional.empty();
   }

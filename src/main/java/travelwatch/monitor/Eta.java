@@ -68,7 +68,8 @@ public final class Eta {
     if (s.previousAt != 0 && s.positionAt > s.previousAt) {
       double kph =
           Geo.metres(s.previousLat, s.previousLon, s.lat, s.lon)
-              / ((s.positionAt - s.previousAt) / 1000.0) * 3.6;
+              / ((s.positionAt - s.previousAt) / 1000.0)
+              * 3.6;
       if (kph >= 5 && kph <= 80) {
         return kph;
       }

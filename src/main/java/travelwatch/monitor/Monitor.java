@@ -27,9 +27,17 @@ import travelwatch.monitor.RunState.Status;
 public final class Monitor {
   /** What one batch of events or one tick changed. */
   public record Changes(
-      List<Condition> raised, List<Condition> cleared, List<RunState> changedRuns, List<StatusChange> statusChanges) {
+      List<Condition> raised,
+      List<Condition> updated,
+      List<Condition> cleared,
+      List<RunState> changedRuns,
+      List<StatusChange> statusChanges) {
     public boolean isEmpty() {
-      return raised.isEmpty() && cleared.isEmpty() && changedRuns.isEmpty() && statusChanges.isEmpty();
+      return raised.isEmpty()
+          && updated.isEmpty()
+          && cleared.isEmpty()
+          && changedRuns.isEmpty()
+          && statusChanges.isEmpty();
     }
   }
 
@@ -77,12 +85,16 @@ public final class Monitor {
     return serviceDate;
   }
 
-  /** Conditions already raised as alerts before this monitor started (it must not raise them again). */
+  /**
+   * Conditions already raised as alerts before this monitor started (it must not raise them again).
+   */
   public void alreadyRaised(Collection<String> dedupKeys) {
     alreadyRaised.addAll(dedupKeys);
   }
 
-  /** Keys that were raised before but whose conditions no longer hold after the first evaluation. */
+  /**
+   * Keys that were raised before but whose conditions no longer hold after the first evaluation.
+   */
   public List<String> staleRaised() {
     Set<String> current = new HashSet<>();
     active.values().forEach(m -> current.addAll(m.keySet()));
@@ -131,7 +143,9 @@ public final class Monitor {
         calls.apply(call);
         global = true;
       }
-      if (o instanceof IncidentReported i && "safeguarding".equals(i.category()) && (run != null || (o.runId() == null && ownsGlobal))) {
+      if (o instanceof IncidentReported i
+          && "safeguarding".equals(i.category())
+          && (run != null || (o.runId() == null && ownsGlobal))) {
         Condition c = incident(i, run);
         if (incidents.putIfAbsent(c.dedupKey(), c) == null) {
           newIncidents.add(c);
@@ -146,8 +160,17 @@ public final class Monitor {
       }
       raised.add(c);
     }
-    newIncidents.forEach(c -> active.computeIfAbsent(GLOBAL + "incidents", k -> new HashMap<>()).put(c.dedupKey(), c));
-    return new Changes(raised, changes.cleared(), changes.changedRuns(), changes.statusChanges());
+    newIncidents.forEach(
+        c ->
+            active
+                .computeIfAbsent(GLOBAL + "incidents", k -> new HashMap<>())
+                .put(c.dedupKey(), c));
+    return new Changes(
+        raised,
+        changes.updated(),
+        changes.cleared(),
+        changes.changedRuns(),
+        changes.statusChanges());
   }
 
   /** Re-evaluates every run and the calls: the deadline rules fire without any event arriving. */
@@ -158,12 +181,13 @@ public final class Monitor {
 
   private Changes evaluate(Collection<String> runIds, boolean global, Instant now) {
     List<Condition> raised = new ArrayList<>();
+    List<Condition> updated = new ArrayList<>();
     List<Condition> cleared = new ArrayList<>();
     List<RunState> changed = new ArrayList<>();
     List<StatusChange> statusChanges = new ArrayList<>();
     for (String runId : runIds) {
       RunState run = runs.get(runId);
-      diff(runId, rules.evaluate(run, crew, now), raised, cleared);
+      diff(runId, rules.evaluate(run, crew, now), raised, updated, cleared);
       Status before = reportedStatus.get(runId);
       Status after = run.status();
       if (before != after) {
@@ -173,20 +197,33 @@ public final class Monitor {
       changed.add(run);
     }
     if (global) {
-      diff(GLOBAL + "calls", callConditions(now), raised, cleared);
+      diff(GLOBAL + "calls", callConditions(now), raised, updated, cleared);
     }
-    return new Changes(raised, cleared, changed, statusChanges);
+    return new Changes(raised, updated, cleared, changed, statusChanges);
   }
 
-  private void diff(String scope, List<Condition> now, List<Condition> raised, List<Condition> cleared) {
+  /** New conditions are raised, vanished ones cleared, and ones whose details changed updated. */
+  private void diff(
+      String scope,
+      List<Condition> now,
+      List<Condition> raised,
+      List<Condition> updated,
+      List<Condition> cleared) {
     Map<String, Condition> before = active.getOrDefault(scope, Map.of());
     Map<String, Condition> after = new LinkedHashMap<>();
     for (Condition c : now) {
       after.putIfAbsent(c.dedupKey(), c);
     }
     for (Map.Entry<String, Condition> e : after.entrySet()) {
-      if (!before.containsKey(e.getKey()) && !alreadyRaised.remove(e.getKey())) {
-        raised.add(e.getValue());
+      Condition previous = before.get(e.getKey());
+      if (previous == null) {
+        if (alreadyRaised.remove(e.getKey())) {
+          updated.add(e.getValue()); // raised before a restart: bring its details up to date
+        } else {
+          raised.add(e.getValue());
+        }
+      } else if (!previous.summary().equals(e.getValue().summary())) {
+        updated.add(e.getValue());
       }
     }
     for (Map.Entry<String, Condition> e : before.entrySet()) {
@@ -204,24 +241,63 @@ public final class Monitor {
   private List<Condition> callConditions(Instant now) {
     List<Condition> found = new ArrayList<>();
     CallsWindow.Rate rate = calls.rate(now, settings.callWindow());
-    if (rate.offered() >= settings.callMinOffered() && rate.ratio() < settings.callAnswerRateMin()) {
-      found.add(new Condition(AlertType.CALLS_ANSWER_RATE_LOW, "calls", serviceDate, null, null, null, null,
-          String.format("Calls answered in the last %d min: %d of %d (%.1f%%), below %.0f%%",
-              settings.callWindow().toMinutes(), rate.answered(), rate.offered(), 100 * rate.ratio(),
-              100 * settings.callAnswerRateMin())));
+    if (rate.offered() >= settings.callMinOffered()
+        && rate.ratio() < settings.callAnswerRateMin()) {
+      found.add(
+          new Condition(
+              AlertType.CALLS_ANSWER_RATE_LOW,
+              "calls",
+              serviceDate,
+              null,
+              null,
+              null,
+              null,
+              String.format(
+                  "Calls answered in the last %d min: %d of %d (%.1f%%), below %.0f%%",
+                  settings.callWindow().toMinutes(),
+                  rate.answered(),
+                  rate.offered(),
+                  100 * rate.ratio(),
+                  100 * settings.callAnswerRateMin())));
     }
     for (CallsWindow.Waiting w : calls.waitingLongerThan(now, settings.callLongWait())) {
-      found.add(new Condition(AlertType.CALLS_LONG_WAIT, "call:" + w.callId(), serviceDate, null, null, null, null,
-          "Call " + w.callId() + " has waited " + java.time.Duration.between(w.offeredAt(), now).toMinutes()
-              + " min without an answer"));
+      found.add(
+          new Condition(
+              AlertType.CALLS_LONG_WAIT,
+              "call:" + w.callId(),
+              serviceDate,
+              null,
+              null,
+              null,
+              null,
+              "Call "
+                  + w.callId()
+                  + " has waited "
+                  + java.time.Duration.between(w.offeredAt(), now).toMinutes()
+                  + " min without an answer"));
     }
     return found;
   }
 
   private Condition incident(IncidentReported i, RunState run) {
-    String where = run == null ? "" : " on run " + run.plan.id() + " (route " + run.plan.routeId() + ", " + run.plan.schoolName() + ")";
-    return new Condition(AlertType.INCIDENT_SAFEGUARDING, "incident:" + i.meta().seq(),
-        i.at().atZone(zone).toLocalDate(), i.runId(), run == null ? null : run.plan.operatorId(), null, null,
+    String where =
+        run == null
+            ? ""
+            : " on run "
+                + run.plan.id()
+                + " (route "
+                + run.plan.routeId()
+                + ", "
+                + run.plan.schoolName()
+                + ")";
+    return new Condition(
+        AlertType.INCIDENT_SAFEGUARDING,
+        "incident:" + i.meta().seq(),
+        i.at().atZone(zone).toLocalDate(),
+        i.runId(),
+        run == null ? null : run.plan.operatorId(),
+        null,
+        null,
         "Safeguarding incident reported" + where + " (event " + i.meta().eventId() + ")");
   }
 

@@ -5,8 +5,8 @@ import java.time.LocalDate;
 import java.util.List;
 
 /**
- * A planned run as the monitor needs it: times as instants, each pupil's pickup and drop-off
- * stop, and each pupil's journey limit. Pupils are indexed 0..n-1 within the run.
+ * A planned run as the monitor needs it: times as instants, each pupil's pickup and drop-off stop,
+ * and each pupil's journey limit. Pupils are indexed 0..n-1 within the run.
  */
 public record RunPlan(
     String id,
@@ -26,7 +26,9 @@ public record RunPlan(
   /** A stop, in run order. */
   public record StopPlan(String id, int seq, double lat, double lon, Instant plannedAt) {}
 
-  /** A pupil on the run: where they are picked up and dropped off (stop indexes), and their limit. */
+  /**
+   * A pupil on the run: where they are picked up and dropped off (stop indexes), and their limit.
+   */
   public record PupilPlan(String pupilId, int pickupStop, int dropoffStop, int limitMinutes) {}
 
   public Instant firstPickupAt() {

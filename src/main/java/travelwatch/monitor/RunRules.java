@@ -39,28 +39,59 @@ public final class RunRules {
     List<Condition> found = new ArrayList<>();
     Status status = s.status();
     boolean cancelled = status == Status.CANCELLED;
-    String where = "run " + plan.id() + " (" + plan.direction() + ", route " + plan.routeId() + ", " + plan.schoolName() + ")";
+    String where =
+        "run "
+            + plan.id()
+            + " ("
+            + plan.direction()
+            + ", route "
+            + plan.routeId()
+            + ", "
+            + plan.schoolName()
+            + ")";
 
     if (cancelled) {
-      found.add(condition(AlertType.RUN_CANCELLED, s, null, null,
-          where + " was cancelled" + (s.cancelReason == null ? "" : ": " + s.cancelReason)));
+      found.add(
+          condition(
+              AlertType.RUN_CANCELLED,
+              s,
+              null,
+              null,
+              where + " was cancelled" + (s.cancelReason == null ? "" : ": " + s.cancelReason)));
     }
 
     compliance(s, crew, found, where);
 
-    if (!cancelled && s.startedAt == 0 && !now.isBefore(plan.firstPickupAt().minus(settings.notStartedBefore()))) {
-      found.add(condition(AlertType.RUN_NOT_STARTED, s, null, null,
-          where + " has not started; first pickup is planned at " + time(plan.firstPickupAt())));
+    if (!cancelled
+        && s.startedAt == 0
+        && !now.isBefore(plan.firstPickupAt().minus(settings.notStartedBefore()))) {
+      found.add(
+          condition(
+              AlertType.RUN_NOT_STARTED,
+              s,
+              null,
+              null,
+              where
+                  + " has not started; first pickup is planned at "
+                  + time(plan.firstPickupAt())));
     }
 
     if (!cancelled) {
       late(s, now, where).ifPresent(found::add);
     }
 
-    if (!cancelled && s.startedAt != 0 && s.arrivedAt == 0 && s.completedAt == 0
+    if (!cancelled
+        && s.startedAt != 0
+        && s.arrivedAt == 0
+        && s.completedAt == 0
         && !Instant.ofEpochMilli(s.lastEventAt).plus(settings.feedSilentAfter()).isAfter(now)) {
-      found.add(condition(AlertType.RUN_FEED_SILENT, s, null, null,
-          where + " has sent nothing since " + time(Instant.ofEpochMilli(s.lastEventAt))));
+      found.add(
+          condition(
+              AlertType.RUN_FEED_SILENT,
+              s,
+              null,
+              null,
+              where + " has sent nothing since " + time(Instant.ofEpochMilli(s.lastEventAt))));
     }
 
     pupils(s, now, cancelled, found, where);
@@ -70,7 +101,8 @@ public final class RunRules {
   private void compliance(RunState s, CrewRegistry crew, List<Condition> found, String where) {
     RunPlan plan = s.plan;
     Set<String> onRun = new LinkedHashSet<>();
-    for (String id : new String[] {s.assignedDriver, s.assignedGuide, s.startDriver, s.startGuide}) {
+    for (String id :
+        new String[] {s.assignedDriver, s.assignedGuide, s.startDriver, s.startGuide}) {
       if (id != null) {
         onRun.add(id);
       }
@@ -78,35 +110,89 @@ public final class RunRules {
     for (String id : onRun) {
       Optional<Member> member = crew.member(id);
       if (member.isEmpty() || !member.get().operatorId().equals(plan.operatorId())) {
-        found.add(condition(AlertType.CREW_UNKNOWN, s, id, null,
-            where + ": crew member " + id + " is not registered to operator " + plan.operatorId()));
+        found.add(
+            condition(
+                AlertType.CREW_UNKNOWN,
+                s,
+                id,
+                null,
+                where
+                    + ": crew member "
+                    + id
+                    + " is not registered to operator "
+                    + plan.operatorId()));
         continue;
       }
       Member m = member.get();
       boolean positive = m.dbs().map(d -> d.outcome() == DbsOutcome.POSITIVE).orElse(false);
       if (positive && m.clearance().orElse(null) != HrClearance.CLEARED) {
-        found.add(condition(AlertType.CREW_DBS_NOT_CLEARED, s, id, null,
-            where + ": crew member " + id + " has a positive DBS and no HR clearance"));
+        found.add(
+            condition(
+                AlertType.CREW_DBS_NOT_CLEARED,
+                s,
+                id,
+                null,
+                where + ": crew member " + id + " has a positive DBS and no HR clearance"));
       }
       CrewRegistry.dbsProblem(m, plan.date(), settings.dbsMaxAgeYears())
-          .ifPresent(p -> found.add(condition(AlertType.CREW_DBS_INVALID, s, id, null, where + ": crew member " + id + " has " + p)));
+          .ifPresent(
+              p ->
+                  found.add(
+                      condition(
+                          AlertType.CREW_DBS_INVALID,
+                          s,
+                          id,
+                          null,
+                          where + ": crew member " + id + " has " + p)));
       if (m.role() == CrewRole.DRIVER && s.startedAt != 0 && id.equals(s.driverId())) {
         m.badge()
             .filter(b -> b.expiresOn().isBefore(plan.date()))
-            .ifPresent(b -> found.add(condition(AlertType.CREW_BADGE_EXPIRED, s, id, null,
-                where + ": driver " + id + "'s badge " + b.number() + " expired on " + b.expiresOn())));
+            .ifPresent(
+                b ->
+                    found.add(
+                        condition(
+                            AlertType.CREW_BADGE_EXPIRED,
+                            s,
+                            id,
+                            null,
+                            where
+                                + ": driver "
+                                + id
+                                + "'s badge "
+                                + b.number()
+                                + " expired on "
+                                + b.expiresOn())));
       }
     }
     if (plan.requiresGuide() && s.startedAt != 0 && s.guideId() == null) {
-      found.add(condition(AlertType.CREW_GUIDE_MISSING, s, null, null, where + " started without the guide its route requires"));
+      found.add(
+          condition(
+              AlertType.CREW_GUIDE_MISSING,
+              s,
+              null,
+              null,
+              where + " started without the guide its route requires"));
     }
-    boolean driverChanged = s.driverId() != null && plan.plannedDriverId() != null && !s.driverId().equals(plan.plannedDriverId());
-    boolean guideChanged = s.guideId() != null && plan.plannedGuideId() != null && !s.guideId().equals(plan.plannedGuideId());
+    boolean driverChanged =
+        s.driverId() != null
+            && plan.plannedDriverId() != null
+            && !s.driverId().equals(plan.plannedDriverId());
+    boolean guideChanged =
+        s.guideId() != null
+            && plan.plannedGuideId() != null
+            && !s.guideId().equals(plan.plannedGuideId());
     if (driverChanged || guideChanged) {
-      String who = (driverChanged ? "driver " + plan.plannedDriverId() + " → " + s.driverId() : "")
-          + (driverChanged && guideChanged ? ", " : "")
-          + (guideChanged ? "guide " + plan.plannedGuideId() + " → " + s.guideId() : "");
-      found.add(condition(AlertType.CREW_CHANGED, s, null, null, where + ": crew differs from the plan (" + who + ")"));
+      String who =
+          (driverChanged ? "driver " + plan.plannedDriverId() + " → " + s.driverId() : "")
+              + (driverChanged && guideChanged ? ", " : "")
+              + (guideChanged ? "guide " + plan.plannedGuideId() + " → " + s.guideId() : "");
+      found.add(
+          condition(
+              AlertType.CREW_CHANGED,
+              s,
+              null,
+              null,
+              where + ": crew differs from the plan (" + who + ")"));
     }
   }
 
@@ -116,8 +202,19 @@ public final class RunRules {
     if (s.arrivedAt != 0) {
       Instant arrived = Instant.ofEpochMilli(s.arrivedAt);
       return arrived.isAfter(deadline)
-          ? Optional.of(condition(AlertType.RUN_LATE, s, null, null,
-              where + " arrived at " + time(arrived) + ", " + minutes(plan.arriveBy(), arrived) + " min after " + time(plan.arriveBy())))
+          ? Optional.of(
+              condition(
+                  AlertType.RUN_LATE,
+                  s,
+                  null,
+                  null,
+                  where
+                      + " arrived at "
+                      + time(arrived)
+                      + ", "
+                      + minutes(plan.arriveBy(), arrived)
+                      + " min after "
+                      + time(plan.arriveBy())))
           : Optional.empty();
     }
     if (s.completedAt != 0) {
@@ -125,33 +222,69 @@ public final class RunRules {
     }
     Instant eta = Eta.arrival(s, settings);
     if (eta != null && eta.isAfter(deadline)) {
-      return Optional.of(condition(AlertType.RUN_LATE, s, null, null,
-          where + " is predicted to arrive at " + time(eta) + ", " + minutes(plan.arriveBy(), eta) + " min after " + time(plan.arriveBy())));
+      return Optional.of(
+          condition(
+              AlertType.RUN_LATE,
+              s,
+              null,
+              null,
+              where
+                  + " is predicted to arrive at "
+                  + time(eta)
+                  + ", "
+                  + minutes(plan.arriveBy(), eta)
+                  + " min after "
+                  + time(plan.arriveBy())));
     }
     if (now.isAfter(deadline) && s.startedAt != 0) {
-      return Optional.of(condition(AlertType.RUN_LATE, s, null, null,
-          where + " has not arrived; it was due by " + time(plan.arriveBy())));
+      return Optional.of(
+          condition(
+              AlertType.RUN_LATE,
+              s,
+              null,
+              null,
+              where + " has not arrived; it was due by " + time(plan.arriveBy())));
     }
     return Optional.empty();
   }
 
-  private void pupils(RunState s, Instant now, boolean cancelled, List<Condition> found, String where) {
+  private void pupils(
+      RunState s, Instant now, boolean cancelled, List<Condition> found, String where) {
     RunPlan plan = s.plan;
     int lastReached = Eta.lastReached(s);
     for (int p = 0; p < plan.pupils().size(); p++) {
       PupilPlan pupil = plan.pupils().get(p);
       String ref = pupil.pupilId();
       if (s.wrongStopIds != null && s.wrongStopIds[p] != null) {
-        found.add(condition(AlertType.PUPIL_WRONG_DROPOFF, s, null, ref,
-            where + ": pupil " + ref + " was dropped at stop " + s.wrongStopIds[p] + ", not the planned stop "
-                + plan.stops().get(pupil.dropoffStop()).id()));
+        found.add(
+            condition(
+                AlertType.PUPIL_WRONG_DROPOFF,
+                s,
+                null,
+                ref,
+                where
+                    + ": pupil "
+                    + ref
+                    + " was dropped at stop "
+                    + s.wrongStopIds[p]
+                    + ", not the planned stop "
+                    + plan.stops().get(pupil.dropoffStop()).id()));
       }
       if (!cancelled && s.boardedAt[p] == 0 && s.absentAt[p] == 0) {
         Instant leftAt = leftStopAt(s, pupil.pickupStop(), lastReached);
         if (leftAt != null && !leftAt.plus(settings.missedPickupGrace()).isAfter(now)) {
-          found.add(condition(AlertType.PUPIL_MISSED, s, null, ref,
-              where + ": the vehicle left stop " + plan.stops().get(pupil.pickupStop()).id() + " without pupil " + ref
-                  + " boarded or reported absent"));
+          found.add(
+              condition(
+                  AlertType.PUPIL_MISSED,
+                  s,
+                  null,
+                  ref,
+                  where
+                      + ": the vehicle left stop "
+                      + plan.stops().get(pupil.pickupStop()).id()
+                      + " without pupil "
+                      + ref
+                      + " boarded or reported absent"));
         }
       }
       if (s.boardedAt[p] != 0) {
@@ -161,16 +294,36 @@ public final class RunRules {
         Instant end = off != null ? off : later(now, predicted);
         Duration limit = Duration.ofMinutes(pupil.limitMinutes());
         if (end != null && Duration.between(boarded, end).compareTo(limit) > 0) {
-          String how = off != null ? "was on board " : (now.isAfter(boarded.plus(limit)) ? "has been on board " : "is predicted to be on board ");
-          found.add(condition(AlertType.PUPIL_JOURNEY_TOO_LONG, s, null, ref,
-              where + ": pupil " + ref + " " + how + Duration.between(boarded, end).toMinutes() + " min; the limit is "
-                  + pupil.limitMinutes() + " min"));
+          String how =
+              off != null
+                  ? "was on board "
+                  : (now.isAfter(boarded.plus(limit))
+                      ? "has been on board "
+                      : "is predicted to be on board ");
+          found.add(
+              condition(
+                  AlertType.PUPIL_JOURNEY_TOO_LONG,
+                  s,
+                  null,
+                  ref,
+                  where
+                      + ": pupil "
+                      + ref
+                      + " "
+                      + how
+                      + Duration.between(boarded, end).toMinutes()
+                      + " min; the limit is "
+                      + pupil.limitMinutes()
+                      + " min"));
         }
       }
     }
   }
 
-  /** When the vehicle left a stop: a later stop reached, or a position far from it after reaching it. */
+  /**
+   * When the vehicle left a stop: a later stop reached, or a position far from it after reaching
+   * it.
+   */
   private Instant leftStopAt(RunState s, int stop, int lastReached) {
     if (lastReached > stop) {
       long first = 0;
@@ -182,7 +335,8 @@ public final class RunRules {
       return Instant.ofEpochMilli(first);
     }
     RunPlan.StopPlan p = s.plan.stops().get(stop);
-    if (s.stopReachedAt[stop] != 0 && s.positionAt > s.stopReachedAt[stop]
+    if (s.stopReachedAt[stop] != 0
+        && s.positionAt > s.stopReachedAt[stop]
         && Geo.metres(s.lat, s.lon, p.lat(), p.lon()) > settings.leftStopMetres()) {
       return Instant.ofEpochMilli(s.positionAt);
     }
@@ -193,9 +347,15 @@ public final class RunRules {
     return b == null || a.isAfter(b) ? a : b;
   }
 
-  private Condition condition(AlertType type, RunState s, String crewId, String pupilId, String summary) {
-    String subject = "run:" + s.plan.id() + (crewId == null ? "" : ":crew:" + crewId) + (pupilId == null ? "" : ":pupil:" + pupilId);
-    return new Condition(type, subject, s.plan.date(), s.plan.id(), s.plan.operatorId(), crewId, pupilId, summary);
+  private Condition condition(
+      AlertType type, RunState s, String crewId, String pupilId, String summary) {
+    String subject =
+        "run:"
+            + s.plan.id()
+            + (crewId == null ? "" : ":crew:" + crewId)
+            + (pupilId == null ? "" : ":pupil:" + pupilId);
+    return new Condition(
+        type, subject, s.plan.date(), s.plan.id(), s.plan.operatorId(), crewId, pupilId, summary);
   }
 
   private String time(Instant t) {

@@ -108,7 +108,9 @@ public final class RunState {
     long at = o.at().toEpochMilli();
     lastEventAt = Math.max(lastEventAt, at);
     if (o instanceof CrewAssigned e) {
-      if (assignedAt == 0 || at > assignedAt || (at == assignedAt && e.meta().eventId().compareTo(assignedEventId) > 0)) {
+      if (assignedAt == 0
+          || at > assignedAt
+          || (at == assignedAt && e.meta().eventId().compareTo(assignedEventId) > 0)) {
         assignedAt = at;
         assignedEventId = e.meta().eventId();
         assignedDriver = e.driverId();
@@ -237,12 +239,25 @@ public final class RunState {
     return String.join(
         ";",
         status().name(),
-        String.valueOf(assignedAt), String.valueOf(assignedDriver), String.valueOf(assignedGuide),
-        String.valueOf(startedAt), String.valueOf(startDriver), String.valueOf(startGuide),
-        String.valueOf(arrivedAt), String.valueOf(completedAt), String.valueOf(cancelledAt),
-        String.valueOf(positionAt), String.valueOf(lat), String.valueOf(lon),
-        String.valueOf(previousAt), String.valueOf(lastEventAt),
-        Arrays.toString(stopReachedAt), Arrays.toString(boardedAt), Arrays.toString(absentAt),
-        Arrays.toString(droppedAt), Arrays.toString(droppedStop), Arrays.toString(wrongStopIds));
+        String.valueOf(assignedAt),
+        String.valueOf(assignedDriver),
+        String.valueOf(assignedGuide),
+        String.valueOf(startedAt),
+        String.valueOf(startDriver),
+        String.valueOf(startGuide),
+        String.valueOf(arrivedAt),
+        String.valueOf(completedAt),
+        String.valueOf(cancelledAt),
+        String.valueOf(positionAt),
+        String.valueOf(lat),
+        String.valueOf(lon),
+        String.valueOf(previousAt),
+        String.valueOf(lastEventAt),
+        Arrays.toString(stopReachedAt),
+        Arrays.toString(boardedAt),
+        Arrays.toString(absentAt),
+        Arrays.toString(droppedAt),
+        Arrays.toString(droppedStop),
+        Arrays.toString(wrongStopIds));
   }
 }

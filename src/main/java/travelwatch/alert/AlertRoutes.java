@@ -1,0 +1,167 @@
+package travelwatch.alert;
+
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Set;
+import travelwatch.access.Authenticator;
+import travelwatch.access.Caller;
+import travelwatch.access.Role;
+import travelwatch.platform.http.ApiException;
+import travelwatch.platform.http.FieldProblem;
+
+/**
+ * Alerts for the control room: the list (viewers), acknowledge and resolve (controllers and up).
+ */
+public final class AlertRoutes {
+  private static final Set<String> STATES = Set.of("open", "acknowledged", "resolved");
+  private static final Set<String> SEVERITIES = Set.of("critical", "high", "warning");
+  private static final int PAGE = 100;
+
+  private final AlertStore store;
+  private final EventBus bus;
+
+  public AlertRoutes(AlertStore store, EventBus bus) {
+    this.store = store;
+    this.bus = bus;
+  }
+
+  public void mount(Router api) {
+    api.get("/alerts").handler(this::list);
+    api.get("/alerts/:id").handler(this::one);
+    api.post("/alerts/:id/acknowledge")
+        .handler(BodyHandler.create(false).setBodyLimit(16 * 1024))
+        .handler(ctx -> change(ctx, false));
+    api.post("/alerts/:id/resolve")
+        .handler(BodyHandler.create(false).setBodyLimit(16 * 1024))
+        .handler(ctx -> change(ctx, true));
+  }
+
+  private void list(RoutingContext ctx) {
+    Authenticator.requireRole(ctx, Role.VIEWER);
+    var q = ctx.queryParams();
+    String state = oneOf(q.get("state"), STATES, "state");
+    String severity = oneOf(q.get("severity"), SEVERITIES, "severity");
+    String type = q.get("type");
+    if (type != null) {
+      try {
+        AlertType.fromWireName(type);
+      } catch (IllegalArgumentException e) {
+        throw ApiException.badRequest(
+            "Unknown alert type.",
+            List.of(FieldProblem.at("type", "unknown alert type '" + type + "'")));
+      }
+    }
+    LocalDate date = null;
+    if (q.get("date") != null) {
+      try {
+        date = LocalDate.parse(q.get("date"));
+      } catch (DateTimeParseException e) {
+        throw ApiException.badRequest(
+            "Bad date.", List.of(FieldProblem.at("date", "must be a date YYYY-MM-DD")));
+      }
+    }
+    Long before = number(q.get("before"), "before");
+    store
+        .list(new AlertStore.Filter(state, severity, type, date, q.get("runId"), before, PAGE + 1))
+        .onSuccess(
+            alerts -> {
+              JsonArray items = new JsonArray();
+              alerts.stream().limit(PAGE).forEach(a -> items.add(a.toJson(store.zone())));
+              JsonObject body = new JsonObject().put("items", items);
+              if (alerts.size() > PAGE) {
+                StringBuilder next =
+                    new StringBuilder("/api/v1/alerts?before=" + alerts.get(PAGE - 1).id());
+                q.names().stream()
+                    .filter(n -> !n.equals("before"))
+                    .forEach(n -> next.append('&').append(n).append('=').append(q.get(n)));
+                body.put("next", next.toString());
+              }
+              ctx.response().putHeader("Content-Type", "application/json").end(body.encode());
+            })
+        .onFailure(ctx::fail);
+  }
+
+  private void one(RoutingContext ctx) {
+    Authenticator.requireRole(ctx, Role.VIEWER);
+    store
+        .get(id(ctx))
+        .onSuccess(
+            a ->
+                ctx.response()
+                    .putHeader("Content-Type", "application/json")
+                    .end(a.toJson(store.zone()).encode()))
+        .onFailure(ctx::fail);
+  }
+
+  private void change(RoutingContext ctx, boolean resolve) {
+    Caller.Staff staff = Authenticator.requireRole(ctx, Role.CONTROLLER);
+    long id = id(ctx);
+    String note = null;
+    if (ctx.body().length() > 0) {
+      JsonObject body;
+      try {
+        body = ctx.body().asJsonObject();
+      } catch (RuntimeException e) {
+        throw ApiException.badRequest(
+            "The body must be a JSON object.", List.of(FieldProblem.at("", "not a JSON object")));
+      }
+      for (String f : body.fieldNames()) {
+        if (!f.equals("note")) {
+          throw ApiException.badRequest(
+              "Unknown field.", List.of(FieldProblem.at(f, "unknown field")));
+        }
+      }
+      Object n = body.getValue("note");
+      if (n != null && (!(n instanceof String s) || s.length() > 2000)) {
+        throw ApiException.badRequest(
+            "Bad note.",
+            List.of(FieldProblem.at("note", "must be text of at most 2000 characters")));
+      }
+      note = (String) n;
+    }
+    (resolve ? store.resolve(id, staff.name(), note) : store.acknowledge(id, staff.name(), note))
+        .onSuccess(
+            outcome -> {
+              LiveEvents.publish(bus, outcome.events());
+              ctx.response()
+                  .putHeader("Content-Type", "application/json")
+                  .end(outcome.alert().toJson(store.zone()).encode());
+            })
+        .onFailure(ctx::fail);
+  }
+
+  private static long id(RoutingContext ctx) {
+    Long id = number(ctx.pathParam("id"), "id");
+    if (id == null) {
+      throw ApiException.notFound("No such alert.");
+    }
+    return id;
+  }
+
+  private static Long number(String text, String field) {
+    if (text == null) {
+      return null;
+    }
+    try {
+      return Long.parseLong(text);
+    } catch (NumberFormatException e) {
+      throw ApiException.badRequest(
+          "Bad number.", List.of(FieldProblem.at(field, "must be a whole number")));
+    }
+  }
+
+  private static String oneOf(String value, Set<String> allowed, String field) {
+    if (value != null && !allowed.contains(value)) {
+      throw ApiException.badRequest(
+          "Bad " + field + ".", List.of(FieldProblem.at(field, "must be one of " + allowed)));
+    }
+    return value;
+  }
+}

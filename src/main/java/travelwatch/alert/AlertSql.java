@@ -1,0 +1,106 @@
+package travelwatch.alert;
+
+/** Every statement on the alert, alert_transition and live_event tables. */
+final class AlertSql {
+  private AlertSql() {}
+
+  static final String COLUMNS =
+      """
+      id, type, severity, state, service_date, run_id, operator_id, crew_id, pupil_id, summary,
+      raised_at, last_seen_at, count, condition_active, acknowledged_by, acknowledged_at,
+      resolved_by, resolved_at
+      """;
+
+  /** Raises an alert, or counts a repeat on the open one with the same dedup key. */
+  static final String RAISE =
+      """
+      insert into alert (dedup_key, type, severity, state, service_date, run_id, operator_id,
+                         crew_id, pupil_id, summary, raised_at, last_seen_at, count,
+                         condition_active)
+      values ($1, $2, $3, 'open', $4, $5, $6, $7, $8, $9, $10, $10, 1, true)
+      on conflict (dedup_key) where state <> 'resolved'
+      do update set count = alert.count + 1, last_seen_at = excluded.last_seen_at,
+                    condition_active = true, summary = excluded.summary
+      returning (xmax = 0) as inserted,
+      """
+          + COLUMNS;
+
+  static final String CLEAR =
+      """
+      update alert set condition_active = false,
+        state = case when $3 then 'resolved' else state end,
+        resolved_by = case when $3 then 'system' else resolved_by end,
+        resolved_at = case when $3 then $2 else resolved_at end
+      where dedup_key = $1 and state <> 'resolved'
+      returning
+      """
+          + COLUMNS;
+
+  static final String UPDATE_SUMMARY =
+      """
+      update alert set summary = $2, last_seen_at = $3, condition_active = true
+      where dedup_key = $1 and state <> 'resolved'
+      returning
+      """
+          + COLUMNS;
+
+  static final String ACKNOWLEDGE =
+      """
+      update alert set state = 'acknowledged', acknowledged_by = $2, acknowledged_at = $3
+      where id = $1 and state = 'open'
+      returning
+      """
+          + COLUMNS;
+
+  static final String RESOLVE =
+      """
+      update alert set state = 'resolved', resolved_by = $2, resolved_at = $3
+      where id = $1 and state <> 'resolved'
+      returning
+      """
+          + COLUMNS;
+
+  static final String BY_ID = "select " + COLUMNS + " from alert where id = $1";
+
+  static final String LIST =
+      "select "
+          + COLUMNS
+          + """
+          from alert
+          where ($1::text is null or state = $1)
+            and ($2::text is null or severity = $2)
+            and ($3::text is null or type = $3)
+            and ($4::date is null or service_date = $4)
+            and ($5::text is null or run_id = $5)
+            and ($6::bigint is null or id < $6)
+          order by id desc
+          limit $7
+          """;
+
+  static final String TRANSITION =
+      "insert into alert_transition (alert_id, at, kind, actor, note) values ($1, $2, $3, $4, $5)";
+
+  static final String TRANSITIONS =
+      "select alert_id, at, kind, actor, note from alert_transition where alert_id = any($1) order by id";
+
+  /**
+   * Keys of the day's alerts whose condition is still true: a restarted monitor must not raise them
+   * again.
+   */
+  static final String ACTIVE_KEYS =
+      """
+      select dedup_key from alert
+      where service_date = $1 and condition_active
+        and (state <> 'resolved' or not exists (
+          select 1 from alert o where o.dedup_key = alert.dedup_key and o.state <> 'resolved'))
+      """;
+
+  static final String OPEN_BY_TYPE =
+      "select type, severity, count(*) from alert where state <> 'resolved' group by type, severity";
+
+  static final String APPEND_LIVE =
+      "insert into live_event (kind, at, payload) values ($1, $2, $3::json) returning seq";
+
+  static final String LIVE_AFTER =
+      "select seq, kind, payload::text from live_event where seq > $1 order by seq limit $2";
+}

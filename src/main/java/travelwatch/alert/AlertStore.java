@@ -1,0 +1,301 @@
+package travelwatch.alert;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import travelwatch.alert.LiveEvents.LiveEvent;
+import travelwatch.monitor.Condition;
+import travelwatch.platform.http.ApiException;
+
+/**
+ * The only code that writes alerts. Each change is one transaction: the alert, its transition and
+ * its live-stream entry (and, through {@link AlertListener}s, anything else that must happen with
+ * it, such as an email in the outbox) are stored together before anyone is told.
+ */
+public final class AlertStore {
+  /** Work that must commit with an alert change, in the same transaction. */
+  public interface AlertListener {
+    Future<Void> changed(SqlConnection conn, Alert alert, String transition);
+  }
+
+  /** An alert list query. */
+  public record Filter(
+      String state,
+      String severity,
+      String type,
+      LocalDate date,
+      String runId,
+      Long before,
+      int limit) {}
+
+  private final Pool pool;
+  private final Clock clock;
+  private final ZoneId zone;
+  private final boolean autoResolve;
+  private final List<AlertListener> listeners = new ArrayList<>();
+
+  public AlertStore(Pool pool, Clock clock, ZoneId zone, boolean autoResolve) {
+    this.pool = pool;
+    this.clock = clock;
+    this.zone = zone;
+    this.autoResolve = autoResolve;
+  }
+
+  public void listen(AlertListener listener) {
+    listeners.add(listener);
+  }
+
+  public ZoneId zone() {
+    return zone;
+  }
+
+  private OffsetDateTime now() {
+    return OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
+  }
+
+  /**
+   * Raises the new conditions and notes the cleared ones, in one transaction; returns the stream
+   * entries.
+   */
+  public Future<List<LiveEvent>> record(
+      List<Condition> raised, List<Condition> updated, List<Condition> cleared) {
+    if (raised.isEmpty() && updated.isEmpty() && cleared.isEmpty()) {
+      return Future.succeededFuture(List.of());
+    }
+    OffsetDateTime at = now();
+    return pool.withTransaction(
+        conn -> {
+          List<LiveEvent> events = new ArrayList<>();
+          Future<Void> chain = Future.succeededFuture();
+          for (Condition c : raised) {
+            chain = chain.compose(v -> raise(conn, c, at, events));
+          }
+          for (Condition c : updated) {
+            chain = chain.compose(v -> update(conn, c, at, events));
+          }
+          for (Condition c : cleared) {
+            chain = chain.compose(v -> clear(conn, c, at, events));
+          }
+          return chain.map(events);
+        });
+  }
+
+  /** The condition still holds with new details (a later ETA, a longer wait): no new transition. */
+  private Future<Void> update(
+      SqlConnection conn, Condition c, OffsetDateTime at, List<LiveEvent> events) {
+    return conn.preparedQuery(AlertSql.UPDATE_SUMMARY)
+        .execute(Tuple.of(c.dedupKey(), c.summary(), at))
+        .compose(
+            rows -> {
+              if (rows.size() == 0) {
+                return Future.succeededFuture();
+              }
+              Alert alert = Alert.from(rows.iterator().next());
+              return LiveEvents.append(
+                      conn, "alert", alert.toJson(zone).put("transition", "updated"), at)
+                  .map(
+                      e -> {
+                        events.add(e);
+                        return null;
+                      });
+            });
+  }
+
+  private Future<Void> raise(
+      SqlConnection conn, Condition c, OffsetDateTime at, List<LiveEvent> events) {
+    Tuple args =
+        Tuple.wrap(
+            new ArrayList<>(
+                java.util.Arrays.asList(
+                    c.dedupKey(),
+                    c.type().wireName(),
+                    c.type().severity().wireName(),
+                    c.serviceDate(),
+                    c.runId(),
+                    c.operatorId(),
+                    c.crewId(),
+                    c.pupilId(),
+                    c.summary(),
+                    at)));
+    return conn.preparedQuery(AlertSql.RAISE)
+        .execute(args)
+        .compose(
+            rows -> {
+              Row row = rows.iterator().next();
+              Alert alert = Alert.from(row);
+              String kind = row.getBoolean("inserted") ? "raised" : "repeated";
+              return changed(conn, alert, kind, null, null, at, events);
+            });
+  }
+
+  private Future<Void> clear(
+      SqlConnection conn, Condition c, OffsetDateTime at, List<LiveEvent> events) {
+    return conn.preparedQuery(AlertSql.CLEAR)
+        .execute(Tuple.of(c.dedupKey(), at, autoResolve))
+        .compose(
+            rows -> {
+              if (rows.size() == 0) {
+                return Future.succeededFuture();
+              }
+              Alert alert = Alert.from(rows.iterator().next());
+              return changed(conn, alert, "condition_cleared", "system", null, at, events);
+            });
+  }
+
+  /** Marks a condition cleared by its key (a restarted monitor found it no longer holds). */
+  public Future<List<LiveEvent>> clearKeys(List<String> keys) {
+    if (keys.isEmpty()) {
+      return Future.succeededFuture(List.of());
+    }
+    OffsetDateTime at = now();
+    return pool.withTransaction(
+        conn -> {
+          List<LiveEvent> events = new ArrayList<>();
+          Future<Void> chain = Future.succeededFuture();
+          for (String key : keys) {
+            chain =
+                chain.compose(
+                    v ->
+                        conn.preparedQuery(AlertSql.CLEAR)
+                            .execute(Tuple.of(key, at, autoResolve))
+                            .compose(
+                                rows ->
+                                    rows.size() == 0
+                                        ? Future.<Void>succeededFuture()
+                                        : changed(
+                                            conn,
+                                            Alert.from(rows.iterator().next()),
+                                            "condition_cleared",
+                                            "system",
+                                            null,
+                                            at,
+                                            events)));
+          }
+          return chain.map(events);
+        });
+  }
+
+  /** A person's change of an alert, with its stream entries to publish once committed. */
+  public record Outcome(Alert alert, List<LiveEvent> events) {}
+
+  public Future<Outcome> acknowledge(long id, String actor, String note) {
+    return transition(
+        id,
+        AlertSql.ACKNOWLEDGE,
+        "acknowledged",
+        actor,
+        note,
+        "only an open alert can be acknowledged");
+  }
+
+  public Future<Outcome> resolve(long id, String actor, String note) {
+    return transition(
+        id, AlertSql.RESOLVE, "resolved", actor, note, "the alert is already resolved");
+  }
+
+  private Future<Outcome> transition(
+      long id, String sql, String kind, String actor, String note, String refusal) {
+    OffsetDateTime at = now();
+    List<LiveEvent> events = new ArrayList<>();
+    return pool.withTransaction(
+        conn ->
+            conn.preparedQuery(sql)
+                .execute(Tuple.of(id, actor, at))
+                .compose(
+                    rows -> {
+                      if (rows.size() == 1) {
+                        Alert alert = Alert.from(rows.iterator().next());
+                        return changed(conn, alert, kind, actor, note, at, events)
+                            .map(v -> new Outcome(alert, events));
+                      }
+                      return conn.preparedQuery(AlertSql.BY_ID)
+                          .execute(Tuple.of(id))
+                          .compose(
+                              existing ->
+                                  Future.failedFuture(
+                                      existing.size() == 0
+                                          ? ApiException.notFound("There is no alert " + id + ".")
+                                          : ApiException.conflict(
+                                              "Alert " + id + ": " + refusal + ".", List.of())));
+                    }));
+  }
+
+  private Future<Void> changed(
+      SqlConnection conn,
+      Alert alert,
+      String kind,
+      String actor,
+      String note,
+      OffsetDateTime at,
+      List<LiveEvent> events) {
+    Future<Void> transition =
+        conn.preparedQuery(AlertSql.TRANSITION)
+            .execute(Tuple.of(alert.id(), at, kind, actor, note))
+            .mapEmpty();
+    Future<Void> done = transition;
+    for (AlertListener l : listeners) {
+      done = done.compose(v -> l.changed(conn, alert, kind));
+    }
+    return done.compose(
+        v ->
+            LiveEvents.append(conn, "alert", alert.toJson(zone).put("transition", kind), at)
+                .map(
+                    e -> {
+                      events.add(e);
+                      return null;
+                    }));
+  }
+
+  public Future<List<Alert>> list(Filter f) {
+    return pool.preparedQuery(AlertSql.LIST)
+        .execute(
+            Tuple.wrap(
+                new ArrayList<>(
+                    java.util.Arrays.asList(
+                        f.state(),
+                        f.severity(),
+                        f.type(),
+                        f.date(),
+                        f.runId(),
+                        f.before(),
+                        f.limit()))))
+        .map(
+            rows -> {
+              List<Alert> alerts = new ArrayList<>();
+              rows.forEach(r -> alerts.add(Alert.from(r)));
+              return alerts;
+            });
+  }
+
+  public Future<Alert> get(long id) {
+    return pool.preparedQuery(AlertSql.BY_ID)
+        .execute(Tuple.of(id))
+        .compose(
+            rows ->
+                rows.size() == 0
+                    ? Future.failedFuture(ApiException.notFound("There is no alert " + id + "."))
+                    : Future.succeededFuture(Alert.from(rows.iterator().next())));
+  }
+
+  public Future<Set<String>> activeKeys(LocalDate date) {
+    return pool.preparedQuery(AlertSql.ACTIVE_KEYS)
+        .execute(Tuple.of(date))
+        .map(
+            rows -> {
+              Set<String> keys = new HashSet<>();
+              rows.forEach(r -> keys.add(r.getString(0)));
+              return keys;
+            });
+  }
+}

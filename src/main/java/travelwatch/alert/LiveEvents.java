@@ -1,0 +1,63 @@
+package travelwatch.alert;
+
+import io.vertx.core.Future;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The live stream's log: every alert change and run status change, numbered, stored in the same
+ * transaction as the change itself, then published on the event bus for the streams of every node.
+ * A client that reconnects with {@code Last-Event-ID} is sent what it missed from the store.
+ */
+public final class LiveEvents {
+  public static final String ADDRESS = "travelwatch.live";
+
+  /** One stream message: its number, kind ({@code alert} or {@code run}) and data. */
+  public record LiveEvent(long seq, String kind, JsonObject data) {
+    public JsonObject toJson() {
+      return new JsonObject().put("seq", seq).put("kind", kind).put("data", data);
+    }
+
+    public static LiveEvent fromJson(JsonObject json) {
+      return new LiveEvent(json.getLong("seq"), json.getString("kind"), json.getJsonObject("data"));
+    }
+  }
+
+  private LiveEvents() {}
+
+  /** Appends within the caller's transaction. */
+  public static Future<LiveEvent> append(
+      SqlClient conn, String kind, JsonObject data, OffsetDateTime at) {
+    return conn.preparedQuery(AlertSql.APPEND_LIVE)
+        .execute(Tuple.of(kind, at, data.encode()))
+        .map(rows -> new LiveEvent(rows.iterator().next().getLong(0), kind, data));
+  }
+
+  /** Publishes committed events to every node's streams. */
+  public static void publish(EventBus bus, List<LiveEvent> events) {
+    for (LiveEvent e : events) {
+      bus.publish(ADDRESS, e.toJson());
+    }
+  }
+
+  public static Future<List<LiveEvent>> after(Pool pool, long seq, int limit) {
+    return pool.preparedQuery(AlertSql.LIVE_AFTER)
+        .execute(Tuple.of(seq, limit))
+        .map(
+            rows -> {
+              List<LiveEvent> events = new ArrayList<>();
+              for (Row r : rows) {
+                events.add(
+                    new LiveEvent(r.getLong(0), r.getString(1), new JsonObject(r.getString(2))));
+              }
+              return events;
+            });
+  }
+}

@@ -1,0 +1,34 @@
+package travelwatch.monitor;
+
+/** Statements the monitors run: replay from the event store, and the run_state table. */
+final class MonitorSql {
+  private MonitorSql() {}
+
+  private static final String EVENT_COLUMNS =
+      "seq, event_id, type, occurred_at, received_at, run_id, body::text as body";
+
+  /** The day's events, and every crew event ever (DBS, badge and clearance facts last). */
+  static final String REPLAY =
+      "select "
+          + EVENT_COLUMNS
+          + """
+           from event
+          where service_date = $1
+             or type in ('crew.dbs_checked', 'crew.badge_updated', 'crew.cleared')
+          order by seq
+          """;
+
+  static final String UPSERT_RUN_STATE =
+      """
+      insert into run_state (run_id, status, eta, minutes_late, driver_id, guide_id, vehicle_reg,
+                             started_at, arrived_at, updated_at)
+      select * from unnest($1::text[], $2::text[], $3::timestamptz[], $4::int4[], $5::text[],
+                           $6::text[], $7::text[], $8::timestamptz[], $9::timestamptz[],
+                           $10::timestamptz[])
+      on conflict (run_id) do update set status = excluded.status, eta = excluded.eta,
+        minutes_late = excluded.minutes_late, driver_id = excluded.driver_id,
+        guide_id = excluded.guide_id, vehicle_reg = excluded.vehicle_reg,
+        started_at = excluded.started_at, arrived_at = excluded.arrived_at,
+        updated_at = excluded.updated_at
+      """;
+}

@@ -1,0 +1,125 @@
+package travelwatch.monitor;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import travelwatch.alert.LiveEvents;
+import travelwatch.alert.LiveEvents.LiveEvent;
+
+/** Reads the events a monitor replays, and writes each run's live state for the run board. */
+public final class MonitorStore {
+  private final Pool pool;
+  private final ZoneId zone;
+
+  public MonitorStore(Pool pool, ZoneId zone) {
+    this.pool = pool;
+    this.zone = zone;
+  }
+
+  public Future<List<Observation>> replay(LocalDate date) {
+    return pool.preparedQuery(MonitorSql.REPLAY)
+        .execute(Tuple.of(date))
+        .map(
+            rows -> {
+              List<Observation> events = new ArrayList<>(rows.size());
+              for (Row r : rows) {
+                events.add(ObservationCodec.decode(stored(r)));
+              }
+              return events;
+            });
+  }
+
+  static JsonObject stored(Row r) {
+    return new JsonObject()
+        .put("seq", r.getLong("seq"))
+        .put("eventId", r.getString("event_id"))
+        .put("type", r.getString("type"))
+        .put("occurredAt", r.getOffsetDateTime("occurred_at").toString())
+        .put("receivedAt", r.getOffsetDateTime("received_at").toString())
+        .put("body", r.getString("body"));
+  }
+
+  /**
+   * Saves the runs' state and appends their status changes to the live stream, in one transaction.
+   */
+  public Future<List<LiveEvent>> save(
+      List<RunState> runs,
+      List<Monitor.StatusChange> changes,
+      MonitorSettings settings,
+      Instant now) {
+    if (runs.isEmpty()) {
+      return Future.succeededFuture(List.of());
+    }
+    int n = runs.size();
+    String[] ids = new String[n];
+    String[] statuses = new String[n];
+    OffsetDateTime[] etas = new OffsetDateTime[n];
+    Integer[] late = new Integer[n];
+    String[] drivers = new String[n];
+    String[] guides = new String[n];
+    String[] vehicles = new String[n];
+    OffsetDateTime[] started = new OffsetDateTime[n];
+    OffsetDateTime[] arrived = new OffsetDateTime[n];
+    OffsetDateTime[] updated = new OffsetDateTime[n];
+    OffsetDateTime at = now.atOffset(ZoneOffset.UTC);
+    for (int i = 0; i < n; i++) {
+      RunState s = runs.get(i);
+      ids[i] = s.plan().id();
+      statuses[i] = s.status().wireName();
+      etas[i] = utc(Eta.arrival(s, settings));
+      late[i] = Eta.minutesLate(s, settings);
+      drivers[i] = s.driverId();
+      guides[i] = s.guideId();
+      vehicles[i] = s.vehicleReg();
+      started[i] = utc(s.startedAt());
+      arrived[i] = utc(s.arrivedAt());
+      updated[i] = at;
+    }
+    return pool.withTransaction(
+        conn -> {
+          Future<List<LiveEvent>> chain =
+              conn.preparedQuery(MonitorSql.UPSERT_RUN_STATE)
+                  .execute(
+                      Tuple.wrap(
+                          List.<Object>of(
+                              ids, statuses, etas, late, drivers, guides, vehicles, started,
+                              arrived, updated)))
+                  .map(v -> new ArrayList<>());
+          for (Monitor.StatusChange c : changes) {
+            RunState s =
+                runs.stream()
+                    .filter(r -> r.plan().id().equals(c.runId()))
+                    .findFirst()
+                    .orElseThrow();
+            chain =
+                chain.compose(
+                    list ->
+                        LiveEvents.append(
+                                conn,
+                                "run",
+                                RunJson.summary(s, settings, zone, null)
+                                    .put("previousStatus", c.from().wireName()),
+                                at)
+                            .map(
+                                e -> {
+                                  list.add(e);
+                                  return list;
+                                }));
+          }
+          return chain;
+        });
+  }
+
+  private static OffsetDateTime utc(Instant t) {
+    return t == null ? null : t.atOffset(ZoneOffset.UTC);
+  }
+}
