@@ -99,7 +99,7 @@ final class AlertSql {
       "select type, severity, count(*) from alert where state <> 'resolved' group by type, severity";
 
   static final String APPEND_LIVE =
-      "insert into live_event (kind, at, payload) values ($1, $2, $3::json) returning seq";
+      "insert into live_event (kind, at, payload) values ($1, $2, $3::text::json) returning seq";
 
   static final String LIVE_AFTER =
       "select seq, kind, payload::text from live_event where seq > $1 order by seq limit $2";

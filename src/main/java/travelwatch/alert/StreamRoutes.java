@@ -19,6 +19,7 @@ import travelwatch.alert.LiveEvents.LiveEvent;
  * every few seconds keep proxies from closing the connection.
  */
 public final class StreamRoutes {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(StreamRoutes.class);
   private static final int CATCH_UP_LIMIT = 10_000;
 
   private final Pool pool;
@@ -81,7 +82,11 @@ public final class StreamRoutes {
               early.clear();
               caughtUp[0] = true;
             })
-        .onFailure(e -> response.reset());
+        .onFailure(
+            e -> {
+              log.warn("Stream catch-up failed: {}", e.toString());
+              response.reset();
+            });
   }
 
   /**

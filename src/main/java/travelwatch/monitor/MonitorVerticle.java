@@ -18,6 +18,7 @@ import travelwatch.alert.AlertStore;
 import travelwatch.alert.LiveEvents;
 import travelwatch.alert.LiveEvents.LiveEvent;
 import travelwatch.ingest.EventHandOff;
+import travelwatch.plan.PlanRoutes;
 import travelwatch.plan.PlanStore;
 
 /**
@@ -78,6 +79,10 @@ public final class MonitorVerticle extends VerticleBase {
       registered.add(follow(EventHandOff.SHARD_ADDRESS + shard));
     }
     registered.add(follow(EventHandOff.GLOBAL_ADDRESS));
+    // A new plan (or a changed one) means new runs to watch: rebuild from the store.
+    MessageConsumer<Object> planChanged =
+        vertx.eventBus().consumer(PlanRoutes.PLAN_CHANGED, m -> step(() -> rebuild(today())));
+    registered.add(planChanged.completion());
     return Future.all(registered)
         .compose(v -> rebuild(today()))
         .onSuccess(v -> ticker = vertx.setPeriodic(tickEvery.toMillis(), t -> step(this::tick)));

@@ -31,7 +31,12 @@ public final class TestServer implements AutoCloseable {
   public final WebClient client;
 
   public TestServer(Map<String, String> extraEnv, Clock clock) {
-    database = TestPostgres.freshDatabase();
+    this(TestPostgres.freshDatabase(), extraEnv, clock);
+  }
+
+  /** A server on an existing database: a restart. */
+  public TestServer(PgEndpoint database, Map<String, String> extraEnv, Clock clock) {
+    this.database = database;
     port = freePort();
     Map<String, String> env = new HashMap<>(extraEnv);
     env.put("TW_HTTP_PORT", String.valueOf(port));

@@ -35,6 +35,9 @@ public final class TwoOperators {
   public static final String GUIDE_A = "A-G1";
   public static final String DRIVER_B = "B-D1";
 
+  /** Operator A's driver with a positive DBS and no HR clearance. */
+  public static final String UNCLEARED_DRIVER_A = "A-D2";
+
   private TwoOperators() {}
 
   public static Plan plan() {
@@ -76,6 +79,15 @@ public final class TwoOperators {
                 "OPB",
                 CrewRole.DRIVER,
                 Optional.of(clear),
+                Optional.empty(),
+                Optional.of(badge)),
+            new Crew(
+                UNCLEARED_DRIVER_A,
+                "OPA",
+                CrewRole.DRIVER,
+                Optional.of(
+                    new DbsCheck(
+                        "001234567891", DATE.minusYears(1), DbsOutcome.POSITIVE, true, true)),
                 Optional.empty(),
                 Optional.of(badge))),
         List.of(new Route("RA", "OPA", "SCH1", true), new Route("RB", "OPB", "SCH1", false)),

@@ -1,0 +1,84 @@
+package travelwatch.support;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Predicate;
+
+/** A Server-Sent Events client of {@code /api/v1/stream}, collecting what it receives. */
+public final class SseClient implements AutoCloseable {
+  /** One received event. */
+  public record Event(long id, String kind, JsonObject data) {}
+
+  private final HttpClient client;
+  private final List<Event> events = new CopyOnWriteArrayList<>();
+  private final StringBuilder pending = new StringBuilder();
+  public final int status;
+
+  public SseClient(Vertx vertx, int port, String key, Long lastEventId) {
+    client = vertx.createHttpClient();
+    RequestOptions options =
+        new RequestOptions()
+            .setMethod(HttpMethod.GET)
+            .setHost("localhost")
+            .setPort(port)
+            .setURI("/api/v1/stream")
+            .putHeader("Authorization", "Bearer " + key)
+            .putHeader("Accept", "text/event-stream");
+    if (lastEventId != null) {
+      options.putHeader("Last-Event-ID", String.valueOf(lastEventId));
+    }
+    HttpClientResponse response = client.request(options).compose(req -> req.send()).await();
+    status = response.statusCode();
+    response.handler(buffer -> receive(buffer.toString()));
+  }
+
+  private synchronized void receive(String chunk) {
+    pending.append(chunk);
+    int end;
+    while ((end = pending.indexOf("\n\n")) >= 0) {
+      String frame = pending.substring(0, end);
+      pending.delete(0, end + 2);
+      long id = -1;
+      String kind = "message";
+      StringBuilder data = new StringBuilder();
+      for (String line : frame.split("\n")) {
+        if (line.startsWith("id: ")) {
+          id = Long.parseLong(line.substring(4));
+        } else if (line.startsWith("event: ")) {
+          kind = line.substring(7);
+        } else if (line.startsWith("data: ")) {
+          data.append(line.substring(6));
+        }
+      }
+      if (data.length() > 0) {
+        events.add(new Event(id, kind, new JsonObject(data.toString())));
+      }
+    }
+  }
+
+  public List<Event> events() {
+    return events;
+  }
+
+  public Event await(String what, Duration deadline, Predicate<Event> match) {
+    JarProcess.await(what, deadline, () -> events.stream().anyMatch(match));
+    return find(match).orElseThrow();
+  }
+
+  public Optional<Event> find(Predicate<Event> match) {
+    return events.stream().filter(match).findFirst();
+  }
+
+  @Override
+  public void close() {
+    client.close().await();
+  }
+}
