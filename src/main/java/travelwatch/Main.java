@@ -4,9 +4,11 @@ import java.util.Set;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.HelpCommand;
+import travelwatch.cli.DemoCommand;
 import travelwatch.cli.KeysCommand;
 import travelwatch.cli.PlanCommand;
 import travelwatch.cli.ServeCommand;
+import travelwatch.cli.SimulateCommand;
 import travelwatch.cli.UsersCommand;
 import travelwatch.config.ConfigException;
 import travelwatch.platform.db.DatabaseUnavailableException;
@@ -19,6 +21,8 @@ import travelwatch.platform.db.DatabaseUnavailableException;
     description = "Real-time operational monitoring for home-to-school transport.",
     subcommands = {
       ServeCommand.class,
+      DemoCommand.class,
+      SimulateCommand.class,
       KeysCommand.class,
       UsersCommand.class,
       PlanCommand.class,

@@ -12,6 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import travelwatch.access.AccessStore;
 import travelwatch.access.Authenticator;
+import travelwatch.access.KeyRoutes;
 import travelwatch.alert.AlertMetrics;
 import travelwatch.alert.AlertRoutes;
 import travelwatch.alert.AlertStore;
@@ -97,14 +98,19 @@ public final class TravelWatchServer implements AutoCloseable {
     final AlertRoutes alerts;
     final StreamRoutes stream;
     final RunRoutes runs;
+    final KeyRoutes keys;
     final MonitorVerticle monitor;
 
     Capabilities(TravelWatchConfig config, Vertx vertx, Pool pool, Metrics metrics, Clock clock) {
       this.metrics = metrics;
-      this.authenticator = new Authenticator(new AccessStore(pool), clock);
+      AccessStore access = new AccessStore(pool);
+      // Caches and rate limits run on real time, whatever the service day's clock says.
+      Clock real = Clock.systemUTC();
+      this.authenticator = new Authenticator(access, real);
+      this.keys = new KeyRoutes(access);
       this.health = new Health(pool);
 
-      Ownership ownership = new Ownership(pool, clock);
+      Ownership ownership = new Ownership(pool, real);
       vertx.eventBus().consumer(PlanRoutes.PLAN_CHANGED, m -> ownership.planChanged());
       this.plan =
           new PlanRoutes(
@@ -130,7 +136,7 @@ public final class TravelWatchServer implements AutoCloseable {
           new IngestRoutes(
               new EventParser(EventSchemas.fromContract(), config.zone()),
               new EventAuthorizer(ownership),
-              new RateLimiter(ingestConfig.ratePerKey(), clock),
+              new RateLimiter(ingestConfig.ratePerKey(), real),
               writer,
               ingestMetrics,
               config.http().bodyLimitBytes());
@@ -172,10 +178,12 @@ public final class TravelWatchServer implements AutoCloseable {
                       .end(metrics.scrape()));
       ApiDocs.mount(router);
       ingest.mountTracking(router);
+      router.get("/*").handler(io.vertx.ext.web.handler.StaticHandler.create("webroot"));
 
       Router api = Router.router(vertx);
       api.route().handler(authenticator);
       plan.mount(api);
+      keys.mount(api);
       ingest.mount(api);
       runs.mount(api);
       alerts.mount(api);

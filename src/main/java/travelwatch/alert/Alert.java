@@ -73,7 +73,7 @@ public record Alert(
   }
 
   static String time(OffsetDateTime t, ZoneId zone) {
-    return t == null ? null : t.atZoneSameInstant(zone).toOffsetDateTime().toString();
+    return travelwatch.platform.http.Rfc3339.format(t, zone);
   }
 
   private static void putIf(JsonObject j, String key, Object value) {

@@ -14,10 +14,13 @@ import travelwatch.TravelWatchServer;
     description = "Run the TravelWatch server.")
 public final class ServeCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
+  @Mixin ClockOptions clockOptions;
 
   @Override
   public Integer call() throws InterruptedException {
-    TravelWatchServer server = TravelWatchServer.start(common.config(), Clock.systemDefaultZone());
+    var config = common.config();
+    Clock clock = clockOptions.clock(config.zone(), null, 1.0);
+    TravelWatchServer server = TravelWatchServer.start(config, clock);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(

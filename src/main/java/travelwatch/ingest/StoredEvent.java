@@ -14,8 +14,8 @@ public record StoredEvent(long seq, String owner, IncomingEvent event, OffsetDat
             .put("owner", owner)
             .put("eventId", e.eventId())
             .put("type", e.type().wireName())
-            .put("occurredAt", e.occurredAt().toString())
-            .put("receivedAt", receivedAt.toString())
+            .put("occurredAt", travelwatch.platform.http.Rfc3339.format(e.occurredAt()))
+            .put("receivedAt", travelwatch.platform.http.Rfc3339.format(receivedAt))
             .put("body", e.body());
     if (e.runId() != null) {
       json.put("runId", e.runId());

@@ -7,10 +7,12 @@ import travelwatch.monitor.RunPlan.StopPlan;
 
 /**
  * When a run will reach a stop: the remaining distance along the remaining stops, times a detour
- * factor, at the observed speed (or a default), plus a minute at each stop on the way.
+ * factor, the next kilometre at the observed speed and the rest at the typical speed, plus a minute
+ * at each stop on the way.
  */
 public final class Eta {
   private static final Duration DWELL = Duration.ofMinutes(1);
+  private static final double NEAR_METRES = 1000;
 
   private Eta() {}
 
@@ -41,36 +43,46 @@ public final class Eta {
       Instant plannedFrom = from >= 0 ? stops.get(from).plannedAt() : stops.get(0).plannedAt();
       return origin.plus(Duration.between(plannedFrom, stops.get(target).plannedAt()).abs());
     }
+    // The next kilometre of road at the vehicle's current speed; beyond it, the typical speed.
     double metres = 0;
     double lat = s.lat;
     double lon = s.lon;
     int stopsOnTheWay = 0;
     for (int i = Math.max(from + 1, 0); i <= target; i++) {
       StopPlan stop = stops.get(i);
-      metres += Geo.metres(lat, lon, stop.lat(), stop.lon());
+      metres += Geo.metres(lat, lon, stop.lat(), stop.lon()) * settings.detourFactor();
       lat = stop.lat();
       lon = stop.lon();
       if (i < target) {
         stopsOnTheWay++;
       }
     }
-    double seconds = metres * settings.detourFactor() / (speedKph(s, settings) / 3.6);
+    double near = Math.min(metres, NEAR_METRES);
+    double seconds =
+        near / (speedKph(s, settings) / 3.6) + (metres - near) / (settings.defaultSpeedKph() / 3.6);
     return Instant.ofEpochMilli(s.positionAt)
         .plusSeconds(Math.round(seconds))
         .plus(DWELL.multipliedBy(stopsOnTheWay));
   }
 
-  /** The observed speed from the two latest positions (or as reported), if plausible. */
+  /**
+   * The speed to predict with: the reported speed while moving, else the speed between the two
+   * latest positions if the vehicle is clearly moving, else the default. A vehicle stopped at a
+   * stop or slowing into one is not about to crawl the rest of the way; if it is held, its ETA
+   * moves later with each new position anyway.
+   */
   static double speedKph(RunState s, MonitorSettings settings) {
-    if (!Double.isNaN(s.reportedSpeedKph) && s.reportedSpeedKph >= 5 && s.reportedSpeedKph <= 80) {
-      return s.reportedSpeedKph;
+    if (!Double.isNaN(s.reportedSpeedKph)) {
+      return s.reportedSpeedKph >= 5 && s.reportedSpeedKph <= 80
+          ? s.reportedSpeedKph
+          : settings.defaultSpeedKph();
     }
     if (s.previousAt != 0 && s.positionAt > s.previousAt) {
       double kph =
           Geo.metres(s.previousLat, s.previousLon, s.lat, s.lon)
               / ((s.positionAt - s.previousAt) / 1000.0)
               * 3.6;
-      if (kph >= 5 && kph <= 80) {
+      if (kph >= 10 && kph <= 80) {
         return kph;
       }
     }

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import travelwatch.alert.LiveEvents;
 import travelwatch.alert.LiveEvents.LiveEvent;
+import travelwatch.platform.http.Rfc3339;
 
 /** Reads the events a monitor replays, and writes each run's live state for the run board. */
 public final class MonitorStore {
@@ -43,8 +44,8 @@ public final class MonitorStore {
         .put("seq", r.getLong("seq"))
         .put("eventId", r.getString("event_id"))
         .put("type", r.getString("type"))
-        .put("occurredAt", r.getOffsetDateTime("occurred_at").toString())
-        .put("receivedAt", r.getOffsetDateTime("received_at").toString())
+        .put("occurredAt", Rfc3339.format(r.getOffsetDateTime("occurred_at")))
+        .put("receivedAt", Rfc3339.format(r.getOffsetDateTime("received_at")))
         .put("body", r.getString("body"));
   }
 

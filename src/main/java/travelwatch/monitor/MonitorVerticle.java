@@ -44,6 +44,8 @@ public final class MonitorVerticle extends VerticleBase {
   private Future<Void> last = Future.succeededFuture();
   private final List<MessageConsumer<JsonArray>> consumers = new ArrayList<>();
   private List<JsonArray> buffered = new ArrayList<>();
+  private List<JsonArray> incoming = new ArrayList<>();
+  private boolean drainScheduled;
   private long ticker = -1;
 
   public MonitorVerticle(
@@ -98,12 +100,26 @@ public final class MonitorVerticle extends VerticleBase {
                   if (buffered != null) {
                     buffered.add(message.body()); // replay in progress: apply once it is done
                   } else {
-                    JsonArray events = message.body();
-                    step(() -> apply(events));
+                    enqueue(message.body());
                   }
                 });
     consumers.add(consumer);
     return consumer.completion();
+  }
+
+  /** Events that arrive while a step runs are applied together in the next one. */
+  private void enqueue(JsonArray events) {
+    incoming.add(events);
+    if (!drainScheduled) {
+      drainScheduled = true;
+      step(
+          () -> {
+            drainScheduled = false;
+            List<JsonArray> batch = incoming;
+            incoming = new ArrayList<>();
+            return apply(batch);
+          });
+    }
   }
 
   private LocalDate today() {
@@ -158,7 +174,7 @@ public final class MonitorVerticle extends VerticleBase {
             v -> {
               List<JsonArray> pending = buffered;
               buffered = null;
-              pending.forEach(events -> step(() -> apply(events)));
+              pending.forEach(this::enqueue);
               log.info(
                   "Monitor for {} ready: {} runs, rebuilt in {} ms",
                   date,
@@ -167,14 +183,16 @@ public final class MonitorVerticle extends VerticleBase {
             });
   }
 
-  private Future<Void> apply(JsonArray stored) {
-    List<Observation> events = new ArrayList<>(stored.size());
+  private Future<Void> apply(List<JsonArray> messages) {
+    List<Observation> events = new ArrayList<>();
     Instant received = Instant.EPOCH;
-    for (int i = 0; i < stored.size(); i++) {
-      Observation o = ObservationCodec.decode(stored.getJsonObject(i));
-      events.add(o);
-      if (o.meta().receivedAt().isAfter(received)) {
-        received = o.meta().receivedAt();
+    for (JsonArray stored : messages) {
+      for (int i = 0; i < stored.size(); i++) {
+        Observation o = ObservationCodec.decode(stored.getJsonObject(i));
+        events.add(o);
+        if (o.meta().receivedAt().isAfter(received)) {
+          received = o.meta().receivedAt();
+        }
       }
     }
     return persist(monitor.apply(events, clock.instant()), received);
@@ -201,7 +219,8 @@ public final class MonitorVerticle extends VerticleBase {
                     .map(
                         alertEvents -> {
                           if (eventsReceivedAt != null && !changes.raised().isEmpty()) {
-                            metrics.eventToAlert(Duration.between(eventsReceivedAt, Instant.now()));
+                            metrics.eventToAlert(
+                                Duration.between(eventsReceivedAt, clock.instant()));
                           }
                           List<LiveEvent> all = new ArrayList<>(runEvents);
                           all.addAll(alertEvents);

@@ -38,7 +38,7 @@ final class RunJson {
   }
 
   static String time(Instant t, ZoneId zone) {
-    return t.atZone(zone).toOffsetDateTime().toString();
+    return travelwatch.platform.http.Rfc3339.format(t, zone);
   }
 
   private static void putIf(JsonObject j, String key, String value) {

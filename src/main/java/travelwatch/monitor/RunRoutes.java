@@ -22,6 +22,7 @@ import travelwatch.access.Authenticator;
 import travelwatch.access.Role;
 import travelwatch.platform.http.ApiException;
 import travelwatch.platform.http.FieldProblem;
+import travelwatch.platform.http.Rfc3339;
 
 /** The run board, run detail with its timeline, and "where is my child's bus?" (control role). */
 public final class RunRoutes {
@@ -243,7 +244,7 @@ public final class RunRoutes {
   }
 
   private String time(OffsetDateTime t) {
-    return t.atZoneSameInstant(zone).toOffsetDateTime().toString();
+    return Rfc3339.format(t, zone);
   }
 
   private LocalDate date(String text, String field) {

@@ -321,22 +321,26 @@ public final class RunRules {
   }
 
   /**
-   * When the vehicle left a stop: a later stop reached, or a position far from it after reaching
-   * it.
+   * When the vehicle left a stop: a later stop reached after it (or at all, if it never reached
+   * this one), or a position far from it after reaching it.
    */
   private Instant leftStopAt(RunState s, int stop, int lastReached) {
+    long reached = s.stopReachedAt[stop];
     if (lastReached > stop) {
       long first = 0;
       for (int j = stop + 1; j < s.stopReachedAt.length; j++) {
-        if (s.stopReachedAt[j] != 0 && (first == 0 || s.stopReachedAt[j] < first)) {
-          first = s.stopReachedAt[j];
+        long t = s.stopReachedAt[j];
+        if (t != 0 && t > reached && (first == 0 || t < first)) {
+          first = t;
         }
       }
-      return Instant.ofEpochMilli(first);
+      if (first != 0) {
+        return Instant.ofEpochMilli(first);
+      }
     }
     RunPlan.StopPlan p = s.plan.stops().get(stop);
-    if (s.stopReachedAt[stop] != 0
-        && s.positionAt > s.stopReachedAt[stop]
+    if (reached != 0
+        && s.positionAt > reached
         && Geo.metres(s.lat, s.lon, p.lat(), p.lon()) > settings.leftStopMetres()) {
       return Instant.ofEpochMilli(s.positionAt);
     }

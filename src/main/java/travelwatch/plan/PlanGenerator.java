@@ -160,20 +160,27 @@ public final class PlanGenerator {
           1 + random.nextInt(3) + random.nextInt(3) + (random.nextDouble() < 0.2 ? 2 : 0);
       int homeStops = Math.min(pupilCount, 1 + random.nextInt(5));
       List<HomeStop> homes = new ArrayList<>();
+      // Homes lie in a corridor out from the school, so a route works its way in along it.
+      double corridor = random.nextDouble() * 2 * Math.PI;
       for (int h = 0; h < homeStops; h++) {
-        double distanceKm = 2 + random.nextDouble() * 6;
-        double bearing = random.nextDouble() * 2 * Math.PI;
-        homes.add(
-            new HomeStop(
-                "H" + (h + 1),
-                round(school.lat() + distanceKm / 111.0 * Math.cos(bearing)),
-                round(school.lon() + distanceKm / 68.0 * Math.sin(bearing)),
-                new ArrayList<>()));
+        HomeStop home;
+        int tries = 0;
+        do { // separate stops, at least 400 m apart
+          double distanceKm = 1.5 + random.nextDouble() * 4.5;
+          double bearing = corridor + (random.nextDouble() - 0.5) * 0.6;
+          home =
+              new HomeStop(
+                  "H" + (h + 1),
+                  round(school.lat() + distanceKm / 111.0 * Math.cos(bearing)),
+                  round(school.lon() + distanceKm / 68.0 * Math.sin(bearing)),
+                  new ArrayList<>());
+        } while (tooClose(home, homes) && ++tries < 50);
+        homes.add(home);
       }
       for (int p = 0; p < pupilCount; p++) {
         String pupilId = pupilId(pupilIds);
         Optional<Integer> limit =
-            random.nextDouble() < 0.05 ? Optional.of(30 + 5 * random.nextInt(7)) : Optional.empty();
+            random.nextDouble() < 0.05 ? Optional.of(50 + 5 * random.nextInt(6)) : Optional.empty();
         pupils.add(new Pupil(pupilId, school.id(), limit));
         homes.get(p % homeStops).pupils().add(pupilId);
       }
@@ -182,6 +189,7 @@ public final class PlanGenerator {
       homes.sort(
           Comparator.comparingDouble(
               (HomeStop h) -> -distanceKm(h.lat(), h.lon(), school.lat(), school.lon())));
+      homes = withinJourneyLimit(homes, school);
       shapes.add(
           new RouteShape(routeId, school, driver.id(), guide == null ? null : guide.id(), homes));
     }
@@ -204,6 +212,46 @@ public final class PlanGenerator {
       }
     }
     return new Plan(operators, schools, pupils, crew, routes, runs);
+  }
+
+  /** The longest planned journey, kept well inside the shortest default limit (45 min). */
+  private static final long MAX_PLANNED_JOURNEY_MINUTES = 35;
+
+  /** Pulls the homes in towards the school until the whole route fits the planned journey limit. */
+  private static List<HomeStop> withinJourneyLimit(List<HomeStop> homes, School school) {
+    List<HomeStop> fitted = homes;
+    while (journeyMinutes(fitted, school) > MAX_PLANNED_JOURNEY_MINUTES) {
+      List<HomeStop> closer = new ArrayList<>();
+      for (HomeStop h : fitted) {
+        closer.add(
+            new HomeStop(
+                h.id(),
+                round(school.lat() + (h.lat() - school.lat()) * 0.8),
+                round(school.lon() + (h.lon() - school.lon()) * 0.8),
+                h.pupils()));
+      }
+      fitted = closer;
+    }
+    return fitted;
+  }
+
+  private static long journeyMinutes(List<HomeStop> homes, School school) {
+    long minutes = 0;
+    for (int i = 0; i < homes.size(); i++) {
+      double lat = i + 1 < homes.size() ? homes.get(i + 1).lat() : school.lat();
+      double lon = i + 1 < homes.size() ? homes.get(i + 1).lon() : school.lon();
+      minutes += legMinutes(homes.get(i).lat(), homes.get(i).lon(), lat, lon);
+    }
+    return minutes;
+  }
+
+  private static boolean tooClose(HomeStop home, List<HomeStop> others) {
+    for (HomeStop o : others) {
+      if (distanceKm(home.lat(), home.lon(), o.lat(), o.lon()) < 0.4) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private record HomeStop(String id, double lat, double lon, List<String> pupils) {}

@@ -200,7 +200,7 @@ class MonitoringEndToEndTest {
     assertThat(started).hasSize(1);
     JsonObject run = started.getJsonObject(0);
     assertThat(run.getString("driverId")).isEqualTo(TwoOperators.UNCLEARED_DRIVER_A);
-    assertThat(run.getString("arriveBy")).isEqualTo("2026-11-23T08:40Z");
+    assertThat(run.getString("arriveBy")).isEqualTo("2026-11-23T08:40:00Z");
     assertThat(run.getLong("openAlerts")).isPositive();
     assertThat(
             server

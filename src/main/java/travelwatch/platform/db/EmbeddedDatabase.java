@@ -94,6 +94,11 @@ public final class EmbeddedDatabase implements AutoCloseable {
     return new PgEndpoint("localhost", port, DATABASE, SUPERUSER, null);
   }
 
+  /** True when a PostgreSQL server is running on {@code dataDir}. */
+  public static boolean isRunning(Path dataDir) {
+    return runningPort(dataDir).isPresent();
+  }
+
   /** The port in {@code postmaster.pid} when a server there answers; empty otherwise. */
   static Optional<Integer> runningPort(Path dataDir) {
     Path pidFile = dataDir.resolve("postmaster.pid");

@@ -1,0 +1,84 @@
+package travelwatch.access;
+
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.util.List;
+import travelwatch.platform.http.ApiException;
+import travelwatch.platform.http.FieldProblem;
+
+/**
+ * {@code POST /api/v1/keys} (admin): creates an API key for an operator or a council scope and
+ * returns it once, as {@code keys create} does, so an integration can be set up over the API.
+ */
+public final class KeyRoutes {
+  private final AccessStore store;
+
+  public KeyRoutes(AccessStore store) {
+    this.store = store;
+  }
+
+  public void mount(Router api) {
+    api.post("/keys")
+        .consumes("application/json")
+        .handler(BodyHandler.create(false).setBodyLimit(4096))
+        .handler(this::create);
+  }
+
+  private void create(RoutingContext ctx) {
+    Authenticator.requireRole(ctx, Role.ADMIN);
+    JsonObject body;
+    try {
+      body = ctx.body().asJsonObject();
+    } catch (RuntimeException e) {
+      body = null;
+    }
+    if (body == null) {
+      throw ApiException.badRequest(
+          "The body must be a JSON object.", List.of(FieldProblem.at("", "not a JSON object")));
+    }
+    for (String f : body.fieldNames()) {
+      if (!f.equals("operatorId") && !f.equals("scope")) {
+        throw ApiException.badRequest(
+            "Unknown field.", List.of(FieldProblem.at(f, "unknown field")));
+      }
+    }
+    Object operatorId = body.getValue("operatorId");
+    Object scope = body.getValue("scope");
+    if ((operatorId == null) == (scope == null)) {
+      throw ApiException.badRequest(
+          "Give exactly one of operatorId and scope.",
+          List.of(
+              FieldProblem.at(
+                  operatorId == null ? "operatorId" : "scope",
+                  "give exactly one of operatorId and scope")));
+    }
+    var created =
+        operatorId != null
+            ? store.createOperatorKey(String.valueOf(operatorId))
+            : store.createScopeKey(parseScope(String.valueOf(scope)));
+    created
+        .onSuccess(
+            key ->
+                ctx.response()
+                    .setStatusCode(201)
+                    .putHeader("Content-Type", "application/json")
+                    .end(
+                        new JsonObject()
+                            .put("key", key)
+                            .put("prefix", ApiKeys.prefix(key))
+                            .encode()))
+        .onFailure(ctx::fail);
+  }
+
+  private static Scope parseScope(String text) {
+    try {
+      return Scope.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw ApiException.badRequest(
+          "Unknown scope.",
+          List.of(FieldProblem.at("scope", "must be telephony, casework, hr, admin or control")));
+    }
+  }
+}

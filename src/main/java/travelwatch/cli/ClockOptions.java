@@ -1,0 +1,35 @@
+package travelwatch.cli;
+
+import java.time.Clock;
+import java.time.ZoneId;
+import picocli.CommandLine.Option;
+import travelwatch.sim.AcceleratedClock;
+
+/** {@code --clock-start} and {@code --clock-speed}: run the service day on an accelerated clock. */
+public final class ClockOptions {
+  @Option(
+      names = "--clock-start",
+      paramLabel = "TIME",
+      description = "Start the clock at HH:MM today (Europe/London) or at an RFC 3339 instant.")
+  String start;
+
+  @Option(
+      names = "--clock-speed",
+      paramLabel = "X",
+      description = "Run the clock X times faster than real time.")
+  Double speed;
+
+  /** The clock; with neither option, real time. */
+  public Clock clock(ZoneId zone, String defaultStart, double defaultSpeed) {
+    String from = start != null ? start : defaultStart;
+    double x = speed != null ? speed : defaultSpeed;
+    if (from == null && x == 1.0) {
+      return Clock.systemUTC();
+    }
+    if (x <= 0 || x > 10_000) {
+      throw new travelwatch.config.ConfigException("--clock-speed", "must be between 0 and 10000");
+    }
+    return new AcceleratedClock(
+        from == null ? Clock.systemUTC().instant() : AcceleratedClock.parseStart(from, zone), x);
+  }
+}

@@ -1,0 +1,78 @@
+package travelwatch.cli;
+
+import io.vertx.core.Vertx;
+import java.net.URI;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import travelwatch.sim.SimulatedDay;
+
+/** {@code simulate}: drives a running server over HTTP with a generated school day. */
+@Command(
+    name = "simulate",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Drive a running server over HTTP with a simulated school day (a real client of the API).",
+      "Start the server with the same --clock-start and --clock-speed so both share the day."
+    })
+public final class SimulateCommand implements Callable<Integer> {
+  @Option(names = "--url", required = true, description = "The server, e.g. http://localhost:8080")
+  URI url;
+
+  @Option(
+      names = "--key",
+      required = true,
+      description = "An admin API key (keys create --scope admin).")
+  String key;
+
+  @Option(
+      names = "--speed",
+      defaultValue = "10",
+      description = "Clock speed (same as the server's --clock-speed). Default ${DEFAULT-VALUE}.")
+  double speed;
+
+  @Option(
+      names = "--clock-start",
+      defaultValue = "06:30",
+      description = "Same as the server's --clock-start. Default ${DEFAULT-VALUE}.")
+  String clockStart;
+
+  @Option(
+      names = "--routes",
+      defaultValue = "1050",
+      description = "Routes in the generated plan. Default ${DEFAULT-VALUE}.")
+  int routes;
+
+  @Option(
+      names = "--seed",
+      defaultValue = "1",
+      description = "Same seed, same day. Default ${DEFAULT-VALUE}.")
+  long seed;
+
+  @Option(
+      names = "--until",
+      defaultValue = "17:30",
+      description = "Stop at this time of the simulated day. Default ${DEFAULT-VALUE}.")
+  LocalTime until;
+
+  @Override
+  public Integer call() {
+    ClockOptions clockOptions = new ClockOptions();
+    clockOptions.start = clockStart;
+    clockOptions.speed = speed;
+    ZoneId zone = ZoneId.of("Europe/London");
+    Vertx vertx = Vertx.vertx();
+    try {
+      SimulatedDay day =
+          new SimulatedDay(
+              vertx, url, clockOptions.clock(zone, null, 1.0), zone, System.out::println);
+      day.run(key, new SimulatedDay.Options(routes, seed, until)).await();
+      day.close();
+      return 0;
+    } finally {
+      vertx.close().await();
+    }
+  }
+}

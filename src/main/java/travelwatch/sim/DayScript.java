@@ -1,0 +1,477 @@
+package travelwatch.sim;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import travelwatch.plan.Plan;
+import travelwatch.plan.Plan.Crew;
+import travelwatch.plan.Plan.CrewRole;
+import travelwatch.plan.Plan.DbsOutcome;
+import travelwatch.plan.Plan.HrClearance;
+import travelwatch.plan.Plan.Route;
+import travelwatch.plan.Plan.Run;
+import travelwatch.plan.Plan.Stop;
+
+/**
+ * A school day for a plan, as the operators' and the council's systems would report it: crews
+ * assigned, runs started, a position every 15 s, pupils boarded, absent and dropped, arrivals, and
+ * contact-centre calls, with faults injected at the rates the council saw. Plain Java and
+ * reproducible: the same plan and seed give the same events, with the same eventIds.
+ */
+public final class DayScript {
+  private static final double DETOUR = 1.3;
+
+  /** Kinds of fault, and the alerts each must raise (and may also raise). */
+  public enum FaultKind {
+    CANCELLED(List.of("run.cancelled"), List.of()),
+    LATE(List.of("run.late"), List.of("pupil.journey_too_long")),
+    NOT_STARTED(List.of("run.not_started"), List.of()),
+    UNCLEARED_DRIVER(List.of("crew.dbs_not_cleared", "crew.changed"), List.of()),
+    GUIDE_CHANGED(List.of("crew.changed"), List.of()),
+    GUIDE_MISSING(List.of("crew.guide_missing"), List.of()),
+    WRONG_DROPOFF(List.of("pupil.wrong_dropoff"), List.of());
+
+    public final List<String> expected;
+    public final List<String> allowed;
+
+    FaultKind(List<String> expected, List<String> allowed) {
+      this.expected = expected;
+      this.allowed = allowed;
+    }
+  }
+
+  /** One injected fault. */
+  public record Fault(FaultKind kind, String runId, String operatorId, String detail) {}
+
+  /**
+   * One event to send at simulated time {@code at}, by {@code sender} (an operator id or
+   * "telephony").
+   */
+  public record Scripted(Instant at, String sender, Map<String, Object> event) {}
+
+  public static final String TELEPHONY = "telephony";
+
+  /** The day: events in time order, and what was injected. */
+  public record Script(
+      List<Scripted> events, List<Fault> faults, int calls, int callsAnswered, int pupilsAbsent) {}
+
+  private final Plan plan;
+  private final LocalDate date;
+  private final ZoneId zone;
+  private final long seed;
+  private final SplittableRandom random;
+  private final List<Scripted> events = new ArrayList<>();
+  private int counter;
+
+  public DayScript(Plan plan, LocalDate date, ZoneId zone, long seed) {
+    this.plan = plan;
+    this.date = date;
+    this.zone = zone;
+    this.seed = seed;
+    this.random = new SplittableRandom(seed);
+  }
+
+  public Script build() {
+    Map<String, Route> routes =
+        plan.routes().stream().collect(Collectors.toMap(Route::id, Function.identity()));
+    List<Run> runs =
+        plan.runs().stream()
+            .filter(r -> r.date().equals(date) && !r.stops().isEmpty())
+            .sorted(Comparator.comparing(Run::id))
+            .toList();
+    Map<String, Fault> faults = chooseFaults(runs, routes);
+    int absent = 0;
+    for (Run run : runs) {
+      absent += run(run, routes.get(run.routeId()), faults.get(run.id()));
+    }
+    int[] calls = calls();
+    events.sort(Comparator.comparing(Scripted::at));
+    return new Script(
+        List.copyOf(events), List.copyOf(faults.values()), calls[0], calls[1], absent);
+  }
+
+  // ---- faults ----
+
+  private Map<String, Fault> chooseFaults(List<Run> runs, Map<String, Route> routes) {
+    Map<String, Fault> faults = new LinkedHashMap<>();
+    int n = runs.size();
+    List<Run> shuffled = new ArrayList<>(runs);
+    for (int i = shuffled.size() - 1; i > 0; i--) {
+      int j = random.nextInt(i + 1);
+      Run t = shuffled.get(i);
+      shuffled.set(i, shuffled.get(j));
+      shuffled.set(j, t);
+    }
+    String bigOperator = plan.operators().isEmpty() ? null : plan.operators().get(0).id();
+    // Cancellations: ~0.4%, half of them from one operator, as in one bad period.
+    int cancelled = Math.max(1, Math.round(n * 0.004f));
+    pick(
+        faults,
+        shuffled,
+        cancelled / 2 + cancelled % 2,
+        r -> operatorOf(r, routes).equals(bigOperator),
+        FaultKind.CANCELLED,
+        r -> "operator cancelled the run",
+        routes);
+    pick(
+        faults,
+        shuffled,
+        cancelled / 2,
+        r -> true,
+        FaultKind.CANCELLED,
+        r -> "operator cancelled the run",
+        routes);
+    pick(
+        faults,
+        shuffled,
+        Math.max(1, Math.round(n * 0.008f)),
+        r -> true,
+        FaultKind.LATE,
+        r -> "held in traffic",
+        routes);
+    pick(
+        faults,
+        shuffled,
+        Math.max(1, Math.round(n * 0.002f)),
+        r -> true,
+        FaultKind.NOT_STARTED,
+        r -> "never started",
+        routes);
+    Map<String, List<Crew>> unclearedByOperator =
+        plan.crew().stream()
+            .filter(
+                c ->
+                    c.role() == CrewRole.DRIVER
+                        && c.dbs().map(d -> d.outcome() == DbsOutcome.POSITIVE).orElse(false)
+                        && c.hrClearance().orElse(null) != HrClearance.CLEARED)
+            .collect(Collectors.groupingBy(Crew::operatorId));
+    pick(
+        faults,
+        shuffled,
+        1,
+        r -> unclearedByOperator.containsKey(operatorOf(r, routes)),
+        FaultKind.UNCLEARED_DRIVER,
+        r -> unclearedByOperator.get(operatorOf(r, routes)).get(0).id(),
+        routes);
+    Map<String, List<Crew>> spareGuides = spareGuides();
+    pick(
+        faults,
+        shuffled,
+        Math.max(1, Math.round(n * 0.01f)),
+        r ->
+            routes.get(r.routeId()).requiresGuide()
+                && spareGuides.containsKey(operatorOf(r, routes)),
+        FaultKind.GUIDE_CHANGED,
+        r -> spareGuides.get(operatorOf(r, routes)).get(0).id(),
+        routes);
+    pick(
+        faults,
+        shuffled,
+        1,
+        r -> routes.get(r.routeId()).requiresGuide(),
+        FaultKind.GUIDE_MISSING,
+        r -> "no guide",
+        routes);
+    pick(
+        faults,
+        shuffled,
+        Math.max(1, Math.round(n * 0.001f)),
+        r ->
+            r.direction() == Plan.Direction.AM
+                && r.stops().size() >= 3
+                && !r.stops().get(0).pickups().isEmpty(),
+        FaultKind.WRONG_DROPOFF,
+        r -> r.stops().get(0).pickups().get(0),
+        routes);
+    return faults;
+  }
+
+  private void pick(
+      Map<String, Fault> faults,
+      List<Run> runs,
+      int count,
+      java.util.function.Predicate<Run> eligible,
+      FaultKind kind,
+      Function<Run, String> detail,
+      Map<String, Route> routes) {
+    int chosen = 0;
+    for (Run r : runs) {
+      if (chosen >= count) {
+        return;
+      }
+      if (!faults.containsKey(r.id()) && eligible.test(r)) {
+        faults.put(r.id(), new Fault(kind, r.id(), operatorOf(r, routes), detail.apply(r)));
+        chosen++;
+      }
+    }
+  }
+
+  /** Compliant guides of each operator who are on no route: cover for a guide change. */
+  private Map<String, List<Crew>> spareGuides() {
+    Set<String> planned = new HashSet<>();
+    plan.runs()
+        .forEach(
+            r -> {
+              r.plannedDriverId().ifPresent(planned::add);
+              r.plannedGuideId().ifPresent(planned::add);
+            });
+    return plan.crew().stream()
+        .filter(
+            c ->
+                c.role() == CrewRole.GUIDE
+                    && !planned.contains(c.id())
+                    && c.dbs()
+                        .map(
+                            d ->
+                                d.outcome() == DbsOutcome.CLEAR
+                                    && d.barredListChecked()
+                                    && (d.updateService()
+                                        || d.issuedOn().plusYears(3).isAfter(date)))
+                        .orElse(false))
+        .collect(Collectors.groupingBy(Crew::operatorId, TreeMap::new, Collectors.toList()));
+  }
+
+  private static String operatorOf(Run r, Map<String, Route> routes) {
+    return routes.get(r.routeId()).operatorId();
+  }
+
+  // ---- one run ----
+
+  private Instant at(LocalTime t) {
+    return date.atTime(t).atZone(zone).toInstant();
+  }
+
+  private int run(Run run, Route route, Fault fault) {
+    String op = route.operatorId();
+    FaultKind kind = fault == null ? null : fault.kind();
+    boolean am = run.direction() == Plan.Direction.AM;
+    Instant dayStart = at(am ? LocalTime.of(6, 30) : LocalTime.of(13, 0));
+    if (kind == FaultKind.CANCELLED) {
+      emit(
+          dayStart.plusSeconds(300 + random.nextInt(900)),
+          op,
+          event("run.cancelled", run.id()).with("reason", "no driver available"));
+      return 0;
+    }
+    if (kind == FaultKind.NOT_STARTED) {
+      return 0;
+    }
+    String driver = run.plannedDriverId().orElse(null);
+    String guide = run.plannedGuideId().orElse(null);
+    if (kind == FaultKind.UNCLEARED_DRIVER) {
+      driver = fault.detail();
+    } else if (kind == FaultKind.GUIDE_CHANGED) {
+      guide = fault.detail();
+    } else if (kind == FaultKind.GUIDE_MISSING) {
+      guide = null;
+    }
+    String vehicle =
+        "BX"
+            + (10 + random.nextInt(60))
+            + " "
+            + (char) ('A' + random.nextInt(26))
+            + (char) ('A' + random.nextInt(26))
+            + (char) ('A' + random.nextInt(26));
+    Instant assigned = dayStart.plusSeconds(random.nextInt(1800));
+    emit(assigned, op, crew("crew.assigned", run.id(), driver, guide).with("vehicleReg", vehicle));
+
+    // Pupils reported absent early in the morning (about 3%).
+    Set<String> absent = new HashSet<>();
+    for (Stop s : run.stops()) {
+      for (String p : s.pickups()) {
+        if (random.nextDouble() < 0.03
+            && !(kind == FaultKind.WRONG_DROPOFF && p.equals(fault.detail()))) {
+          absent.add(p);
+          emit(
+              dayStart.plusSeconds(random.nextInt(1200)),
+              op,
+              event("pupil.absent", run.id()).with("pupilId", p).with("reason", "unwell"));
+        }
+      }
+    }
+
+    List<Stop> stops = run.stops();
+    Instant firstPickup = date.atTime(stops.get(0).plannedTime()).atZone(zone).toInstant();
+    Instant started = firstPickup.minusSeconds(660 + random.nextInt(240));
+    emit(
+        started,
+        op,
+        crew("run.started", run.id(), driver, guide)
+            .with("vehicleReg", vehicle)
+            .with("lat", stops.get(0).lat())
+            .with("lon", stops.get(0).lon()));
+    Duration hold =
+        kind == FaultKind.LATE ? Duration.ofMinutes(18 + random.nextInt(8)) : Duration.ZERO;
+
+    // Drive: arrive at each stop at its planned time (later by any hold), a minute there, then on.
+    Instant t = started;
+    double lat = stops.get(0).lat();
+    double lon = stops.get(0).lon();
+    Duration shift = Duration.ZERO;
+    for (int i = 0; i < stops.size(); i++) {
+      Stop stop = stops.get(i);
+      if (i > 0) {
+        Instant depart = planned(stops.get(i - 1)).plus(shift).plusSeconds(60);
+        t = positions(op, run.id(), t, depart, lat, lon, lat, lon);
+        if (i == 1 && !hold.isZero()) {
+          // Held in traffic just after the first stop: crawling, then stopped.
+          double mlat = lat + (stop.lat() - lat) * 0.1;
+          double mlon = lon + (stop.lon() - lon) * 0.1;
+          t = positions(op, run.id(), t, depart.plus(hold), lat, lon, mlat, mlon);
+          lat = mlat;
+          lon = mlon;
+          shift = shift.plus(hold);
+        }
+      }
+      Instant arrive = planned(stop).plus(shift);
+      t = positions(op, run.id(), t, arrive, lat, lon, stop.lat(), stop.lon());
+      lat = stop.lat();
+      lon = stop.lon();
+      for (String p : stop.pickups()) {
+        if (!absent.contains(p)) {
+          emit(
+              arrive.plusSeconds(20),
+              op,
+              event("pupil.boarded", run.id()).with("pupilId", p).with("stopId", stop.id()));
+        }
+      }
+      for (String p : stop.dropoffs()) {
+        if (!absent.contains(p) && !(kind == FaultKind.WRONG_DROPOFF && p.equals(fault.detail()))) {
+          emit(
+              arrive.plusSeconds(30),
+              op,
+              event("pupil.dropped", run.id()).with("pupilId", p).with("stopId", stop.id()));
+        }
+      }
+      if (kind == FaultKind.WRONG_DROPOFF && i == 1) {
+        emit(
+            arrive.plusSeconds(30),
+            op,
+            event("pupil.dropped", run.id())
+                .with("pupilId", fault.detail())
+                .with("stopId", stop.id()));
+      }
+      if (i == stops.size() - 1) {
+        emit(arrive.plusSeconds(10), op, event("run.arrived", run.id()).with("stopId", stop.id()));
+        emit(arrive.plusSeconds(240), op, event("run.completed", run.id()));
+      }
+    }
+    return absent.size();
+  }
+
+  private Instant planned(Stop stop) {
+    return date.atTime(stop.plannedTime()).atZone(zone).toInstant();
+  }
+
+  /** A position every 15 s from {@code from} until {@code until}, moving in a straight line. */
+  private Instant positions(
+      String op,
+      String runId,
+      Instant from,
+      Instant until,
+      double lat0,
+      double lon0,
+      double lat1,
+      double lon1) {
+    long total = Math.max(1, Duration.between(from, until).getSeconds());
+    double metres = travelwatch.monitor.Geo.metres(lat0, lon0, lat1, lon1);
+    double speed = metres == 0 ? 0 : Math.min(80, metres * DETOUR / total * 3.6);
+    Instant t = from.plusSeconds(15);
+    while (t.isBefore(until)) {
+      double f = Duration.between(from, t).getSeconds() / (double) total;
+      emit(
+          t,
+          op,
+          event("vehicle.position", runId)
+              .with("lat", round(lat0 + (lat1 - lat0) * f))
+              .with("lon", round(lon0 + (lon1 - lon0) * f))
+              .with("speedKph", Math.round(speed * 10) / 10.0));
+      t = t.plusSeconds(15);
+    }
+    return t.minusSeconds(15);
+  }
+
+  // ---- calls ----
+
+  /** About 120 calls a day, busiest 8–9 am and 3–4 pm, about 93% answered. */
+  private int[] calls() {
+    int n = 100 + random.nextInt(41);
+    int answered = 0;
+    for (int i = 0; i < n; i++) {
+      double r = random.nextDouble();
+      LocalTime when;
+      if (r < 0.3) {
+        when = LocalTime.of(8, 0).plusSeconds(random.nextInt(3600));
+      } else if (r < 0.55) {
+        when = LocalTime.of(15, 0).plusSeconds(random.nextInt(3600));
+      } else {
+        when = LocalTime.of(7, 0).plusSeconds(random.nextInt(10 * 3600));
+      }
+      String id = "CALL-" + seed + "-" + date + "-" + i;
+      Instant offered = at(when);
+      emit(offered, TELEPHONY, call("call.offered", id));
+      if (random.nextDouble() < 0.93) {
+        answered++;
+        emit(offered.plusSeconds(10 + random.nextInt(230)), TELEPHONY, call("call.answered", id));
+      } else {
+        emit(offered.plusSeconds(30 + random.nextInt(150)), TELEPHONY, call("call.abandoned", id));
+      }
+    }
+    return new int[] {n, answered};
+  }
+
+  // ---- building events ----
+
+  /** A fluent map, kept in insertion order. */
+  private static final class Event extends LinkedHashMap<String, Object> {
+    Event with(String key, Object value) {
+      if (value != null) {
+        put(key, value);
+      }
+      return this;
+    }
+  }
+
+  private Event event(String type, String runId) {
+    Event e = new Event();
+    e.put("eventId", "sim-" + seed + "-" + runId + "-" + (++counter));
+    e.put("type", type);
+    e.put("runId", runId);
+    return e;
+  }
+
+  private Event crew(String type, String runId, String driver, String guide) {
+    return event(type, runId).with("driverId", driver).with("guideId", guide);
+  }
+
+  private Event call(String type, String callId) {
+    Event e = new Event();
+    e.put("eventId", "sim-" + seed + "-" + callId + "-" + type);
+    e.put("type", type);
+    e.put("callId", callId);
+    e.put("queue", "transport");
+    return e;
+  }
+
+  private void emit(Instant at, String sender, Event e) {
+    e.put("occurredAt", travelwatch.platform.http.Rfc3339.format(at, zone));
+    events.add(new Scripted(at, sender, e));
+  }
+
+  private static double round(double d) {
+    return Math.round(d * 1e5) / 1e5;
+  }
+}

@@ -1,0 +1,127 @@
+package travelwatch.sim;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+import travelwatch.plan.Plan;
+import travelwatch.plan.PlanGenerator;
+import travelwatch.sim.DayScript.Fault;
+import travelwatch.sim.DayScript.FaultKind;
+
+/** A whole simulated day against a server: plan, keys, events, then what was injected and seen. */
+public final class SimulatedDay {
+  /** How to run it. */
+  public record Options(int routes, long seed, LocalTime until) {}
+
+  private final Vertx vertx;
+  private final WebClient client;
+  private final Clock clock;
+  private final ZoneId zone;
+  private final Consumer<String> out;
+
+  public SimulatedDay(Vertx vertx, URI url, Clock clock, ZoneId zone, Consumer<String> out) {
+    this.vertx = vertx;
+    this.client =
+        WebClient.create(
+            vertx,
+            new WebClientOptions()
+                .setDefaultHost(url.getHost())
+                .setDefaultPort(url.getPort() < 0 ? 80 : url.getPort())
+                .setSsl("https".equals(url.getScheme())));
+    this.clock = clock;
+    this.zone = zone;
+    this.out = out;
+  }
+
+  public LocalDate date() {
+    return clock.instant().atZone(zone).toLocalDate();
+  }
+
+  public Future<Simulator.Summary> run(String adminKey, Options options) {
+    LocalDate date = date();
+    Plan plan = new PlanGenerator(options.seed(), options.routes(), List.of(date)).generate();
+    DayScript.Script script = new DayScript(plan, date, zone, options.seed()).build();
+    out.accept(
+        String.format(
+            "Simulating %s: %d runs, %d events, %d faults injected; clock at %s",
+            date,
+            plan.runs().size(),
+            script.events().size(),
+            script.faults().size(),
+            clock.instant().atZone(zone).toLocalTime().withNano(0)));
+    Instant until = date.atTime(options.until()).atZone(zone).toInstant();
+    return SimulationSetup.prepare(client, adminKey, plan)
+        .compose(
+            keys ->
+                new Simulator(
+                        vertx, client, clock, zone, keys.bySender(), keys.control(), script, out)
+                    .run(until)
+                    .compose(
+                        summary ->
+                            AlertsReader.all(client, keys.control(), date)
+                                .map(
+                                    alerts -> {
+                                      out.accept(report(summary, alerts));
+                                      return summary;
+                                    })));
+  }
+
+  public Future<JsonArray> alerts(String controlKey) {
+    return AlertsReader.all(client, controlKey, date());
+  }
+
+  /** What was injected, what each fault should raise, and whether it did. */
+  public static String report(Simulator.Summary s, JsonArray alerts) {
+    StringBuilder r = new StringBuilder("\nSimulated day summary\n");
+    r.append(
+        String.format(
+            "  events sent %d: %d stored, %d duplicates (retries with the same eventIds), %d retried, %d refused%n",
+            s.sent(), s.accepted(), s.duplicates(), s.retries(), s.rejected()));
+    r.append(
+        String.format(
+            "  calls offered %d, answered %d (%.1f%%); pupils reported absent %d%n",
+            s.script().calls(),
+            s.script().callsAnswered(),
+            100.0 * s.script().callsAnswered() / Math.max(1, s.script().calls()),
+            s.script().pupilsAbsent()));
+    Map<FaultKind, Integer> counts = new TreeMap<>();
+    for (Fault f : s.script().faults()) {
+      counts.merge(f.kind(), 1, Integer::sum);
+    }
+    r.append("  faults injected:\n");
+    counts.forEach(
+        (k, n) ->
+            r.append(
+                String.format(
+                    "    %-17s %3d  → expects %s%n", k, n, String.join(" + ", k.expected))));
+    for (Fault f : s.script().faults()) {
+      r.append(
+          String.format("    %-17s run %s (operator %s)%n", f.kind(), f.runId(), f.operatorId()));
+    }
+    List<String> problems = Simulator.mismatches(s.script(), alerts);
+    r.append(String.format("  alerts in the store today: %d%n", alerts.size()));
+    if (problems.isEmpty()) {
+      r.append("  every injected fault raised its alert, and no healthy run raised any.\n");
+    } else {
+      r.append("  differences:\n");
+      problems.forEach(p -> r.append("    ").append(p).append('\n'));
+    }
+    return r.toString();
+  }
+
+  public void close() {
+    client.close();
+  }
+}

@@ -1,0 +1,77 @@
+package travelwatch.sim;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.WebClient;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import travelwatch.plan.Plan;
+import travelwatch.plan.PlanJson;
+
+/**
+ * Prepares a server for a simulated day through its API with an admin key: upserts the plan and
+ * creates a key for every operator, the telephony system and a control-room viewer.
+ */
+public final class SimulationSetup {
+  /** The keys the simulator sends with, by sender, and a viewer key to watch alerts. */
+  public record Keys(Map<String, String> bySender, String control) {}
+
+  private SimulationSetup() {}
+
+  public static Future<Keys> prepare(WebClient client, String adminKey, Plan plan) {
+    return client
+        .post("/api/v1/plan")
+        .putHeader("Authorization", "Bearer " + adminKey)
+        .putHeader("Content-Type", "application/json")
+        .sendBuffer(PlanJson.write(plan).toBuffer())
+        .compose(
+            r ->
+                r.statusCode() == 200
+                    ? Future.succeededFuture()
+                    : Future.failedFuture(
+                        "the plan was refused: HTTP " + r.statusCode() + " " + r.bodyAsString()))
+        .compose(
+            v -> {
+              Map<String, String> keys = new HashMap<>();
+              List<Future<Void>> created = new ArrayList<>();
+              for (Plan.Operator o : plan.operators()) {
+                created.add(
+                    key(client, adminKey, new JsonObject().put("operatorId", o.id()))
+                        .map(
+                            k -> {
+                              synchronized (keys) {
+                                keys.put(o.id(), k);
+                              }
+                              return null;
+                            }));
+              }
+              created.add(
+                  key(client, adminKey, new JsonObject().put("scope", "telephony"))
+                      .map(
+                          k -> {
+                            synchronized (keys) {
+                              keys.put(DayScript.TELEPHONY, k);
+                            }
+                            return null;
+                          }));
+              Future<String> control =
+                  key(client, adminKey, new JsonObject().put("scope", "control"));
+              return Future.all(created).compose(x -> control).map(c -> new Keys(keys, c));
+            });
+  }
+
+  private static Future<String> key(WebClient client, String adminKey, JsonObject body) {
+    return client
+        .post("/api/v1/keys")
+        .putHeader("Authorization", "Bearer " + adminKey)
+        .sendJsonObject(body)
+        .compose(
+            r ->
+                r.statusCode() == 201
+                    ? Future.succeededFuture(r.bodyAsJsonObject().getString("key"))
+                    : Future.failedFuture(
+                        "a key was refused: HTTP " + r.statusCode() + " " + r.bodyAsString()));
+  }
+}

@@ -1,0 +1,270 @@
+package travelwatch.sim;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import travelwatch.sim.DayScript.Fault;
+import travelwatch.sim.DayScript.Script;
+import travelwatch.sim.DayScript.Scripted;
+
+/**
+ * Plays a {@link DayScript} against a running server through its public API, as the operators'
+ * dispatch systems and the council's telephony would: events go out as the (shared, possibly
+ * accelerated) clock passes their time, batched per sender; a 429, 503 or network error is retried
+ * with the same eventIds, so a retry can only ever be a duplicate.
+ */
+public final class Simulator {
+  private static final int MAX_BATCH = 500;
+  private static final int MAX_IN_FLIGHT = 8;
+  private static final DateTimeFormatter HMS = DateTimeFormatter.ofPattern("HH:mm:ss");
+
+  /** What was sent, what the server said, and what was injected. */
+  public record Summary(
+      long sent,
+      long accepted,
+      long duplicates,
+      long retries,
+      long rejected,
+      int alertsSeen,
+      Script script) {}
+
+  private final Vertx vertx;
+  private final WebClient client;
+  private final Clock clock;
+  private final ZoneId zone;
+  private final Map<String, String> keys;
+  private final String controlKey;
+  private final Script script;
+  private final Consumer<String> progress;
+
+  private int next;
+  private int inFlight;
+  private final ArrayDeque<Batch> queue = new ArrayDeque<>();
+  private final AtomicLong sent = new AtomicLong();
+  private final AtomicLong accepted = new AtomicLong();
+  private final AtomicLong duplicates = new AtomicLong();
+  private final AtomicLong retries = new AtomicLong();
+  private final AtomicLong rejected = new AtomicLong();
+  private volatile int alertsSeen;
+
+  private record Batch(String sender, JsonArray events) {}
+
+  public Simulator(
+      Vertx vertx,
+      WebClient client,
+      Clock clock,
+      ZoneId zone,
+      Map<String, String> keysBySender,
+      String controlKey,
+      Script script,
+      Consumer<String> progress) {
+    this.vertx = vertx;
+    this.client = client;
+    this.clock = clock;
+    this.zone = zone;
+    this.keys = keysBySender;
+    this.controlKey = controlKey;
+    this.script = script;
+    this.progress = progress;
+  }
+
+  /**
+   * Sends every event up to {@code until} (simulated time) and waits for each to be acknowledged.
+   */
+  public Future<Summary> run(Instant until) {
+    Promise<Summary> done = Promise.promise();
+    long[] timers = new long[2];
+    timers[0] =
+        vertx.setPeriodic(
+            100,
+            t -> {
+              Instant now = clock.instant();
+              Map<String, JsonArray> due = new LinkedHashMap<>();
+              List<Scripted> events = script.events();
+              while (next < events.size()
+                  && !events.get(next).at().isAfter(now)
+                  && !events.get(next).at().isAfter(until)) {
+                Scripted s = events.get(next++);
+                JsonArray batch = due.computeIfAbsent(s.sender(), k -> new JsonArray());
+                batch.add(new JsonObject(s.event()));
+                if (batch.size() == MAX_BATCH) {
+                  queue.add(new Batch(s.sender(), batch));
+                  due.remove(s.sender());
+                }
+              }
+              due.forEach((sender, batch) -> queue.add(new Batch(sender, batch)));
+              pump();
+              boolean finished =
+                  (next >= events.size()
+                          || events.get(next).at().isAfter(until)
+                          || now.isAfter(until))
+                      && queue.isEmpty()
+                      && inFlight == 0;
+              if (finished) {
+                vertx.cancelTimer(timers[0]);
+                vertx.cancelTimer(timers[1]);
+                countAlerts()
+                    .onComplete(
+                        x -> {
+                          report();
+                          done.complete(
+                              new Summary(
+                                  sent.get(),
+                                  accepted.get(),
+                                  duplicates.get(),
+                                  retries.get(),
+                                  rejected.get(),
+                                  alertsSeen,
+                                  script));
+                        });
+              }
+            });
+    timers[1] = vertx.setPeriodic(5000, t -> countAlerts().onComplete(x -> report()));
+    return done.future();
+  }
+
+  private void report() {
+    progress.accept(
+        String.format(
+            "[sim %s] %d events sent, %d accepted, %d duplicates, %d retried, %d refused | %d alerts",
+            HMS.format(clock.instant().atZone(zone)),
+            sent.get(),
+            accepted.get(),
+            duplicates.get(),
+            retries.get(),
+            rejected.get(),
+            alertsSeen));
+  }
+
+  private void pump() {
+    while (inFlight < MAX_IN_FLIGHT && !queue.isEmpty()) {
+      Batch b = queue.poll();
+      inFlight++;
+      send(b, 0)
+          .onComplete(
+              x -> {
+                inFlight--;
+                pump();
+              });
+    }
+  }
+
+  private Future<Void> send(Batch batch, int attempt) {
+    String key = keys.get(batch.sender());
+    if (attempt == 0) {
+      sent.addAndGet(batch.events().size());
+    }
+    return client
+        .post("/api/v1/events")
+        .putHeader("Authorization", "Bearer " + key)
+        .putHeader("Content-Type", "application/json")
+        .sendBuffer(batch.events().toBuffer())
+        .transform(
+            result -> {
+              if (result.succeeded() && result.result().statusCode() == 202) {
+                JsonObject body = result.result().bodyAsJsonObject();
+                accepted.addAndGet(body.getInteger("accepted"));
+                duplicates.addAndGet(body.getInteger("duplicates"));
+                return Future.succeededFuture();
+              }
+              HttpResponse<Buffer> response = result.succeeded() ? result.result() : null;
+              int status = response == null ? 0 : response.statusCode();
+              if (status == 0 || status == 429 || status == 503) {
+                retries.incrementAndGet();
+                long wait = retryAfterMillis(response, attempt);
+                Promise<Void> retried = Promise.promise();
+                vertx.setTimer(wait, t -> send(batch, attempt + 1).onComplete(retried));
+                return retried.future();
+              }
+              rejected.addAndGet(batch.events().size());
+              if (rejected.get() <= 5 * MAX_BATCH) {
+                progress.accept("refused (" + status + "): " + response.bodyAsString());
+              }
+              return Future.succeededFuture();
+            });
+  }
+
+  private static long retryAfterMillis(HttpResponse<Buffer> response, int attempt) {
+    String header = response == null ? null : response.getHeader("Retry-After");
+    if (header != null) {
+      try {
+        return Math.max(100, Long.parseLong(header.trim()) * 1000);
+      } catch (NumberFormatException ignored) {
+        // fall back to backoff
+      }
+    }
+    return Math.min(10_000, 200L << Math.min(attempt, 6));
+  }
+
+  private Future<Void> countAlerts() {
+    if (controlKey == null) {
+      return Future.succeededFuture();
+    }
+    LocalDate today = clock.instant().atZone(zone).toLocalDate();
+    return AlertsReader.all(client, controlKey, today)
+        .map(
+            alerts -> {
+              alertsSeen = alerts.size();
+              return null;
+            })
+        .otherwiseEmpty()
+        .mapEmpty();
+  }
+
+  /**
+   * Checks the store's alerts against what was injected: each fault its alerts, healthy runs none.
+   */
+  public static List<String> mismatches(Script script, JsonArray alerts) {
+    Map<String, Fault> byRun = new HashMap<>();
+    script.faults().forEach(f -> byRun.put(f.runId(), f));
+    Map<String, Set<String>> typesByRun = new HashMap<>();
+    for (int i = 0; i < alerts.size(); i++) {
+      JsonObject a = alerts.getJsonObject(i);
+      String runId = a.getString("runId");
+      if (runId != null) {
+        typesByRun.computeIfAbsent(runId, k -> new HashSet<>()).add(a.getString("type"));
+      }
+    }
+    List<String> problems = new ArrayList<>();
+    for (Fault f : script.faults()) {
+      Set<String> seen = typesByRun.getOrDefault(f.runId(), Set.of());
+      for (String expected : f.kind().expected) {
+        if (!seen.contains(expected)) {
+          problems.add(f.kind() + " on " + f.runId() + ": no " + expected + " alert");
+        }
+      }
+      for (String type : seen) {
+        if (!f.kind().expected.contains(type) && !f.kind().allowed.contains(type)) {
+          problems.add(f.kind() + " on " + f.runId() + ": unexpected " + type + " alert");
+        }
+      }
+    }
+    typesByRun.forEach(
+        (runId, types) -> {
+          if (!byRun.containsKey(runId)) {
+            problems.add("healthy run " + runId + " raised " + types);
+          }
+        });
+    return problems;
+  }
+}
