@@ -21,6 +21,13 @@ public final class ClockOptions {
 
   /** The clock; with neither option, real time. */
   public Clock clock(ZoneId zone, String defaultStart, double defaultSpeed) {
+    return clock(zone, defaultStart, defaultSpeed, false);
+  }
+
+  /**
+   * As {@link #clock(ZoneId, String, double)}; {@code held} keeps it at its start until released.
+   */
+  public Clock clock(ZoneId zone, String defaultStart, double defaultSpeed, boolean held) {
     String from = start != null ? start : defaultStart;
     double x = speed != null ? speed : defaultSpeed;
     if (from == null && x == 1.0) {

@@ -78,7 +78,7 @@ public final class DemoCommand implements Callable<Integer> {
       }
       deleteRecursively(pg);
     }
-    Clock clock = clockOptions.clock(config.zone(), "06:30", 10);
+    Clock clock = clockOptions.clock(config.zone(), "06:30", 10, true);
     TravelWatchServer server = TravelWatchServer.start(config, clock);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()

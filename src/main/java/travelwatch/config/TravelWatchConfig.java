@@ -108,7 +108,7 @@ public record TravelWatchConfig(
             s.bool("alertAutoResolve", false));
     return new MonitorConfig(
         rules,
-        Duration.ofMillis(s.integer("monitorTickMs", 5000, 100, 600_000)),
+        Duration.ofMillis(s.integer("monitorTickMs", 5000, 10, 600_000)),
         Duration.ofSeconds(s.integer("streamHeartbeatSeconds", 15, 1, 300)));
   }
 

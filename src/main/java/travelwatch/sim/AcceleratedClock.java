@@ -15,12 +15,28 @@ import java.time.format.DateTimeParseException;
 public final class AcceleratedClock extends Clock {
   private final Instant start;
   private final double speed;
-  private final long realStartNanos;
+  private volatile long realStartNanos;
+  private volatile boolean held;
 
   public AcceleratedClock(Instant start, double speed) {
     this.start = start;
     this.speed = speed;
     this.realStartNanos = System.nanoTime();
+  }
+
+  /** A clock that stands at {@code start} until {@link #release()} (e.g. while a demo sets up). */
+  public static AcceleratedClock held(Instant start, double speed) {
+    AcceleratedClock clock = new AcceleratedClock(start, speed);
+    clock.held = true;
+    return clock;
+  }
+
+  /** Starts a held clock running; does nothing to a running one. */
+  public synchronized void release() {
+    if (held) {
+      realStartNanos = System.nanoTime();
+      held = false;
+    }
   }
 
   /** {@code HH:MM} means that time today in {@code zone}; otherwise an RFC 3339 instant. */
@@ -38,6 +54,9 @@ public final class AcceleratedClock extends Clock {
 
   @Override
   public Instant instant() {
+    if (held) {
+      return start;
+    }
     long elapsed = System.nanoTime() - realStartNanos;
     return start.plusNanos((long) (elapsed * speed));
   }

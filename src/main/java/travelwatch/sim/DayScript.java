@@ -54,7 +54,9 @@ public final class DayScript {
   }
 
   /** One injected fault. */
-  public record Fault(FaultKind kind, String runId, String operatorId, String detail) {}
+  /** One injected fault; {@code firstPickup} is when its run was due to begin. */
+  public record Fault(
+      FaultKind kind, String runId, String operatorId, String detail, Instant firstPickup) {}
 
   /**
    * One event to send at simulated time {@code at}, by {@code sender} (an operator id or
@@ -213,7 +215,10 @@ public final class DayScript {
         return;
       }
       if (!faults.containsKey(r.id()) && eligible.test(r)) {
-        faults.put(r.id(), new Fault(kind, r.id(), operatorOf(r, routes), detail.apply(r)));
+        faults.put(
+            r.id(),
+            new Fault(
+                kind, r.id(), operatorOf(r, routes), detail.apply(r), planned(r.stops().get(0))));
         chosen++;
       }
     }

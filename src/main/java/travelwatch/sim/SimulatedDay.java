@@ -63,6 +63,12 @@ public final class SimulatedDay {
             clock.instant().atZone(zone).toLocalTime().withNano(0)));
     Instant until = date.atTime(options.until()).atZone(zone).toInstant();
     return SimulationSetup.prepare(client, adminKey, plan)
+        .onSuccess(
+            keys -> {
+              if (clock instanceof AcceleratedClock accelerated) {
+                accelerated.release(); // the day starts once the server has its plan and keys
+              }
+            })
         .compose(
             keys ->
                 new Simulator(
@@ -73,7 +79,7 @@ public final class SimulatedDay {
                             AlertsReader.all(client, keys.control(), date)
                                 .map(
                                     alerts -> {
-                                      out.accept(report(summary, alerts));
+                                      out.accept(report(summary, alerts, until));
                                       return summary;
                                     })));
   }
@@ -83,7 +89,7 @@ public final class SimulatedDay {
   }
 
   /** What was injected, what each fault should raise, and whether it did. */
-  public static String report(Simulator.Summary s, JsonArray alerts) {
+  public static String report(Simulator.Summary s, JsonArray alerts, Instant until) {
     StringBuilder r = new StringBuilder("\nSimulated day summary\n");
     r.append(
         String.format(
@@ -110,7 +116,7 @@ public final class SimulatedDay {
       r.append(
           String.format("    %-17s run %s (operator %s)%n", f.kind(), f.runId(), f.operatorId()));
     }
-    List<String> problems = Simulator.mismatches(s.script(), alerts);
+    List<String> problems = Simulator.mismatches(s.script(), alerts, until);
     r.append(String.format("  alerts in the store today: %d%n", alerts.size()));
     if (problems.isEmpty()) {
       r.append("  every injected fault raised its alert, and no healthy run raised any.\n");

@@ -235,6 +235,14 @@ public final class Simulator {
    * Checks the store's alerts against what was injected: each fault its alerts, healthy runs none.
    */
   public static List<String> mismatches(Script script, JsonArray alerts) {
+    return mismatches(script, alerts, Instant.MAX);
+  }
+
+  /**
+   * As {@link #mismatches(Script, JsonArray)} for a day played until {@code until}: only faults due
+   * at least an hour before it are judged.
+   */
+  public static List<String> mismatches(Script script, JsonArray alerts, Instant until) {
     Map<String, Fault> byRun = new HashMap<>();
     script.faults().forEach(f -> byRun.put(f.runId(), f));
     Map<String, Set<String>> typesByRun = new HashMap<>();
@@ -247,6 +255,9 @@ public final class Simulator {
     }
     List<String> problems = new ArrayList<>();
     for (Fault f : script.faults()) {
+      if (until != Instant.MAX && f.firstPickup().plusSeconds(3600).isAfter(until)) {
+        continue;
+      }
       Set<String> seen = typesByRun.getOrDefault(f.runId(), Set.of());
       for (String expected : f.kind().expected) {
         if (!seen.contains(expected)) {
