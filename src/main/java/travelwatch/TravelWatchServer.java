@@ -22,6 +22,7 @@ import travelwatch.ingest.IngestMetrics;
 import travelwatch.ingest.IngestRoutes;
 import travelwatch.ingest.Ownership;
 import travelwatch.ingest.RateLimiter;
+import travelwatch.kpi.KpiRoutes;
 import travelwatch.plan.PlanImport;
 import travelwatch.plan.PlanRoutes;
 import travelwatch.plan.PlanStore;
@@ -84,6 +85,7 @@ public final class TravelWatchServer implements AutoCloseable {
     final Health health;
     final PlanRoutes plan;
     final IngestRoutes ingest;
+    final KpiRoutes kpi;
 
     Capabilities(TravelWatchConfig config, Vertx vertx, Pool pool, Metrics metrics, Clock clock) {
       this.metrics = metrics;
@@ -120,6 +122,8 @@ public final class TravelWatchServer implements AutoCloseable {
               writer,
               ingestMetrics,
               config.http().bodyLimitBytes());
+      this.kpi =
+          KpiRoutes.start(config.kpi(), config.zone(), vertx, pool, metrics.registry(), clock);
     }
 
     Router router(Vertx vertx) {
@@ -144,6 +148,7 @@ public final class TravelWatchServer implements AutoCloseable {
       api.route().handler(authenticator);
       plan.mount(api);
       ingest.mount(api);
+      kpi.mount(api);
       router.route("/api/v1/*").subRouter(api);
       return router;
     }

@@ -12,7 +12,7 @@ import java.util.Optional;
  * <p>Each capability reads its own record; nothing else reads the environment.
  */
 public record TravelWatchConfig(
-    HttpConfig http, DatabaseConfig database, IngestConfig ingest, ZoneId zone) {
+    HttpConfig http, DatabaseConfig database, IngestConfig ingest, ZoneId zone, KpiConfig kpi) {
 
   /** The HTTP server. */
   public record HttpConfig(
@@ -68,8 +68,9 @@ public record TravelWatchConfig(
             settings.integer("ingestMaxQueuedRows", 100_000, 1000, 10_000_000),
             settings.integer("shards", 16, 1, 1024));
     ZoneId zone = zone(settings);
+    KpiConfig kpi = KpiConfig.from(settings);
     return new TravelWatchConfig(
-        http, new DatabaseConfig(pgUrl, poolSize, dataDir.toAbsolutePath()), ingest, zone);
+        http, new DatabaseConfig(pgUrl, poolSize, dataDir.toAbsolutePath()), ingest, zone, kpi);
   }
 
   public static TravelWatchConfig load(Path configFile, Path dataDirOverride) {
