@@ -5,6 +5,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.HelpCommand;
 import travelwatch.cli.KeysCommand;
+import travelwatch.cli.KpiCommand;
 import travelwatch.cli.PlanCommand;
 import travelwatch.cli.ServeCommand;
 import travelwatch.cli.UsersCommand;
@@ -22,6 +23,7 @@ import travelwatch.platform.db.DatabaseUnavailableException;
       KeysCommand.class,
       UsersCommand.class,
       PlanCommand.class,
+      KpiCommand.class,
       HelpCommand.class
     })
 public final class Main {
