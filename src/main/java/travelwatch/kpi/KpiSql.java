@@ -10,70 +10,56 @@ final class KpiSql {
 
   /**
    * Per operator, the runs planned in the period ($1..$2) and their outcome, with the
-   * pupil-journeys on them. Arrival is the first run.arrived, else the last drop-off, compared with
-   * arriveBy as a local time on the run's date in zone $3.
+   * pupil-journeys on them. Each run's events are read and folded by one index lookup (the lateral
+   * aggregates cannot be flattened into a scan of every event ever stored). Arrival is the first
+   * run.arrived, else the last drop-off, compared with arriveBy as a local time on the run's date
+   * in zone $3. A pupil-journey is a pupil picked up on a run that started or was cancelled;
+   * reported absent, it is not expected; boarded (and not absent), it was transported.
    */
   static final String RUNS =
       """
-      with planned as materialized (
-        select r.id, rt.operator_id, (r.service_date + r.arrive_by) at time zone $3::text as arrive_by
-        from run r join route rt on rt.id = r.route_id
+      with run_outcome as (
+        select rt.operator_id, k.started, k.cancelled,
+               coalesce(k.arrived_at, k.last_dropoff_at)
+                 <= (r.service_date + r.arrive_by) at time zone $3::text as arrived_by,
+               j.expected, j.transported
+        from run r
+        join route rt on rt.id = r.route_id
+        cross join lateral (
+          select coalesce(bool_or(e.type = 'run.started'), false) as started,
+                 coalesce(bool_or(e.type = 'run.cancelled'), false) as cancelled,
+                 min(e.occurred_at) filter (where e.type = 'run.arrived') as arrived_at,
+                 max(e.occurred_at) filter (where e.type = 'pupil.dropped') as last_dropoff_at,
+                 coalesce(array_agg(e.body ->> 'pupilId') filter (where e.type = 'pupil.absent'),
+                          '{}') as absent,
+                 coalesce(array_agg(e.body ->> 'pupilId') filter (where e.type = 'pupil.boarded'),
+                          '{}') as boarded
+          from event e
+          where e.run_id = r.id
+            and e.type in ('run.started', 'run.cancelled', 'run.arrived',
+                           'pupil.dropped', 'pupil.boarded', 'pupil.absent')
+        ) k
+        cross join lateral (
+          select count(distinct sp.pupil_id)
+                   filter (where not sp.pupil_id = any (k.absent)) as expected,
+                 count(distinct sp.pupil_id)
+                   filter (where not sp.pupil_id = any (k.absent)
+                             and sp.pupil_id = any (k.boarded)) as transported
+          from stop_pupil sp
+          where sp.run_id = r.id and sp.action = 'pickup' and (k.started or k.cancelled)
+        ) j
         where r.service_date between $1::date and $2::date
-      ),
-      run_event as materialized (
-        select e.run_id, e.type, e.occurred_at, e.body ->> 'pupilId' as pupil_id
-        from event e
-        where e.run_id in (select id from planned)
-          and e.type in ('run.started', 'run.cancelled', 'run.arrived',
-                         'pupil.dropped', 'pupil.boarded', 'pupil.absent')
-      ),
-      outcome as materialized (
-        select p.id, p.operator_id,
-               coalesce(bool_or(e.type = 'run.started'), false) as started,
-               coalesce(bool_or(e.type = 'run.cancelled'), false) as cancelled,
-               coalesce(min(e.occurred_at) filter (where e.type = 'run.arrived'),
-                        max(e.occurred_at) filter (where e.type = 'pupil.dropped'))
-                 <= p.arrive_by as arrived_by
-        from planned p left join run_event e on e.run_id = p.id
-        group by p.id, p.operator_id, p.arrive_by
-      ),
-      journey as (
-        select distinct sp.run_id, sp.pupil_id
-        from stop_pupil sp join outcome o on o.id = sp.run_id
-        where sp.action = 'pickup' and (o.started or o.cancelled)
-      ),
-      journey_report as (
-        select run_id, pupil_id,
-               bool_or(type = 'pupil.absent') as absent,
-               bool_or(type = 'pupil.boarded') as boarded
-        from run_event
-        where type in ('pupil.absent', 'pupil.boarded')
-        group by run_id, pupil_id
-      ),
-      pupils as (
-        select o.operator_id,
-               count(*) filter (where not coalesce(jr.absent, false)) as expected,
-               count(*) filter (where not coalesce(jr.absent, false)
-                                  and coalesce(jr.boarded, false)) as transported
-        from journey j
-        join outcome o on o.id = j.run_id
-        left join journey_report jr on jr.run_id = j.run_id and jr.pupil_id = j.pupil_id
-        group by o.operator_id
-      ),
-      runs as (
-        select operator_id,
-               count(*) as planned,
-               count(*) filter (where started and not cancelled) as delivered,
-               count(*) filter (where cancelled) as cancelled,
-               count(*) filter (where started and not cancelled and arrived_by) as on_time
-        from outcome
-        group by operator_id
       )
-      select r.operator_id, r.planned, r.delivered, r.cancelled, r.on_time,
-             coalesce(p.expected, 0) as pupils_expected,
-             coalesce(p.transported, 0) as pupils_transported
-      from runs r left join pupils p on p.operator_id = r.operator_id
-      order by r.operator_id
+      select operator_id,
+             count(*) as planned,
+             count(*) filter (where started and not cancelled) as delivered,
+             count(*) filter (where cancelled) as cancelled,
+             count(*) filter (where started and not cancelled and arrived_by) as on_time,
+             sum(expected)::bigint as pupils_expected,
+             sum(transported)::bigint as pupils_transported
+      from run_outcome
+      group by operator_id
+      order by operator_id
       """;
 
   /**
@@ -142,10 +128,8 @@ final class KpiSql {
         where type = 'complaint.responded' and (body ->> 'on')::date <= $2::date
       )
       select count(*) filter (where r.received_on between $1::date and $2::date) as received,
-             count(*) filter (where r.received_on < $3::date
-                                and not exists (select 1 from responded x
-                                                where x.complaint_id = r.complaint_id)) as overdue
-      from received r
+             count(*) filter (where r.received_on < $3::date and x.complaint_id is null) as overdue
+      from received r left join responded x on x.complaint_id = r.complaint_id
       """;
 
   /** Waits for the period's lock ($1 kind, $2 epoch day); released when the transaction ends. */

@@ -27,8 +27,12 @@ create trigger kpi_weekly_snapshot_immutable before update or delete on kpi_week
 create trigger kpi_daily_snapshot_immutable before update or delete on kpi_daily_snapshot
   for each row execute function kpi_snapshot_immutable();
 
--- The KPI queries read calls by date and case work over all time: partial indexes keep those
--- reads off the (much larger) run and pupil events without slowing their ingestion.
+-- The KPI queries read each planned run's own events, calls by date and case work over all
+-- time: partial indexes keep those reads off the positions and other events, and cost ingestion
+-- nothing for the events they leave out.
+create index event_kpi_run on event (run_id, type)
+  where type in ('run.started', 'run.cancelled', 'run.arrived',
+                 'pupil.dropped', 'pupil.boarded', 'pupil.absent');
 create index event_call on event (service_date)
   where type in ('call.offered', 'call.answered', 'call.abandoned');
 create index event_casework on event (type)

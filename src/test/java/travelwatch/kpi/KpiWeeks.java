@@ -8,6 +8,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalTime;
@@ -15,6 +16,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import travelwatch.access.Scope;
 import travelwatch.plan.Plan;
 import travelwatch.plan.Plan.Direction;
@@ -27,6 +30,7 @@ import travelwatch.plan.Plan.School;
 import travelwatch.plan.Plan.Stop;
 import travelwatch.plan.PlanJson;
 import travelwatch.support.Events;
+import travelwatch.support.JarProcess;
 import travelwatch.support.TestPostgres;
 import travelwatch.support.TestServer;
 
@@ -250,6 +254,18 @@ final class KpiWeeks {
     request.putHeader("Authorization", "Bearer " + key);
     var response = request.sendBuffer(new JsonArray(List.of((Object[]) events)).toBuffer()).await();
     assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(202);
+    // The figures are computed from what is committed: wait until every event can be read.
+    String ids =
+        Stream.of(events)
+            .map(e -> "'" + e.getString("eventId") + "'")
+            .collect(Collectors.joining(","));
+    JarProcess.await(
+        "the events to be readable",
+        Duration.ofSeconds(10),
+        () ->
+            TestPostgres.count(
+                    server.database, "select count(*) from event where event_id in (" + ids + ")")
+                == events.length);
   }
 
   static JsonObject started(String run, String at) {
