@@ -50,6 +50,9 @@ public final class GroupCommitWriter {
 
   private record Key(String owner, String eventId) {}
 
+  /** What a committed group came to: the stored events and each request's outcome. */
+  private record Written(List<StoredEvent> stored, Map<Pending, Outcome> outcomes) {}
+
   private final Vertx vertx;
   private final Context context;
   private final Pool pool;
@@ -189,17 +192,19 @@ public final class GroupCommitWriter {
     }
     OffsetDateTime receivedAt = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
     List<Map.Entry<Key, IncomingEvent>> entries = new ArrayList<>(rows.entrySet());
-    Future<List<StoredEvent>> stored =
+    Future<Written> written =
         pool.withTransaction(
             conn -> insert(conn, entries, receivedAt, writable, duplicates, rowOwners, rows));
-    return stored
+    return written
         .compose(
-            inserted -> {
-              for (StoredEvent s : inserted) {
+            done -> {
+              // Only now, after the commit, is any request answered.
+              done.outcomes().forEach((p, outcome) -> p.promise().tryComplete(outcome));
+              for (StoredEvent s : done.stored()) {
                 metrics.stored(s.event().type());
               }
               try {
-                committed.accept(inserted);
+                committed.accept(done.stored());
               } catch (RuntimeException e) {
                 log.warn("Handing committed events to the monitors failed: {}", e.toString());
               }
@@ -219,7 +224,7 @@ public final class GroupCommitWriter {
             });
   }
 
-  private Future<List<StoredEvent>> insert(
+  private Future<Written> insert(
       SqlConnection conn,
       List<Map.Entry<Key, IncomingEvent>> entries,
       OffsetDateTime receivedAt,
@@ -269,6 +274,7 @@ public final class GroupCommitWriter {
         .map(
             seqs -> {
               List<StoredEvent> stored = new ArrayList<>(seqs.size());
+              Map<Pending, Outcome> outcomes = new HashMap<>();
               for (Pending p : writable) {
                 int accepted = 0;
                 int dup = duplicates.get(p);
@@ -285,9 +291,9 @@ public final class GroupCommitWriter {
                     dup++;
                   }
                 }
-                p.promise().tryComplete(new Outcome(accepted, dup));
+                outcomes.put(p, new Outcome(accepted, dup));
               }
-              return stored;
+              return new Written(stored, outcomes);
             });
   }
 
