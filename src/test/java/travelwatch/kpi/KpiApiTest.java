@@ -366,6 +366,10 @@ class KpiApiTest {
         .as("KPI name is the only label")
         .isEmpty();
     assertThat(PrometheusText.invalidLines(text)).isEmpty();
+    if (PrometheusText.promtoolInstalled()) {
+      var result = PrometheusText.promtool(text);
+      assertThat(result.parsed()).as(result.output()).isTrue();
+    }
   }
 
   private static String metrics() {

@@ -10,9 +10,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import travelwatch.platform.db.PgEndpoint;
 import travelwatch.support.JarProcess;
-import travelwatch.support.TestPostgres;
 
 @Timeout(300)
 @DisplayName("kpi weekly from travelwatch.jar: the week's snapshot as JSON or CSV on stdout")
@@ -21,9 +19,9 @@ class KpiCommandIT {
   private static Map<String, String> env;
 
   @BeforeAll
-  static void database() {
-    PgEndpoint db = TestPostgres.freshDatabase();
-    env = Map.of("TW_PG_URL", "postgresql://postgres@localhost:" + db.port() + "/" + db.database());
+  static void dataDir() {
+    // Each command starts the embedded PostgreSQL in the data directory and stops it after.
+    env = Map.of("TW_DATA_DIR", dir.resolve("data").toString());
   }
 
   private static JarProcess kpi(String... args) {
