@@ -3,7 +3,6 @@ package travelwatch.kpi;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -52,8 +51,7 @@ class KpiDomainTest {
   /** The compiled class and its nested classes ({@code Name$Nested.class}). */
   private static List<Path> classFiles(Class<?> type) throws URISyntaxException {
     Path file = Path.of(type.getResource(type.getSimpleName() + ".class").toURI());
-    try (Stream<Path> siblings = Files.list(file.getParent());
-        InputStream check = Files.newInputStream(file)) {
+    try (Stream<Path> siblings = Files.list(file.getParent())) {
       return siblings
           .filter(
               p -> {
