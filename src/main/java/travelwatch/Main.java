@@ -6,6 +6,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.HelpCommand;
 import travelwatch.cli.DemoCommand;
 import travelwatch.cli.KeysCommand;
+import travelwatch.cli.KpiCommand;
 import travelwatch.cli.PlanCommand;
 import travelwatch.cli.ServeCommand;
 import travelwatch.cli.SimulateCommand;
@@ -26,6 +27,7 @@ import travelwatch.platform.db.DatabaseUnavailableException;
       KeysCommand.class,
       UsersCommand.class,
       PlanCommand.class,
+      KpiCommand.class,
       HelpCommand.class
     })
 public final class Main {

@@ -27,6 +27,7 @@ import travelwatch.ingest.IngestMetrics;
 import travelwatch.ingest.IngestRoutes;
 import travelwatch.ingest.Ownership;
 import travelwatch.ingest.RateLimiter;
+import travelwatch.kpi.KpiRoutes;
 import travelwatch.monitor.MonitorMetrics;
 import travelwatch.monitor.MonitorStore;
 import travelwatch.monitor.MonitorVerticle;
@@ -100,6 +101,7 @@ public final class TravelWatchServer implements AutoCloseable {
     final RunRoutes runs;
     final KeyRoutes keys;
     final MonitorVerticle monitor;
+    final KpiRoutes kpi;
 
     Capabilities(TravelWatchConfig config, Vertx vertx, Pool pool, Metrics metrics, Clock clock) {
       this.metrics = metrics;
@@ -159,6 +161,8 @@ public final class TravelWatchServer implements AutoCloseable {
               new MonitorStore(pool, config.zone()),
               alertStore,
               new MonitorMetrics(metrics.registry()));
+      this.kpi =
+          KpiRoutes.start(config.kpi(), config.zone(), vertx, pool, metrics.registry(), clock);
     }
 
     Router router(Vertx vertx) {
@@ -188,6 +192,7 @@ public final class TravelWatchServer implements AutoCloseable {
       runs.mount(api);
       alerts.mount(api);
       stream.mount(api);
+      kpi.mount(api);
       router.route("/api/v1/*").subRouter(api);
       return router;
     }

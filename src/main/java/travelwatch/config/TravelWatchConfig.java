@@ -18,7 +18,8 @@ public record TravelWatchConfig(
     DatabaseConfig database,
     IngestConfig ingest,
     MonitorConfig monitor,
-    ZoneId zone) {
+    ZoneId zone,
+    KpiConfig kpi) {
 
   /** The HTTP server. */
   public record HttpConfig(
@@ -77,12 +78,14 @@ public record TravelWatchConfig(
             settings.integer("ingestMaxQueuedRows", 100_000, 1000, 10_000_000),
             settings.integer("shards", 16, 1, 1024));
     ZoneId zone = zone(settings);
+    KpiConfig kpi = KpiConfig.from(settings);
     return new TravelWatchConfig(
         http,
         new DatabaseConfig(pgUrl, poolSize, dataDir.toAbsolutePath()),
         ingest,
         monitor(settings),
-        zone);
+        zone,
+        kpi);
   }
 
   private static MonitorConfig monitor(Settings s) {

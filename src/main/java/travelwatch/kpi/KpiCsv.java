@@ -1,0 +1,85 @@
+package travelwatch.kpi;
+
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
+import travelwatch.kpi.KpiFigures.OperatorFigures;
+
+/**
+ * A weekly snapshot as CSV (RFC 4180): one figure a row, KPIs first and then each operator's runs,
+ * so it pivots in a spreadsheet. A percentage with nothing to measure has an empty percent cell.
+ */
+public final class KpiCsv {
+  static final String HEADER =
+      "weekEnding,version,computedAt,kpi,operatorId,count,numerator,denominator,percent";
+
+  private KpiCsv() {}
+
+  public static String weekly(WeeklySnapshot s) {
+    KpiFigures f = s.figures();
+    List<List<String>> rows = new ArrayList<>();
+    rows.add(count("Safeguarding", "", f.safeguarding()));
+    rows.add(percentage("Route Performance", "", f.routePerformance()));
+    rows.add(percentage("Pupil Performance", "", f.pupilPerformance()));
+    rows.add(percentage("Route Time Performance", "", f.routeTimePerformance()));
+    rows.add(percentage("Telephone Performance", "", f.telephonePerformance()));
+    f.casework()
+        .ifPresent(
+            c -> {
+              rows.add(count("Bus Pass Assessments Overdue", "", c.busPassAssessmentsOverdue()));
+              rows.add(
+                  count("Transport Applications Overdue", "", c.transportApplicationsOverdue()));
+              rows.add(count("Complaints Received", "", c.complaintsReceived()));
+              rows.add(count("Complaints Overdue", "", c.complaintsOverdue()));
+            });
+    for (OperatorFigures o : f.operators()) {
+      rows.add(count("Runs Planned", o.operatorId(), o.planned()));
+      rows.add(count("Runs Delivered", o.operatorId(), o.delivered()));
+      rows.add(count("Runs Cancelled", o.operatorId(), o.cancelled()));
+      rows.add(count("Runs On Time", o.operatorId(), o.onTime()));
+      rows.add(percentage("Cancellation Share", o.operatorId(), o.cancellationShare()));
+    }
+    StringBuilder csv = new StringBuilder(HEADER).append("\r\n");
+    for (List<String> row : rows) {
+      csv.append(field(s.weekEnding().toString()))
+          .append(',')
+          .append(s.version())
+          .append(',')
+          .append(field(s.computedAt().toString()));
+      for (String cell : row) {
+        csv.append(',').append(field(cell));
+      }
+      csv.append("\r\n");
+    }
+    return csv.toString();
+  }
+
+  private static List<String> count(String kpi, String operatorId, long count) {
+    return List.of(kpi, operatorId, Long.toString(count), "", "", "");
+  }
+
+  private static List<String> percentage(String kpi, String operatorId, Percentage p) {
+    BigDecimal percent = p.percent();
+    return List.of(
+        kpi,
+        operatorId,
+        "",
+        Long.toString(p.numerator()),
+        Long.toString(p.denominator()),
+        percent == null ? "" : percent.toPlainString());
+  }
+
+  /**
+   * A field quoted when it must be; a leading formula character is neutralised for spreadsheets.
+   */
+  static String field(String value) {
+    String v = value;
+    if (!v.isEmpty() && "=+-@".indexOf(v.charAt(0)) >= 0) {
+      v = "'" + v;
+    }
+    if (v.contains(",") || v.contains("\"") || v.contains("\n") || v.contains("\r")) {
+      return "\"" + v.replace("\"", "\"\"") + "\"";
+    }
+    return v;
+  }
+}

@@ -1,0 +1,90 @@
+package travelwatch.kpi;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The council's KPIs for one period (DESIGN §8): what was planned against what was delivered, on
+ * time and for pupils; the phones; safeguarding; and, for a week, the case work backlog.
+ */
+public record KpiFigures(
+    long safeguarding,
+    Percentage routePerformance,
+    Percentage pupilPerformance,
+    Percentage routeTimePerformance,
+    Percentage telephonePerformance,
+    Optional<Casework> casework,
+    List<OperatorFigures> operators) {
+
+  public KpiFigures {
+    operators = List.copyOf(operators);
+  }
+
+  /** Case work at the end of the period: overdue applications and complaints. */
+  public record Casework(
+      long busPassAssessmentsOverdue,
+      long transportApplicationsOverdue,
+      long complaintsReceived,
+      long complaintsOverdue) {}
+
+  /** "Contracted against delivered" for one operator. */
+  public record OperatorFigures(
+      String operatorId,
+      long planned,
+      long delivered,
+      long cancelled,
+      long onTime,
+      Percentage cancellationShare) {}
+
+  /** One operator's runs and pupil-journeys in the period, as counted from the plan and events. */
+  public record RunCounts(
+      String operatorId,
+      long planned,
+      long delivered,
+      long cancelled,
+      long onTime,
+      long pupilsExpected,
+      long pupilsTransported) {}
+
+  /** The phones in the period: distinct calls offered, and of them those answered. */
+  public record CallCounts(long offered, long answered) {}
+
+  /** The KPIs from per-operator counts: totals are sums, shares are of all cancellations. */
+  public static KpiFigures from(
+      long safeguarding, List<RunCounts> runs, CallCounts calls, Optional<Casework> casework) {
+    long planned = 0;
+    long delivered = 0;
+    long cancelled = 0;
+    long onTime = 0;
+    long expected = 0;
+    long transported = 0;
+    for (RunCounts r : runs) {
+      planned += r.planned();
+      delivered += r.delivered();
+      cancelled += r.cancelled();
+      onTime += r.onTime();
+      expected += r.pupilsExpected();
+      transported += r.pupilsTransported();
+    }
+    List<OperatorFigures> operators = new ArrayList<>();
+    for (RunCounts r : runs) {
+      operators.add(
+          new OperatorFigures(
+              r.operatorId(),
+              r.planned(),
+              r.delivered(),
+              r.cancelled(),
+              r.onTime(),
+              new Percentage(r.cancelled(), cancelled)));
+    }
+    return new KpiFigures(
+        safeguarding,
+        new Percentage(delivered, planned),
+        new Percentage(transported, expected),
+        new Percentage(onTime, delivered),
+        new Percentage(calls.answered(), calls.offered()),
+        casework,
+        operators);
+  }
+}

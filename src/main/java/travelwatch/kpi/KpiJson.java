@@ -1,0 +1,126 @@
+package travelwatch.kpi;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import travelwatch.kpi.KpiFigures.Casework;
+import travelwatch.kpi.KpiFigures.OperatorFigures;
+
+/** Snapshots as the API and the snapshot tables carry them: the shape in DESIGN §8. */
+public final class KpiJson {
+  private KpiJson() {}
+
+  public static JsonObject weekly(WeeklySnapshot s) {
+    JsonObject json =
+        new JsonObject()
+            .put("weekEnding", s.weekEnding().friday().toString())
+            .put("version", s.version())
+            .put("computedAt", s.computedAt().toString());
+    return json.mergeIn(figures(s.figures()));
+  }
+
+  public static JsonObject daily(DailySnapshot s) {
+    JsonObject json =
+        new JsonObject()
+            .put("date", s.date().toString())
+            .put("version", s.version())
+            .put("computedAt", s.computedAt().toString());
+    return json.mergeIn(figures(s.figures()));
+  }
+
+  /** The figures alone, as stored: case work only when the figures have it. */
+  static JsonObject figures(KpiFigures f) {
+    JsonObject json =
+        new JsonObject()
+            .put("safeguarding", new JsonObject().put("count", f.safeguarding()))
+            .put("routePerformance", percentage(f.routePerformance()))
+            .put("pupilPerformance", percentage(f.pupilPerformance()))
+            .put("routeTimePerformance", percentage(f.routeTimePerformance()))
+            .put("telephonePerformance", percentage(f.telephonePerformance()));
+    f.casework()
+        .ifPresent(
+            c ->
+                json.put("busPassAssessmentsOverdue", c.busPassAssessmentsOverdue())
+                    .put("transportApplicationsOverdue", c.transportApplicationsOverdue())
+                    .put(
+                        "complaints",
+                        new JsonObject()
+                            .put("received", c.complaintsReceived())
+                            .put("overdue", c.complaintsOverdue())));
+    JsonArray operators = new JsonArray();
+    for (OperatorFigures o : f.operators()) {
+      operators.add(
+          new JsonObject()
+              .put("operatorId", o.operatorId())
+              .put("planned", o.planned())
+              .put("delivered", o.delivered())
+              .put("cancelled", o.cancelled())
+              .put("onTime", o.onTime())
+              .put("cancellationShare", o.cancellationShare().percent()));
+    }
+    return json.put("operators", operators);
+  }
+
+  private static JsonObject percentage(Percentage p) {
+    return new JsonObject()
+        .put("numerator", p.numerator())
+        .put("denominator", p.denominator())
+        .put("percent", p.percent());
+  }
+
+  static WeeklySnapshot weeklyFrom(LocalDate weekEnding, int version, Instant at, JsonObject f) {
+    return new WeeklySnapshot(WeekEnding.of(weekEnding), version, at, figuresFrom(f));
+  }
+
+  static DailySnapshot dailyFrom(LocalDate date, int version, Instant at, JsonObject f) {
+    return new DailySnapshot(date, version, at, figuresFrom(f));
+  }
+
+  /** Reads stored figures; each percentage is rebuilt from its numerator and denominator. */
+  static KpiFigures figuresFrom(JsonObject json) {
+    Optional<Casework> casework = Optional.empty();
+    if (json.containsKey("busPassAssessmentsOverdue")) {
+      JsonObject complaints = json.getJsonObject("complaints");
+      casework =
+          Optional.of(
+              new Casework(
+                  json.getLong("busPassAssessmentsOverdue"),
+                  json.getLong("transportApplicationsOverdue"),
+                  complaints.getLong("received"),
+                  complaints.getLong("overdue")));
+    }
+    JsonArray array = json.getJsonArray("operators");
+    long cancellations = 0;
+    for (int i = 0; i < array.size(); i++) {
+      cancellations += array.getJsonObject(i).getLong("cancelled");
+    }
+    List<OperatorFigures> operators = new ArrayList<>();
+    for (int i = 0; i < array.size(); i++) {
+      JsonObject o = array.getJsonObject(i);
+      operators.add(
+          new OperatorFigures(
+              o.getString("operatorId"),
+              o.getLong("planned"),
+              o.getLong("delivered"),
+              o.getLong("cancelled"),
+              o.getLong("onTime"),
+              new Percentage(o.getLong("cancelled"), cancellations)));
+    }
+    return new KpiFigures(
+        json.getJsonObject("safeguarding").getLong("count"),
+        percentageFrom(json.getJsonObject("routePerformance")),
+        percentageFrom(json.getJsonObject("pupilPerformance")),
+        percentageFrom(json.getJsonObject("routeTimePerformance")),
+        percentageFrom(json.getJsonObject("telephonePerformance")),
+        casework,
+        operators);
+  }
+
+  private static Percentage percentageFrom(JsonObject json) {
+    return new Percentage(json.getLong("numerator"), json.getLong("denominator"));
+  }
+}

@@ -1,0 +1,183 @@
+package travelwatch.kpi;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.sqlclient.Pool;
+import java.time.Clock;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.List;
+import travelwatch.access.Authenticator;
+import travelwatch.access.Role;
+import travelwatch.config.KpiConfig;
+import travelwatch.platform.http.ApiException;
+import travelwatch.platform.http.FieldProblem;
+
+/**
+ * {@code /api/v1/kpi/…} for managers and above: the weekly snapshot (JSON in the DESIGN §8 shape,
+ * or CSV), a recompute that stores a new version, the latest snapshot of each week in a range, and
+ * a day's figures.
+ */
+public final class KpiRoutes {
+  private final KpiStore store;
+
+  KpiRoutes(KpiStore store) {
+    this.store = store;
+  }
+
+  /**
+   * The KPI capability: its store on the service's pool, gauges in the registry, and the scheduler
+   * that takes snapshots when they fall due, started here; returns its routes.
+   */
+  public static KpiRoutes start(
+      KpiConfig config, ZoneId zone, Vertx vertx, Pool pool, MeterRegistry registry, Clock clock) {
+    KpiStore store = new KpiStore(pool, WorkingDays.england(), zone, clock);
+    new KpiScheduler(
+            vertx,
+            store,
+            new KpiSchedule(config.weeklyDay(), config.weeklyAt(), config.dailyAt(), zone),
+            new KpiMetrics(registry),
+            clock,
+            Duration.ofSeconds(config.refreshSeconds()))
+        .start();
+    return new KpiRoutes(store);
+  }
+
+  public void mount(Router api) {
+    api.route("/kpi/*")
+        .handler(
+            ctx -> {
+              Authenticator.requireRole(ctx, Role.MANAGER);
+              ctx.next();
+            });
+    api.get("/kpi/weekly").handler(this::weeklyBetween);
+    api.get("/kpi/weekly/:weekEnding").handler(this::weekly);
+    api.post("/kpi/weekly/:weekEnding").handler(this::recompute);
+    api.get("/kpi/daily/:date").handler(this::daily);
+  }
+
+  private void weekly(RoutingContext ctx) {
+    WeekEnding week = weekEnding(ctx);
+    boolean csv = csv(ctx);
+    String version = ctx.queryParams().get("version");
+    Future<WeeklySnapshot> snapshot =
+        version == null
+            ? store.weekly(week)
+            : store
+                .weekly(week, version(version))
+                .map(
+                    found ->
+                        found.orElseThrow(
+                            () ->
+                                ApiException.notFound(
+                                    "The week ending "
+                                        + week
+                                        + " has no version "
+                                        + version
+                                        + ".")));
+    snapshot.onSuccess(s -> send(ctx, s, csv)).onFailure(ctx::fail);
+  }
+
+  private void recompute(RoutingContext ctx) {
+    WeekEnding week = weekEnding(ctx);
+    boolean csv = csv(ctx);
+    store.recomputeWeekly(week).onSuccess(s -> send(ctx, s, csv)).onFailure(ctx::fail);
+  }
+
+  private void weeklyBetween(RoutingContext ctx) {
+    LocalDate from = date("from", ctx.queryParams().get("from"));
+    LocalDate to = date("to", ctx.queryParams().get("to"));
+    if (to.isBefore(from)) {
+      throw ApiException.badRequest(
+          "The range ends before it starts.", List.of(FieldProblem.at("to", "is before from")));
+    }
+    store
+        .weeklyBetween(from, to)
+        .onSuccess(
+            snapshots -> {
+              JsonArray items = new JsonArray();
+              snapshots.forEach(s -> items.add(KpiJson.weekly(s)));
+              json(ctx, new JsonObject().put("items", items));
+            })
+        .onFailure(ctx::fail);
+  }
+
+  private void daily(RoutingContext ctx) {
+    LocalDate date = date("date", ctx.pathParam("date"));
+    store.daily(date).onSuccess(s -> json(ctx, KpiJson.daily(s))).onFailure(ctx::fail);
+  }
+
+  private static void send(RoutingContext ctx, WeeklySnapshot s, boolean csv) {
+    if (csv) {
+      ctx.response()
+          .putHeader("Content-Type", "text/csv; charset=utf-8")
+          .putHeader(
+              "Content-Disposition",
+              "attachment; filename=\"kpi-week-ending-" + s.weekEnding() + ".csv\"")
+          .end(KpiCsv.weekly(s));
+    } else {
+      json(ctx, KpiJson.weekly(s));
+    }
+  }
+
+  private static void json(RoutingContext ctx, JsonObject body) {
+    ctx.response().putHeader("Content-Type", "application/json").end(body.encode());
+  }
+
+  private static WeekEnding weekEnding(RoutingContext ctx) {
+    LocalDate date = date("weekEnding", ctx.pathParam("weekEnding"));
+    try {
+      return WeekEnding.of(date);
+    } catch (IllegalArgumentException e) {
+      throw ApiException.badRequest(
+          "A week is named by the Friday it ends on.",
+          List.of(FieldProblem.at("weekEnding", e.getMessage())));
+    }
+  }
+
+  private static boolean csv(RoutingContext ctx) {
+    String format = ctx.queryParams().get("format");
+    if (format == null || format.equals("json")) {
+      return false;
+    }
+    if (format.equals("csv")) {
+      return true;
+    }
+    throw ApiException.badRequest(
+        "Unknown format.", List.of(FieldProblem.at("format", "must be json or csv")));
+  }
+
+  private static int version(String text) {
+    try {
+      int version = Integer.parseInt(text);
+      if (version >= 1) {
+        return version;
+      }
+    } catch (NumberFormatException e) {
+      // falls through to the problem below
+    }
+    throw ApiException.badRequest(
+        "Bad version.", List.of(FieldProblem.at("version", "must be a whole number from 1")));
+  }
+
+  private static LocalDate date(String field, String text) {
+    if (text == null || text.isBlank()) {
+      throw ApiException.badRequest(
+          "Missing " + field + ".", List.of(FieldProblem.at(field, "is required (YYYY-MM-DD)")));
+    }
+    try {
+      return LocalDate.parse(text);
+    } catch (DateTimeException e) {
+      throw ApiException.badRequest(
+          "Bad " + field + ".",
+          List.of(FieldProblem.at(field, "must be a real date as YYYY-MM-DD, got '" + text + "'")));
+    }
+  }
+}

@@ -1,0 +1,175 @@
+package travelwatch.kpi;
+
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import travelwatch.kpi.KpiFigures.OperatorFigures;
+
+/**
+ * The managers' weekly KPI email in the council's layout: KPIs as rows, the last several weeks as
+ * columns (oldest first), each cell like {@code 99.92% (5101/5105)}; then "contracted against
+ * delivered" per operator for the latest week. An HTML part and an equivalent plain-text part.
+ */
+public final class WeeklyKpiEmail {
+  private static final DateTimeFormatter COUNCIL_DATE = DateTimeFormatter.ofPattern("dd/MM/yyyy");
+  private static final DateTimeFormatter COMPUTED_AT =
+      DateTimeFormatter.ofPattern("dd/MM/yyyy HH:mm");
+
+  private final ZoneId zone;
+
+  public WeeklyKpiEmail(ZoneId zone) {
+    this.zone = zone;
+  }
+
+  /** The email's content. */
+  public record Content(String subject, String html, String text) {}
+
+  /** Renders the snapshots given (one per week; at least one), the newest week last. */
+  public Content render(List<WeeklySnapshot> snapshots) {
+    if (snapshots.isEmpty()) {
+      throw new IllegalArgumentException("the weekly KPI email needs at least one week");
+    }
+    List<WeeklySnapshot> weeks = new ArrayList<>(snapshots);
+    weeks.sort(Comparator.comparing(WeeklySnapshot::weekEnding));
+    WeeklySnapshot latest = weeks.get(weeks.size() - 1);
+    String subject =
+        "TravelWatch weekly KPIs: week ending " + latest.weekEnding().friday().format(COUNCIL_DATE);
+
+    List<String> header = new ArrayList<>();
+    header.add("KPI");
+    weeks.forEach(w -> header.add(w.weekEnding().friday().format(COUNCIL_DATE)));
+    List<List<String>> kpis = new ArrayList<>();
+    for (KpiTable.KpiRow row : KpiTable.ROWS) {
+      List<String> cells = new ArrayList<>();
+      cells.add(row.name());
+      weeks.forEach(w -> cells.add(row.cell().apply(w.figures())));
+      kpis.add(cells);
+    }
+
+    List<String> operatorHeader =
+        List.of(
+            "Operator", "Planned", "Delivered", "Cancelled", "On time", "Share of cancellations");
+    List<List<String>> operators = new ArrayList<>();
+    for (OperatorFigures o : latest.figures().operators()) {
+      operators.add(
+          List.of(
+              o.operatorId(),
+              Long.toString(o.planned()),
+              Long.toString(o.delivered()),
+              Long.toString(o.cancelled()),
+              Long.toString(o.onTime()),
+              o.cancellationShare().display()));
+    }
+    String footnote =
+        "Week ending "
+            + latest.weekEnding().friday().format(COUNCIL_DATE)
+            + ": version "
+            + latest.version()
+            + ", computed "
+            + latest.computedAt().atZone(zone).format(COMPUTED_AT)
+            + ". n/a means there was nothing to measure.";
+    String operatorsTitle =
+        "Contracted against delivered, week ending "
+            + latest.weekEnding().friday().format(COUNCIL_DATE);
+
+    String html =
+        "<!DOCTYPE html>\n<html><body style=\"font-family:Arial,sans-serif\">\n"
+            + "<h2>"
+            + escape(subject)
+            + "</h2>\n"
+            + htmlTable(header, kpis)
+            + "<h3>"
+            + escape(operatorsTitle)
+            + "</h3>\n"
+            + htmlTable(operatorHeader, operators)
+            + "<p>"
+            + escape(footnote)
+            + "</p>\n</body></html>\n";
+    String text =
+        subject
+            + "\n\n"
+            + textTable(header, kpis)
+            + "\n"
+            + operatorsTitle
+            + "\n\n"
+            + textTable(operatorHeader, operators)
+            + "\n"
+            + footnote
+            + "\n";
+    return new Content(subject, html, text);
+  }
+
+  private static String htmlTable(List<String> header, List<List<String>> rows) {
+    String cell = "border:1px solid #999;padding:4px 8px;";
+    StringBuilder html =
+        new StringBuilder("<table style=\"border-collapse:collapse\">\n<thead><tr>");
+    for (String h : header) {
+      html.append("<th style=\"").append(cell).append("text-align:left\">");
+      html.append(escape(h)).append("</th>");
+    }
+    html.append("</tr></thead>\n<tbody>\n");
+    for (List<String> row : rows) {
+      html.append("<tr>");
+      for (int i = 0; i < row.size(); i++) {
+        String align = i == 0 ? "text-align:left" : "text-align:right";
+        html.append(i == 0 ? "<th scope=\"row\" style=\"" : "<td style=\"")
+            .append(cell)
+            .append(align)
+            .append("\">")
+            .append(escape(row.get(i)))
+            .append(i == 0 ? "</th>" : "</td>");
+      }
+      html.append("</tr>\n");
+    }
+    return html.append("</tbody>\n</table>\n").toString();
+  }
+
+  private static String textTable(List<String> header, List<List<String>> rows) {
+    int[] widths = new int[header.size()];
+    for (int i = 0; i < header.size(); i++) {
+      widths[i] = header.get(i).length();
+      for (List<String> row : rows) {
+        widths[i] = Math.max(widths[i], row.get(i).length());
+      }
+    }
+    StringBuilder text = new StringBuilder();
+    line(text, header, widths);
+    List<String> rule = new ArrayList<>();
+    for (int w : widths) {
+      rule.add("-".repeat(w));
+    }
+    line(text, rule, widths);
+    rows.forEach(r -> line(text, r, widths));
+    return text.toString();
+  }
+
+  private static void line(StringBuilder text, List<String> cells, int[] widths) {
+    StringBuilder line = new StringBuilder();
+    for (int i = 0; i < cells.size(); i++) {
+      String c = cells.get(i);
+      String pad = " ".repeat(widths[i] - c.length());
+      line.append(i == 0 ? c + pad : pad + c);
+      if (i < cells.size() - 1) {
+        line.append("  ");
+      }
+    }
+    text.append(line.toString().stripTrailing()).append('\n');
+  }
+
+  private static String escape(String s) {
+    StringBuilder out = new StringBuilder(s.length());
+    for (char c : s.toCharArray()) {
+      switch (c) {
+        case '<' -> out.append("&lt;");
+        case '>' -> out.append("&gt;");
+        case '&' -> out.append("&amp;");
+        case '"' -> out.append("&quot;");
+        case '\'' -> out.append("&#39;");
+        default -> out.append(c);
+      }
+    }
+    return out.toString();
+  }
+}
