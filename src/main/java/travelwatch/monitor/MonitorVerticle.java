@@ -44,6 +44,8 @@ public final class MonitorVerticle extends VerticleBase {
   private Future<Void> last = Future.succeededFuture();
   private final List<MessageConsumer<JsonArray>> consumers = new ArrayList<>();
   private List<JsonArray> buffered = new ArrayList<>();
+  private List<JsonArray> waiting = new ArrayList<>();
+  private boolean applyQueued;
   private long ticker = -1;
 
   public MonitorVerticle(
@@ -98,8 +100,7 @@ public final class MonitorVerticle extends VerticleBase {
                   if (buffered != null) {
                     buffered.add(message.body()); // replay in progress: apply once it is done
                   } else {
-                    JsonArray events = message.body();
-                    step(() -> apply(events));
+                    enqueue(message.body());
                   }
                 });
     consumers.add(consumer);
@@ -108,6 +109,24 @@ public final class MonitorVerticle extends VerticleBase {
 
   private LocalDate today() {
     return clock.instant().atZone(zone).toLocalDate();
+  }
+
+  /**
+   * Events that arrive while a step runs are applied together by the next step, so that under load
+   * one transaction stores the outcome of many messages instead of each waiting for its own.
+   */
+  private void enqueue(JsonArray events) {
+    waiting.add(events);
+    if (!applyQueued) {
+      applyQueued = true;
+      step(
+          () -> {
+            applyQueued = false;
+            List<JsonArray> batch = waiting;
+            waiting = new ArrayList<>();
+            return apply(batch);
+          });
+    }
   }
 
   /** Runs steps one after another on this event loop. */
@@ -158,7 +177,7 @@ public final class MonitorVerticle extends VerticleBase {
             v -> {
               List<JsonArray> pending = buffered;
               buffered = null;
-              pending.forEach(events -> step(() -> apply(events)));
+              pending.forEach(this::enqueue);
               log.info(
                   "Monitor for {} ready: {} runs, rebuilt in {} ms",
                   date,
@@ -167,14 +186,16 @@ public final class MonitorVerticle extends VerticleBase {
             });
   }
 
-  private Future<Void> apply(JsonArray stored) {
-    List<Observation> events = new ArrayList<>(stored.size());
+  private Future<Void> apply(List<JsonArray> messages) {
+    List<Observation> events = new ArrayList<>();
     Instant received = Instant.EPOCH;
-    for (int i = 0; i < stored.size(); i++) {
-      Observation o = ObservationCodec.decode(stored.getJsonObject(i));
-      events.add(o);
-      if (o.meta().receivedAt().isAfter(received)) {
-        received = o.meta().receivedAt();
+    for (JsonArray stored : messages) {
+      for (int i = 0; i < stored.size(); i++) {
+        Observation o = ObservationCodec.decode(stored.getJsonObject(i));
+        events.add(o);
+        if (o.meta().receivedAt().isAfter(received)) {
+          received = o.meta().receivedAt();
+        }
       }
     }
     return persist(monitor.apply(events, clock.instant()), received);
