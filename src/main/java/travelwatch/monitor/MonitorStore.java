@@ -3,6 +3,7 @@ package travelwatch.monitor;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlResult;
 import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -11,6 +12,7 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Collectors;
 import travelwatch.alert.LiveEvents;
 import travelwatch.alert.LiveEvents.LiveEvent;
 
@@ -24,27 +26,26 @@ public final class MonitorStore {
     this.zone = zone;
   }
 
+  /**
+   * Each row is decoded as it arrives, so a full day (~400,000 events) never sits in memory twice
+   * nor holds the event loop for seconds in one go.
+   */
   public Future<List<Observation>> replay(LocalDate date) {
     return pool.preparedQuery(MonitorSql.REPLAY)
+        .collecting(Collectors.mapping(MonitorStore::decode, Collectors.toList()))
         .execute(Tuple.of(date))
-        .map(
-            rows -> {
-              List<Observation> events = new ArrayList<>(rows.size());
-              for (Row r : rows) {
-                events.add(
-                    ObservationCodec.decode(meta(r), r.getString("type"), r.getString("body")));
-              }
-              return events;
-            });
+        .map(SqlResult::value);
   }
 
   /** Straight from the row: formatting timestamps as text to parse them back cost seconds a day. */
-  private static Observation.Meta meta(Row r) {
-    return new Observation.Meta(
-        r.getLong("seq"),
-        r.getString("event_id"),
-        r.getOffsetDateTime("occurred_at").toInstant(),
-        r.getOffsetDateTime("received_at").toInstant());
+  private static Observation decode(Row r) {
+    Observation.Meta meta =
+        new Observation.Meta(
+            r.getLong("seq"),
+            r.getString("event_id"),
+            r.getOffsetDateTime("occurred_at").toInstant(),
+            r.getOffsetDateTime("received_at").toInstant());
+    return ObservationCodec.decode(meta, r.getString("type"), r.getString("body"));
   }
 
   /**
