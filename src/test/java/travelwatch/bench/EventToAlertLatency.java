@@ -57,7 +57,7 @@ final class EventToAlertLatency {
   private static final long SAMPLE_EVERY_MILLIS = 100;
   private static final int MIN_SAMPLES = 200;
   private static final int WARM_UP_SAMPLES = 20;
-  private static final Duration WARM_UP = Duration.ofSeconds(5);
+  private static final Duration WARM_UP = Duration.ofSeconds(15);
 
   /** A run the background load reports positions for, on the road between its stops. */
   private record BackgroundRun(String runId, String key, List<double[]> points) {}
