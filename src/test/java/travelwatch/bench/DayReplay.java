@@ -85,7 +85,10 @@ final class DayReplay {
     return report;
   }
 
-  /** Exactly the steps of {@code MonitorVerticle.rebuild}, timed one by one. */
+  /**
+   * The steps of {@code MonitorVerticle.rebuild} that build the state (plan, replay, apply, first
+   * tick), timed one by one; storing the first tick's changes is not included.
+   */
   private static JsonObject rebuild(
       Pool pool,
       MonitorStore store,
