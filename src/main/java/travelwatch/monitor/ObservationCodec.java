@@ -18,14 +18,18 @@ public final class ObservationCodec {
    * {@code stored}: seq, eventId, type, occurredAt, receivedAt and body (the event's JSON text).
    */
   public static Observation decode(JsonObject stored) {
-    JsonObject b = new JsonObject(stored.getString("body"));
     Meta meta =
         new Meta(
             stored.getLong("seq"),
             stored.getString("eventId"),
             OffsetDateTime.parse(stored.getString("occurredAt")).toInstant(),
             Instant.from(OffsetDateTime.parse(stored.getString("receivedAt"))));
-    String type = stored.getString("type");
+    return decode(meta, stored.getString("type"), stored.getString("body"));
+  }
+
+  /** A stored event whose metadata is already read, as a replay reads it from the rows. */
+  public static Observation decode(Meta meta, String type, String body) {
+    JsonObject b = new JsonObject(body);
     return switch (type) {
       case "crew.assigned" ->
           new Observation.CrewAssigned(

@@ -117,10 +117,11 @@ public final class RunRoutes {
                         .put("lon", s.getDouble("lon"))
                         .put(
                             "plannedTime",
-                            date.atTime(s.getLocalTime("planned_time"))
-                                .atZone(zone)
-                                .toOffsetDateTime()
-                                .toString())
+                            Rfc3339.format(
+                                date.atTime(s.getLocalTime("planned_time"))
+                                    .atZone(zone)
+                                    .toInstant(),
+                                zone))
                         .put("pickups", new JsonArray(List.of(s.getArrayOfStrings("pickups"))))
                         .put("dropoffs", new JsonArray(List.of(s.getArrayOfStrings("dropoffs")))));
               }
@@ -171,11 +172,12 @@ public final class RunRoutes {
                             .put("id", s.getString("id"))
                             .put(
                                 "plannedTime",
-                                today
-                                    .atTime(s.getLocalTime("planned_time"))
-                                    .atZone(zone)
-                                    .toOffsetDateTime()
-                                    .toString()));
+                                Rfc3339.format(
+                                    today
+                                        .atTime(s.getLocalTime("planned_time"))
+                                        .atZone(zone)
+                                        .toInstant(),
+                                    zone)));
                   }
                 }
                 JsonArray pupilEvents = new JsonArray();
@@ -220,10 +222,8 @@ public final class RunRoutes {
             .put("status", r.getString("status"))
             .put(
                 "arriveBy",
-                date.atTime(r.getLocalTime("arrive_by"))
-                    .atZone(zone)
-                    .toOffsetDateTime()
-                    .toString());
+                Rfc3339.format(
+                    date.atTime(r.getLocalTime("arrive_by")).atZone(zone).toInstant(), zone));
     if (r.getOffsetDateTime("eta") != null
         && !"arrived".equals(r.getString("status"))
         && !"completed".equals(r.getString("status"))) {

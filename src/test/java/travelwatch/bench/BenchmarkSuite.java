@@ -2,11 +2,14 @@ package travelwatch.bench;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.Comparator;
+import java.util.function.Function;
 import java.util.stream.Stream;
 
 /**
@@ -38,6 +41,7 @@ public final class BenchmarkSuite {
         "benchmarks: %d cores, %d s per measured run",
         Runtime.getRuntime().availableProcessors(), each.toSeconds());
     report.put("ingest", IngestBenchmark.run(work.resolve("ingest"), each));
+    report.put("monitor", MonitorBenchmark.run(work.resolve("monitor"), each));
     report.put("finishedAt", OffsetDateTime.now().toString());
 
     Files.writeString(out.resolve("report.json"), report.encodePrettily());
@@ -84,15 +88,84 @@ public final class BenchmarkSuite {
       }
       md.append('\n');
     }
+    JsonObject monitor = r.getJsonObject("monitor");
+    if (monitor != null) {
+      md.append("## Live monitoring\n\n")
+          .append("| measure | goal | measured |\n")
+          .append("|---|---|---|\n");
+      JsonObject latency = monitor.getJsonObject("eventToAlert");
+      md.append(
+          row(
+              latency,
+              "event-to-alert p50 / p99 / max, client to SSE stream",
+              "p99 ≤ 100 ms",
+              l ->
+                  String.format(
+                      "%.1f / %.1f / %.1f ms (%d samples, %d lost) at %d background events/s (target %d); server-side p50 ≤ %s ms, p99 ≤ %s ms",
+                      l.getDouble("p50Millis"),
+                      l.getDouble("p99Millis"),
+                      l.getDouble("maxMillis"),
+                      l.getInteger("samples"),
+                      l.getInteger("lost"),
+                      l.getLong("backgroundPerSecond"),
+                      l.getInteger("backgroundTargetPerSecond"),
+                      l.getJsonObject("server").getValue("p50AtMostMillis"),
+                      l.getJsonObject("server").getValue("p99AtMostMillis"))));
+      md.append(
+          row(
+              monitor.getJsonObject("heap"),
+              "heap per live run",
+              "≤ 2 KB",
+              h ->
+                  String.format(
+                      "%d B (run plan %d B, state %d B); %.1f MB for %d runs",
+                      h.getLong("bytesPerRun"),
+                      h.getLong("runPlanBytesPerRun"),
+                      h.getLong("stateBytesPerRun"),
+                      h.getDouble("retainedMegabytes"),
+                      h.getInteger("runs"))));
+      md.append(
+          row(
+              monitor.getJsonObject("replay"),
+              "rebuild a full day from the store (replay + apply + tick)",
+              "≤ 10 s",
+              p -> {
+                JsonObject first = p.getJsonObject("first");
+                return String.format(
+                    "%.2f s for %d events of %d runs (read+decode %.2f s, apply %.2f s, tick %.2f s); warm %.2f s; plan read %.2f s more",
+                    first.getDouble("replaySeconds"),
+                    first.getInteger("events"),
+                    p.getInteger("runs"),
+                    first.getDouble("readDecodeSeconds"),
+                    first.getDouble("applySeconds"),
+                    first.getDouble("tickSeconds"),
+                    p.getJsonObject("warm").getDouble("replaySeconds"),
+                    first.getDouble("planReadSeconds"));
+              }));
+      md.append('\n');
+    }
     return md.toString();
   }
 
-  private static void deleteRecursively(Path dir) throws Exception {
+  private static String row(
+      JsonObject part, String measure, String goal, Function<JsonObject, String> figures) {
+    String measured =
+        part == null
+            ? "not run"
+            : part.containsKey("error")
+                ? "failed: " + part.getString("error")
+                : figures.apply(part);
+    return "| " + measure + " | " + goal + " | " + measured + " |\n";
+  }
+
+  static void deleteRecursively(Path dir) {
     if (!Files.exists(dir)) {
       return;
     }
     try (Stream<Path> paths = Files.walk(dir)) {
       paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 }

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /** A Server-Sent Events client of {@code /api/v1/stream}, collecting what it receives. */
@@ -19,6 +20,7 @@ public final class SseClient implements AutoCloseable {
 
   private final HttpClient client;
   private final List<Event> events = new CopyOnWriteArrayList<>();
+  private final List<Consumer<Event>> listeners = new CopyOnWriteArrayList<>();
   private final StringBuilder pending = new StringBuilder();
   public final int status;
 
@@ -59,9 +61,16 @@ public final class SseClient implements AutoCloseable {
         }
       }
       if (data.length() > 0) {
-        events.add(new Event(id, kind, new JsonObject(data.toString())));
+        Event event = new Event(id, kind, new JsonObject(data.toString()));
+        events.add(event);
+        listeners.forEach(l -> l.accept(event));
       }
     }
+  }
+
+  /** Also hands each event to {@code listener} as it arrives, on the client's event loop. */
+  public void onEvent(Consumer<Event> listener) {
+    listeners.add(listener);
   }
 
   public List<Event> events() {
