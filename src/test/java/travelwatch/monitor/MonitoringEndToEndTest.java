@@ -292,6 +292,15 @@ class MonitoringEndToEndTest {
   void metrics() {
     assertThat(server.post("/api/v1/events", operatorA, startWithUnclearedDriver()).statusCode())
         .isEqualTo(202);
+    // That alert may come from the replay of a plan-change rebuild; once the monitor is live,
+    // a safeguarding incident is timed from its arrival to its alert.
+    JarProcess.await("the first alert", Duration.ofSeconds(10), () -> !alerts("").isEmpty());
+    JsonObject incident =
+        Events.event("incident.reported", "2026-11-23T07:50:00Z")
+            .put("runId", TwoOperators.RUN_A)
+            .put("category", "safeguarding")
+            .put("summary", "Pupil left the vehicle at the wrong place");
+    assertThat(server.post("/api/v1/events", operatorA, incident).statusCode()).isEqualTo(202);
     JarProcess.await(
         "the metrics",
         Duration.ofSeconds(15),
