@@ -146,14 +146,21 @@ public final class Simulator {
   private void report() {
     progress.accept(
         String.format(
-            "[sim %s] %d events sent, %d accepted, %d duplicates, %d retried, %d refused | %d alerts",
+            "[sim %s] %d events sent, %d accepted, %d duplicates, %d retried, %d refused,"
+                + " %d due but not yet acknowledged | %d alerts",
             HMS.format(clock.instant().atZone(zone)),
             sent.get(),
             accepted.get(),
             duplicates.get(),
             retries.get(),
             rejected.get(),
+            backlog(),
             alertsSeen));
+  }
+
+  /** Events whose time has come that the server has not yet acknowledged: how far behind it is. */
+  public long backlog() {
+    return next - (accepted.get() + duplicates.get() + rejected.get());
   }
 
   private void pump() {

@@ -42,6 +42,9 @@ public final class BenchmarkSuite {
         Runtime.getRuntime().availableProcessors(), each.toSeconds());
     report.put("ingest", IngestBenchmark.run(work.resolve("ingest"), each));
     report.put("monitor", MonitorBenchmark.run(work.resolve("monitor"), each));
+    if (!Boolean.getBoolean("bench.skipKpi")) {
+      report.put("kpi", KpiBenchmark.run(work.resolve("kpi")));
+    }
     report.put("finishedAt", OffsetDateTime.now().toString());
 
     Files.writeString(out.resolve("report.json"), report.encodePrettily());
@@ -143,6 +146,24 @@ public final class BenchmarkSuite {
                     first.getDouble("planReadSeconds"));
               }));
       md.append('\n');
+    }
+    JsonObject kpi = r.getJsonObject("kpi");
+    if (kpi != null) {
+      md.append("## Weekly KPI snapshot over a year of Birmingham-scale data\n\n")
+          .append("Data: ")
+          .append(kpi.getJsonObject("data").encode())
+          .append(" (loaded in ")
+          .append(kpi.getDouble("loadSeconds"))
+          .append(" s).\n\n")
+          .append(
+              "| weekly snapshot, first | median | max | daily snapshot | goal |\n|---|---|---|---|---|\n")
+          .append(
+              String.format(
+                  "| %.0f ms | %.0f ms | %.0f ms | %.0f ms | ≤ 2000 ms |%n%n",
+                  kpi.getDouble("weeklySnapshotFirstMillis"),
+                  kpi.getDouble("weeklySnapshotMedianMillis"),
+                  kpi.getDouble("weeklySnapshotMaxMillis"),
+                  kpi.getDouble("dailySnapshotMillis")));
     }
     return md.toString();
   }
