@@ -36,7 +36,8 @@ public final class ClockOptions {
     if (x <= 0 || x > 10_000) {
       throw new travelwatch.config.ConfigException("--clock-speed", "must be between 0 and 10000");
     }
-    return new AcceleratedClock(
-        from == null ? Clock.systemUTC().instant() : AcceleratedClock.parseStart(from, zone), x);
+    java.time.Instant at =
+        from == null ? Clock.systemUTC().instant() : AcceleratedClock.parseStart(from, zone);
+    return held ? AcceleratedClock.held(at, x) : new AcceleratedClock(at, x);
   }
 }
