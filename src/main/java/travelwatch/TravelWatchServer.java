@@ -198,6 +198,22 @@ public final class TravelWatchServer implements AutoCloseable {
     }
   }
 
+  /**
+   * Closes the server when the process is asked to stop (Ctrl-C, SIGTERM); the latch opens after.
+   */
+  public java.util.concurrent.CountDownLatch closeOnShutdown() {
+    java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  close();
+                  stopped.countDown();
+                },
+                "travelwatch-shutdown"));
+    return stopped;
+  }
+
   public URI url() {
     return URI.create("http://localhost:" + config.http().port() + "/");
   }

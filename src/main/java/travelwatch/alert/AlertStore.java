@@ -85,7 +85,7 @@ public final class AlertStore {
             chain = chain.compose(v -> update(conn, c, at, events));
           }
           for (Condition c : cleared) {
-            chain = chain.compose(v -> clear(conn, c, at, events));
+            chain = chain.compose(v -> clear(conn, c.dedupKey(), at, events));
           }
           return chain.map(events);
         });
@@ -140,9 +140,9 @@ public final class AlertStore {
   }
 
   private Future<Void> clear(
-      SqlConnection conn, Condition c, OffsetDateTime at, List<LiveEvent> events) {
+      SqlConnection conn, String dedupKey, OffsetDateTime at, List<LiveEvent> events) {
     return conn.preparedQuery(AlertSql.CLEAR)
-        .execute(Tuple.of(c.dedupKey(), at, autoResolve))
+        .execute(Tuple.of(dedupKey, at, autoResolve))
         .compose(
             rows -> {
               if (rows.size() == 0) {
@@ -164,23 +164,7 @@ public final class AlertStore {
           List<LiveEvent> events = new ArrayList<>();
           Future<Void> chain = Future.succeededFuture();
           for (String key : keys) {
-            chain =
-                chain.compose(
-                    v ->
-                        conn.preparedQuery(AlertSql.CLEAR)
-                            .execute(Tuple.of(key, at, autoResolve))
-                            .compose(
-                                rows ->
-                                    rows.size() == 0
-                                        ? Future.<Void>succeededFuture()
-                                        : changed(
-                                            conn,
-                                            Alert.from(rows.iterator().next()),
-                                            "condition_cleared",
-                                            "system",
-                                            null,
-                                            at,
-                                            events)));
+            chain = chain.compose(v -> clear(conn, key, at, events));
           }
           return chain.map(events);
         });

@@ -80,15 +80,7 @@ public final class DemoCommand implements Callable<Integer> {
     }
     Clock clock = clockOptions.clock(config.zone(), "06:30", 10, true);
     TravelWatchServer server = TravelWatchServer.start(config, clock);
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  server.close();
-                  stopped.countDown();
-                },
-                "travelwatch-demo-shutdown"));
+    CountDownLatch stopped = server.closeOnShutdown();
 
     AccessStore access = new AccessStore(server.pool());
     Map<String, String> logins = new LinkedHashMap<>();

@@ -21,15 +21,7 @@ public final class ServeCommand implements Callable<Integer> {
     var config = common.config();
     Clock clock = clockOptions.clock(config.zone(), null, 1.0);
     TravelWatchServer server = TravelWatchServer.start(config, clock);
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  server.close();
-                  stopped.countDown();
-                },
-                "travelwatch-shutdown"));
+    CountDownLatch stopped = server.closeOnShutdown();
     System.out.println("TravelWatch is running at " + server.url());
     System.out.flush();
     stopped.await();
