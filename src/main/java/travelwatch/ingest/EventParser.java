@@ -110,9 +110,6 @@ public final class EventParser {
         problems.add(new FieldProblem(i, "occurredAt", "is not a real date and time"));
         continue;
       }
-      if (!realDates(json, i, problems)) {
-        continue;
-      }
       String body = canonical(json);
       events.add(
           new IncomingEvent(
@@ -135,26 +132,6 @@ public final class EventParser {
           problems);
     }
     return events;
-  }
-
-  private static final String[] DATE_FIELDS = {
-    "issuedOn", "expiresOn", "decidedOn", "receivedOn", "on"
-  };
-
-  private static boolean realDates(JsonObject json, int index, List<FieldProblem> problems) {
-    boolean ok = true;
-    for (String field : DATE_FIELDS) {
-      String value = json.getString(field);
-      if (value != null) {
-        try {
-          java.time.LocalDate.parse(value);
-        } catch (DateTimeParseException e) {
-          problems.add(new FieldProblem(index, field, "is not a real date"));
-          ok = false;
-        }
-      }
-    }
-    return ok;
   }
 
   /** Replaces the schema's pattern wording with what the field must look like. */

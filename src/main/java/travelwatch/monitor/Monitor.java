@@ -152,7 +152,7 @@ public final class Monitor {
         }
       }
     }
-    Changes changes = evaluate(affected, global, now);
+    Changes changes = evaluate(affected, global, now, true);
     List<Condition> raised = new ArrayList<>(changes.raised());
     for (Condition c : newIncidents) {
       if (alreadyRaised.remove(c.dedupKey())) {
@@ -176,10 +176,15 @@ public final class Monitor {
   /** Re-evaluates every run and the calls: the deadline rules fire without any event arriving. */
   public Changes tick(Instant now) {
     calls.forgetBefore(now.minus(settings.callWindow()).minus(settings.callWindow()));
-    return evaluate(runs.keySet(), ownsGlobal, now);
+    return evaluate(runs.keySet(), ownsGlobal, now, false);
   }
 
-  private Changes evaluate(Collection<String> runIds, boolean global, Instant now) {
+  /**
+   * Evaluates the rules for {@code runIds}; {@code fromEvents} when their state changed, so they
+   * are saved again (a tick changes no run's state: status and ETA depend on events only).
+   */
+  private Changes evaluate(
+      Collection<String> runIds, boolean global, Instant now, boolean fromEvents) {
     List<Condition> raised = new ArrayList<>();
     List<Condition> updated = new ArrayList<>();
     List<Condition> cleared = new ArrayList<>();
@@ -194,7 +199,9 @@ public final class Monitor {
         reportedStatus.put(runId, after);
         statusChanges.add(new StatusChange(runId, before, after));
       }
-      changed.add(run);
+      if (fromEvents) {
+        changed.add(run);
+      }
     }
     if (global) {
       diff(GLOBAL + "calls", callConditions(now), raised, updated, cleared);

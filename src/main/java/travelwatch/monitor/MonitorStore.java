@@ -84,6 +84,8 @@ public final class MonitorStore {
       arrived[i] = utc(s.arrivedAt());
       updated[i] = at;
     }
+    java.util.Map<String, RunState> byId = new java.util.HashMap<>();
+    runs.forEach(r -> byId.put(r.plan().id(), r));
     return pool.withTransaction(
         conn -> {
           Future<List<LiveEvent>> chain =
@@ -95,11 +97,7 @@ public final class MonitorStore {
                               arrived, updated)))
                   .map(v -> new ArrayList<>());
           for (Monitor.StatusChange c : changes) {
-            RunState s =
-                runs.stream()
-                    .filter(r -> r.plan().id().equals(c.runId()))
-                    .findFirst()
-                    .orElseThrow();
+            RunState s = byId.get(c.runId());
             chain =
                 chain.compose(
                     list ->

@@ -5,7 +5,6 @@ import static travelwatch.monitor.MonitorFixture.H1;
 import static travelwatch.monitor.MonitorFixture.H2;
 import static travelwatch.monitor.MonitorFixture.at;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,11 +13,18 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import travelwatch.alert.AlertType;
+import travelwatch.config.Settings;
+import travelwatch.config.TravelWatchConfig;
 import travelwatch.monitor.Observation.CallStep;
 
 @DisplayName("Rules, with virtual time: each fires when it should and not when it should not")
 class RunRulesTest {
   private final MonitorFixture f = new MonitorFixture();
+
+  /** The rules' settings as the service reads them from the environment. */
+  private static MonitorSettings configured(String name, String value) {
+    return TravelWatchConfig.from(new Settings(null, Map.of(name, value)), null).monitor().rules();
+  }
 
   /**
    * Applies events one by one at their own time, then ticks at {@code now}; returns what is active.
@@ -114,26 +120,7 @@ class RunRulesTest {
     @Test
     @DisplayName("The DBS age limit comes from the settings")
     void dbsAgeFromSettings() {
-      MonitorSettings d = MonitorSettings.defaults();
-      MonitorSettings fiveYears =
-          new MonitorSettings(
-              d.notStartedBefore(),
-              d.lateAfter(),
-              d.feedSilentAfter(),
-              d.missedPickupGrace(),
-              d.callWindow(),
-              d.callAnswerRateMin(),
-              d.callMinOffered(),
-              d.callLongWait(),
-              5,
-              d.journeyPrimaryMinutes(),
-              d.journeySecondaryMinutes(),
-              d.journeySpecialMinutes(),
-              d.defaultSpeedKph(),
-              d.detourFactor(),
-              d.stopRadiusMetres(),
-              d.leftStopMetres(),
-              d.autoResolve());
+      MonitorSettings fiveYears = configured("TW_DBS_MAX_AGE_YEARS", "5");
       var active =
           run(
               MonitorFixture.monitor(fiveYears, MonitorFixture.run("R1", true)),
@@ -237,26 +224,7 @@ class RunRulesTest {
     @Test
     @DisplayName("The not-started threshold comes from the settings")
     void notStartedThreshold() {
-      MonitorSettings d = MonitorSettings.defaults();
-      MonitorSettings twenty =
-          new MonitorSettings(
-              Duration.ofMinutes(20),
-              d.lateAfter(),
-              d.feedSilentAfter(),
-              d.missedPickupGrace(),
-              d.callWindow(),
-              d.callAnswerRateMin(),
-              d.callMinOffered(),
-              d.callLongWait(),
-              d.dbsMaxAgeYears(),
-              d.journeyPrimaryMinutes(),
-              d.journeySecondaryMinutes(),
-              d.journeySpecialMinutes(),
-              d.defaultSpeedKph(),
-              d.detourFactor(),
-              d.stopRadiusMetres(),
-              d.leftStopMetres(),
-              d.autoResolve());
+      MonitorSettings twenty = configured("TW_NOT_STARTED_MINUTES", "20");
       assertThat(
               types(
                   run(
