@@ -4,7 +4,6 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -157,11 +156,11 @@ public final class MonitorVerticle extends VerticleBase {
             next ->
                 store
                     .replay(date)
-                    .map(
-                        events -> {
-                          next.apply(events, clock.instant());
-                          return next;
-                        }))
+                    .compose(
+                        events ->
+                            // What the replay finds (runs' states, conditions not yet raised) is
+                            // stored like any other step's outcome.
+                            persist(next.apply(events, clock.instant()), null).map(next)))
         .compose(
             next -> {
               monitor = next;
@@ -240,11 +239,5 @@ public final class MonitorVerticle extends VerticleBase {
     List<Future<Void>> done = new ArrayList<>();
     consumers.forEach(c -> done.add(c.unregister()));
     return Future.join(done);
-  }
-
-  /** For tests and the run board: a snapshot of one run's JSON on the monitor's loop. */
-  JsonObject runJson(String runId) {
-    RunState s = monitor.run(runId);
-    return s == null ? null : RunJson.summary(s, settings, zone, null);
   }
 }

@@ -288,6 +288,40 @@ class MonitoringEndToEndTest {
   }
 
   @Test
+  @DisplayName(
+      "An event stored just before a crash, its alert not yet stored, raises the alert on restart")
+  void replayRaisesWhatWasNotYetRaised() throws Exception {
+    var database = server.database;
+    server.close();
+    JsonObject started = startWithUnclearedDriver();
+    try (var c = TestPostgres.connect(database);
+        var insert =
+            c.prepareStatement(
+                "insert into event (owner, event_id, type, occurred_at, received_at, service_date,"
+                    + " run_id, body, body_hash) values ('operator:OPA', ?, 'run.started',"
+                    + " '2026-11-23T07:45:00Z', '2026-11-23T07:45:01Z', '2026-11-23', ?, ?::json,"
+                    + " '\\x00')")) {
+      insert.setString(1, started.getString("eventId"));
+      insert.setString(2, TwoOperators.RUN_A);
+      insert.setString(3, started.encode());
+      insert.executeUpdate();
+    }
+
+    server = new TestServer(database, ENV, clock);
+
+    JarProcess.await(
+        "the alert from the replayed event",
+        Duration.ofSeconds(10),
+        () -> alerts("?type=crew.dbs_not_cleared").size() == 1);
+    assertThat(
+            server
+                .get("/api/v1/runs/" + TwoOperators.RUN_A, viewer)
+                .bodyAsJsonObject()
+                .getString("status"))
+        .isEqualTo("started");
+  }
+
+  @Test
   @DisplayName("Runs by status, open alerts and event-to-alert latency are in /metrics")
   void metrics() {
     assertThat(server.post("/api/v1/events", operatorA, startWithUnclearedDriver()).statusCode())
