@@ -71,6 +71,11 @@ class ServeProcessIT {
   void serveIsReady() {
     assertThat(serve.stdout()).contains("TravelWatch is running at http://localhost:" + port + "/");
     assertThat(status("/health/live")).isEqualTo(200);
+    var docs = http.get("/api/openapi.yaml").send().await();
+    assertThat(docs.statusCode()).isEqualTo(200);
+    assertThat(docs.bodyAsString()).startsWith("openapi: 3.1.0").contains("/api/v1/events:");
+    assertThat(serve.stdout())
+        .containsPattern("level=INFO +logger=TravelWatchServer thread=main TravelWatch is ready");
     assertThat(http.get("/health/ready").send().await().bodyAsJsonObject().getString("database"))
         .isEqualTo("UP");
   }

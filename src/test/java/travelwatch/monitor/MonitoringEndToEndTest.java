@@ -72,6 +72,10 @@ class MonitoringEndToEndTest {
   void uncleardDriverAlertLifecycle() throws Exception {
     try (SseClient stream = new SseClient(vertx, server.port, viewer, null)) {
       assertThat(stream.status).isEqualTo(200);
+      JarProcess.await(
+          "a heartbeat (every second here)",
+          Duration.ofSeconds(5),
+          () -> stream.heartbeats.get() > 0);
       assertThat(server.post("/api/v1/events", operatorA, startWithUnclearedDriver()).statusCode())
           .isEqualTo(202);
 

@@ -48,6 +48,9 @@ public final class SseClient implements AutoCloseable {
     while ((end = pending.indexOf("\n\n")) >= 0) {
       String frame = pending.substring(0, end);
       pending.delete(0, end + 2);
+      if (frame.startsWith(": heartbeat")) {
+        heartbeats.incrementAndGet();
+      }
       long id = -1;
       String kind = "message";
       StringBuilder data = new StringBuilder();
@@ -72,6 +75,10 @@ public final class SseClient implements AutoCloseable {
   public void onEvent(Consumer<Event> listener) {
     listeners.add(listener);
   }
+
+  /** Keep-alive comments received so far. */
+  public final java.util.concurrent.atomic.AtomicInteger heartbeats =
+      new java.util.concurrent.atomic.AtomicInteger();
 
   public List<Event> events() {
     return events;
