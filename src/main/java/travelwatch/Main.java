@@ -8,6 +8,7 @@ import travelwatch.cli.DemoCommand;
 import travelwatch.cli.KeysCommand;
 import travelwatch.cli.KpiCommand;
 import travelwatch.cli.PlanCommand;
+import travelwatch.cli.RulesCommand;
 import travelwatch.cli.ServeCommand;
 import travelwatch.cli.SimulateCommand;
 import travelwatch.cli.UsersCommand;
@@ -25,6 +26,7 @@ import travelwatch.platform.db.DatabaseUnavailableException;
       DemoCommand.class,
       SimulateCommand.class,
       KeysCommand.class,
+      RulesCommand.class,
       UsersCommand.class,
       PlanCommand.class,
       KpiCommand.class,

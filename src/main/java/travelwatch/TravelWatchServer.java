@@ -32,6 +32,7 @@ import travelwatch.monitor.MonitorMetrics;
 import travelwatch.monitor.MonitorStore;
 import travelwatch.monitor.MonitorVerticle;
 import travelwatch.monitor.RunRoutes;
+import travelwatch.notify.Notifications;
 import travelwatch.plan.PlanImport;
 import travelwatch.plan.PlanRoutes;
 import travelwatch.plan.PlanStore;
@@ -102,6 +103,7 @@ public final class TravelWatchServer implements AutoCloseable {
     final KeyRoutes keys;
     final MonitorVerticle monitor;
     final KpiRoutes kpi;
+    final Notifications notifications;
 
     Capabilities(TravelWatchConfig config, Vertx vertx, Pool pool, Metrics metrics, Clock clock) {
       this.metrics = metrics;
@@ -147,6 +149,19 @@ public final class TravelWatchServer implements AutoCloseable {
       AlertStore alertStore =
           new AlertStore(pool, clock, config.zone(), monitorConfig.rules().autoResolve());
       new AlertMetrics(metrics.registry(), pool).start(vertx, 5000);
+      // Emails commit with the alert changes they report, so they are wired before any monitor.
+      this.notifications =
+          Notifications.start(
+                  config.notifications(),
+                  config.http().publicUrl(),
+                  config.zone(),
+                  vertx,
+                  pool,
+                  alertStore,
+                  metrics.registry(),
+                  clock,
+                  health)
+              .await();
       this.alerts = new AlertRoutes(alertStore, vertx.eventBus());
       this.stream = new StreamRoutes(pool, monitorConfig.streamHeartbeat().toMillis());
       this.runs = new RunRoutes(pool, clock, config.zone());
@@ -162,7 +177,8 @@ public final class TravelWatchServer implements AutoCloseable {
               alertStore,
               new MonitorMetrics(metrics.registry()));
       this.kpi =
-          KpiRoutes.start(config.kpi(), config.zone(), vertx, pool, metrics.registry(), clock);
+          KpiRoutes.start(
+              config.kpi(), config.zone(), vertx, pool, metrics.registry(), clock, notifications);
     }
 
     Router router(Vertx vertx) {
@@ -193,6 +209,7 @@ public final class TravelWatchServer implements AutoCloseable {
       alerts.mount(api);
       stream.mount(api);
       kpi.mount(api);
+      notifications.mount(api);
       router.route("/api/v1/*").subRouter(api);
       return router;
     }

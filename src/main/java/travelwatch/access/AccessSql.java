@@ -28,4 +28,7 @@ final class AccessSql {
 
   static final String USER_BY_EMAIL =
       "select id, email, role, password_hash from app_user where email = $1";
+
+  static final String EMAILS_OF_ROLES =
+      "select email from app_user where role = any($1::text[]) order by email";
 }

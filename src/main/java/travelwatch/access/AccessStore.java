@@ -4,7 +4,10 @@ import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import travelwatch.platform.http.ApiException;
 
@@ -90,6 +93,19 @@ public final class AccessStore {
                       r.getString("email"),
                       Role.parse(r.getString("role")),
                       r.getString("password_hash")));
+            });
+  }
+
+  /** The email addresses of every user with one of the roles, read with the caller's connection. */
+  public static Future<List<String>> emailsOfRoles(SqlClient sql, List<Role> roles) {
+    String[] names = roles.stream().map(Role::wireName).toArray(String[]::new);
+    return sql.preparedQuery(AccessSql.EMAILS_OF_ROLES)
+        .execute(Tuple.of(names))
+        .map(
+            rows -> {
+              List<String> emails = new ArrayList<>();
+              rows.forEach(r -> emails.add(r.getString("email")));
+              return emails;
             });
   }
 }

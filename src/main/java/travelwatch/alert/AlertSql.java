@@ -62,6 +62,22 @@ final class AlertSql {
 
   static final String BY_ID = "select " + COLUMNS + " from alert where id = $1";
 
+  static final String BY_IDS = "select " + COLUMNS + " from alert where id = any($1::bigint[])";
+
+  /** Critical alerts still open past the escalation time and not yet escalated. */
+  static final String DUE_FOR_ESCALATION =
+      "select "
+          + COLUMNS
+          + """
+           from alert a
+          where severity = 'critical' and state = 'open' and raised_at <= $1
+            and not exists (select 1 from alert_transition t
+                            where t.alert_id = a.id and t.kind = 'escalated')
+          order by id
+          limit 100
+          for update skip locked
+          """;
+
   static final String LIST =
       "select "
           + COLUMNS

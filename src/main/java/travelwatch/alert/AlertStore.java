@@ -3,6 +3,7 @@ package travelwatch.alert;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.time.Clock;
@@ -11,8 +12,10 @@ import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import travelwatch.alert.LiveEvents.LiveEvent;
 import travelwatch.monitor.Condition;
@@ -168,6 +171,43 @@ public final class AlertStore {
           }
           return chain.map(events);
         });
+  }
+
+  /**
+   * Escalates each critical alert raised at or before {@code raisedBy} that is still open and was
+   * not escalated yet: an {@code escalated} transition (and whatever its listeners add, such as the
+   * escalation email) per alert, in one transaction; returns the stream entries.
+   */
+  public Future<List<LiveEvent>> escalate(OffsetDateTime raisedBy) {
+    OffsetDateTime at = now();
+    return pool.withTransaction(
+        conn ->
+            conn.preparedQuery(AlertSql.DUE_FOR_ESCALATION)
+                .execute(Tuple.of(raisedBy.withOffsetSameInstant(ZoneOffset.UTC)))
+                .compose(
+                    rows -> {
+                      List<LiveEvent> events = new ArrayList<>();
+                      Future<Void> chain = Future.succeededFuture();
+                      for (Row r : rows) {
+                        Alert alert = Alert.from(r);
+                        chain =
+                            chain.compose(
+                                v -> changed(conn, alert, "escalated", "system", null, at, events));
+                      }
+                      return chain.map(events);
+                    }));
+  }
+
+  /** Alerts by id, read with the caller's connection. */
+  public static Future<Map<Long, Alert>> byIds(SqlClient sql, List<Long> ids) {
+    return sql.preparedQuery(AlertSql.BY_IDS)
+        .execute(Tuple.of(ids.toArray(new Long[0])))
+        .map(
+            rows -> {
+              Map<Long, Alert> found = new HashMap<>();
+              rows.forEach(r -> found.put(r.getLong("id"), Alert.from(r)));
+              return found;
+            });
   }
 
   /** A person's change of an alert, with its stream entries to publish once committed. */

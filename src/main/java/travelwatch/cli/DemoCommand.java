@@ -113,6 +113,13 @@ public final class DemoCommand implements Callable<Integer> {
         .append(server.url())
         .append("api/v1/stream\n");
     banner.append("Data:          ").append(config.database().dataDir()).append('\n');
+    banner
+        .append("Emails:        ")
+        .append(
+            config.notifications().smtp().isPresent()
+                ? "SMTP " + config.notifications().smtp().get().host()
+                : config.notifications().mailDir() + " (.eml files; set TW_SMTP_HOST to send)")
+        .append('\n');
     banner.append("The simulated day starts now; Ctrl-C stops everything.\n");
     System.out.println(banner);
     System.out.flush();

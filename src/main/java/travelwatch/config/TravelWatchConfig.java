@@ -19,7 +19,8 @@ public record TravelWatchConfig(
     IngestConfig ingest,
     MonitorConfig monitor,
     ZoneId zone,
-    KpiConfig kpi) {
+    KpiConfig kpi,
+    NotifyConfig notifications) {
 
   /** The HTTP server. */
   public record HttpConfig(
@@ -85,7 +86,8 @@ public record TravelWatchConfig(
         ingest,
         monitor(settings),
         zone,
-        kpi);
+        kpi,
+        NotifyConfig.from(settings, dataDir));
   }
 
   private static MonitorConfig monitor(Settings s) {

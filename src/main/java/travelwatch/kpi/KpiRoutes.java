@@ -37,8 +37,15 @@ public final class KpiRoutes {
    * that takes snapshots when they fall due, started here; returns its routes.
    */
   public static KpiRoutes start(
-      KpiConfig config, ZoneId zone, Vertx vertx, Pool pool, MeterRegistry registry, Clock clock) {
+      KpiConfig config,
+      ZoneId zone,
+      Vertx vertx,
+      Pool pool,
+      MeterRegistry registry,
+      Clock clock,
+      WeeklyKpiMail mail) {
     KpiStore store = new KpiStore(pool, WorkingDays.england(), zone, clock);
+    store.mailWeekly(mail);
     new KpiScheduler(
             vertx,
             store,

@@ -41,6 +41,7 @@ public final class KpiStore {
   private final WorkingDays workingDays;
   private final ZoneId zone;
   private final Clock clock;
+  private WeeklyKpiMail mail;
 
   public KpiStore(Pool pool, WorkingDays workingDays, ZoneId zone, Clock clock) {
     this.pool = pool;
@@ -76,6 +77,11 @@ public final class KpiStore {
     DailySnapshot daily() {
       return new DailySnapshot(date, version, computedAt, figures);
     }
+  }
+
+  /** Emails the weekly table whenever the scheduled weekly snapshot is taken. */
+  void mailWeekly(WeeklyKpiMail mail) {
+    this.mail = mail;
   }
 
   /** The latest snapshot of the week, computing and storing version 1 first if there is none. */
@@ -180,8 +186,27 @@ public final class KpiStore {
                               taken ->
                                   taken.iterator().next().getBoolean("taken")
                                       ? Future.succeededFuture(Optional.<Stored>empty())
-                                      : take(conn, kind, date).map(Optional::of));
+                                      : take(conn, kind, date)
+                                          .compose(s -> mailed(conn, kind, s))
+                                          .map(Optional::of));
                     }));
+  }
+
+  /** The scheduled weekly snapshot's email, with the weeks before it, in the same transaction. */
+  private Future<Stored> mailed(SqlConnection conn, Kind kind, Stored taken) {
+    if (kind != Kind.WEEKLY || mail == null) {
+      return Future.succeededFuture(taken);
+    }
+    LocalDate from = taken.date().minusWeeks(mail.weeks() - 1L);
+    return conn.preparedQuery(KpiSql.WEEKLY_BETWEEN)
+        .execute(Tuple.of(from, taken.date()))
+        .compose(
+            rows -> {
+              List<WeeklySnapshot> weeks = new ArrayList<>();
+              rows.forEach(r -> weeks.add(stored(r).weekly()));
+              return mail.send(conn, taken.weekly(), new WeeklyKpiEmail(zone).render(weeks));
+            })
+        .map(taken);
   }
 
   /** Computes the period's figures and stores them as its next version; the lock is held. */

@@ -93,6 +93,18 @@ final class PlanSql {
   static final String KNOWN_ROUTES = "select id, operator_id from route where id = any($1::text[])";
 
   static final String OPERATORS = "select id, name, email from operator order by id";
+
+  static final String DESCRIBE_RUNS =
+      """
+      select r.id, r.route_id, r.service_date, r.direction, r.arrive_by,
+             o.id as operator_id, o.name as operator_name, s.name as school_name
+      from run r join route rt on rt.id = r.route_id
+        join operator o on o.id = rt.operator_id join school s on s.id = rt.school_id
+      where r.id = any($1::text[])
+      """;
+
+  static final String DESCRIBE_OPERATORS =
+      "select id, name from operator where id = any($1::text[])";
   static final String SCHOOLS =
       "select id, name, lat, lon, start_time, finish_time, phase from school order by id";
   static final String PUPILS = "select id, school_id, max_journey_minutes from pupil order by id";

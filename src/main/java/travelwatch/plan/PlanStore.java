@@ -5,6 +5,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.time.LocalDate;
@@ -271,6 +272,43 @@ public final class PlanStore {
       arrays[c] = column;
     }
     return conn.preparedQuery(sql).execute(Tuple.wrap(Arrays.asList(arrays))).mapEmpty();
+  }
+
+  /**
+   * The named context of a run, read with the caller's connection (e.g. inside its transaction).
+   */
+  public static Future<Optional<RunContext>> describeRun(SqlClient sql, String runId) {
+    return sql.preparedQuery(PlanSql.DESCRIBE_RUNS)
+        .execute(Tuple.of(new String[] {runId}))
+        .map(
+            rows -> {
+              for (Row r : rows) {
+                return Optional.of(
+                    new RunContext(
+                        r.getString("id"),
+                        r.getString("route_id"),
+                        r.getLocalDate("service_date"),
+                        r.getString("direction"),
+                        r.getLocalTime("arrive_by"),
+                        r.getString("operator_id"),
+                        r.getString("operator_name"),
+                        r.getString("school_name")));
+              }
+              return Optional.<RunContext>empty();
+            });
+  }
+
+  /** An operator's name, read with the caller's connection. */
+  public static Future<Optional<String>> operatorName(SqlClient sql, String operatorId) {
+    return sql.preparedQuery(PlanSql.DESCRIBE_OPERATORS)
+        .execute(Tuple.of(new String[] {operatorId}))
+        .map(
+            rows -> {
+              for (Row r : rows) {
+                return Optional.of(r.getString("name"));
+              }
+              return Optional.<String>empty();
+            });
   }
 
   /** The stored plan: every operator, school, pupil, crew and route, and the runs in the dates. */

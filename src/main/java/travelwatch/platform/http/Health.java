@@ -1,16 +1,29 @@
 package travelwatch.platform.http;
 
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
 
-/** Liveness and readiness probes: ready only while PostgreSQL answers. */
+/**
+ * Liveness and readiness probes: ready only while PostgreSQL answers. Capabilities add what an
+ * operator should see on the ready probe (the mail backlog, say) without changing readiness.
+ */
 public final class Health {
   private final Pool pool;
+  private final Map<String, Supplier<Future<JsonObject>>> details = new LinkedHashMap<>();
 
   public Health(Pool pool) {
     this.pool = pool;
+  }
+
+  /** Adds a section to the ready probe's answer; a failing section shows its error. */
+  public void detail(String name, Supplier<Future<JsonObject>> section) {
+    details.put(name, section);
   }
 
   public void mount(Router router) {
@@ -21,8 +34,29 @@ public final class Health {
   private void ready(RoutingContext ctx) {
     pool.query("select 1")
         .execute()
-        .onSuccess(
-            rows -> json(ctx, 200, new JsonObject().put("status", "UP").put("database", "UP")))
+        .compose(
+            rows -> {
+              JsonObject body = new JsonObject().put("status", "UP").put("database", "UP");
+              Future<Void> all = Future.succeededFuture();
+              for (Map.Entry<String, Supplier<Future<JsonObject>>> d : details.entrySet()) {
+                all =
+                    all.compose(
+                        v ->
+                            d.getValue()
+                                .get()
+                                .recover(
+                                    e ->
+                                        Future.succeededFuture(
+                                            new JsonObject().put("error", e.getMessage())))
+                                .map(
+                                    section -> {
+                                      body.put(d.getKey(), section);
+                                      return null;
+                                    }));
+              }
+              return all.map(body);
+            })
+        .onSuccess(body -> json(ctx, 200, body))
         .onFailure(
             e ->
                 json(

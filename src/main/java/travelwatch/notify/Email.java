@@ -1,0 +1,40 @@
+package travelwatch.notify;
+
+import java.util.List;
+
+/**
+ * An email as the outbox keeps it: both parts rendered, and the threading headers. {@code
+ * inReplyTo} (also the References header) ties an alert's escalation and resolution to its first
+ * email.
+ */
+public record Email(
+    Kind kind,
+    Long alertId,
+    List<String> recipients,
+    String subject,
+    String text,
+    String html,
+    String messageId,
+    String inReplyTo) {
+
+  /** What the email is about. */
+  public enum Kind {
+    ALERT,
+    ESCALATION,
+    RESOLUTION,
+    DIGEST,
+    WEEKLY_KPI;
+
+    public String wireName() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    public static Kind parse(String text) {
+      return valueOf(text.toUpperCase(java.util.Locale.ROOT));
+    }
+  }
+
+  public Email {
+    recipients = List.copyOf(recipients);
+  }
+}

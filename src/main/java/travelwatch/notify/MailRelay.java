@@ -1,0 +1,303 @@
+package travelwatch.notify;
+
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import travelwatch.alert.Alert;
+import travelwatch.alert.AlertStore;
+import travelwatch.alert.LiveEvents;
+import travelwatch.config.NotifyConfig;
+
+/**
+ * Sends the outbox. Exactly one relay works at a time across the cluster: the one holding the
+ * relay's PostgreSQL advisory lock on its own connection (the lock dies with the node). Each pass
+ * escalates overdue critical alerts, writes due digests, then sends due emails within the
+ * per-minute cap on immediate emails, folding those over the cap into the digests. An email is
+ * marked sent after the server took it, so a relay killed in between sends it again once: at most
+ * one duplicate, never a loss. Failures are retried with exponential backoff and jitter, then given
+ * up (and counted) after the configured number of tries.
+ */
+public final class MailRelay extends VerticleBase {
+  private static final Logger log = LoggerFactory.getLogger(MailRelay.class);
+  private static final int BATCH = 50;
+
+  private final NotifyConfig config;
+  private final Outbox outbox;
+  private final AlertStore alerts;
+  private final AlertLetters letters;
+  private final MailTransport transport;
+  private final Clock serviceClock;
+  private final Clock realClock;
+  private final NotifyMetrics metrics;
+
+  private SqlConnection lock;
+  private long timer = -1;
+  private boolean stopped;
+
+  public MailRelay(
+      NotifyConfig config,
+      Outbox outbox,
+      AlertStore alerts,
+      AlertLetters letters,
+      MailTransport transport,
+      Clock serviceClock,
+      Clock realClock,
+      NotifyMetrics metrics) {
+    this.config = config;
+    this.outbox = outbox;
+    this.alerts = alerts;
+    this.letters = letters;
+    this.transport = transport;
+    this.serviceClock = serviceClock;
+    this.realClock = realClock;
+    this.metrics = metrics;
+  }
+
+  /** Whether this node's relay is the one sending. */
+  public boolean sending() {
+    return lock != null;
+  }
+
+  @Override
+  public Future<?> start() {
+    schedule(1);
+    return Future.succeededFuture();
+  }
+
+  private void schedule(long delayMillis) {
+    if (!stopped) {
+      timer = vertx.setTimer(delayMillis, t -> pass());
+    }
+  }
+
+  private void pass() {
+    holdLock()
+        .compose(held -> held ? work() : Future.succeededFuture())
+        .onFailure(e -> log.warn("Mail relay pass failed: {}", e.toString()))
+        .onComplete(v -> schedule(config.relayEvery().toMillis()));
+  }
+
+  /** Keeps (or takes) the relay lock; a lost lock connection means another relay may send. */
+  private Future<Boolean> holdLock() {
+    if (lock != null) {
+      return lock.preparedQuery(NotifySql.HOLDS_RELAY_LOCK)
+          .execute(Tuple.of(NotifySql.RELAY_LOCK))
+          .map(rows -> rows.iterator().next().getBoolean("held"))
+          .recover(e -> Future.succeededFuture(false))
+          .compose(
+              held -> {
+                if (held) {
+                  return Future.succeededFuture(true);
+                }
+                log.warn("Mail relay lost its lock; another node may send now");
+                dropLock();
+                return Future.succeededFuture(false);
+              });
+    }
+    Pool pool = outbox.pool();
+    return pool.getConnection()
+        .compose(
+            conn ->
+                conn.preparedQuery(NotifySql.TRY_RELAY_LOCK)
+                    .execute(Tuple.of(NotifySql.RELAY_LOCK))
+                    .map(rows -> rows.iterator().next().getBoolean("locked"))
+                    .onComplete(
+                        r -> {
+                          if (r.succeeded() && r.result()) {
+                            lock = conn;
+                            log.info("This node's mail relay sends the outbox");
+                          } else {
+                            conn.close();
+                          }
+                        }))
+        .recover(e -> Future.succeededFuture(false));
+  }
+
+  private void dropLock() {
+    if (lock != null) {
+      lock.close();
+      lock = null;
+    }
+  }
+
+  private Future<Void> work() {
+    return escalate().compose(v -> digests()).compose(v -> send());
+  }
+
+  private Future<Void> escalate() {
+    Instant raisedBy = serviceClock.instant().minus(config.escalateAfter());
+    return alerts
+        .escalate(Outbox.utc(raisedBy))
+        .map(
+            events -> {
+              LiveEvents.publish(vertx.eventBus(), events);
+              return null;
+            });
+  }
+
+  /** Writes each recipient's digest once the oldest waiting line has waited the digest period. */
+  private Future<Void> digests() {
+    Instant now = serviceClock.instant();
+    return outbox
+        .oldestDigestItem()
+        .compose(
+            oldest ->
+                oldest.isPresent() && !oldest.get().isAfter(now.minus(config.digestEvery()))
+                    ? outbox.pool().withTransaction(conn -> writeDigests(conn, now))
+                    : Future.succeededFuture());
+  }
+
+  private Future<Void> writeDigests(SqlConnection conn, Instant now) {
+    return Outbox.digestWaiting(conn)
+        .compose(
+            waiting -> {
+              List<Long> alertIds = new ArrayList<>();
+              waiting.forEach(w -> alertIds.add(w.alertId()));
+              return AlertStore.byIds(conn, alertIds)
+                  .compose(
+                      byId -> {
+                        Map<String, List<Outbox.Waiting>> byRecipient = new LinkedHashMap<>();
+                        waiting.forEach(
+                            w ->
+                                byRecipient
+                                    .computeIfAbsent(w.recipient(), k -> new ArrayList<>())
+                                    .add(w));
+                        Future<Void> chain = Future.succeededFuture();
+                        for (Map.Entry<String, List<Outbox.Waiting>> e : byRecipient.entrySet()) {
+                          List<AlertLetters.DigestLine> lines = new ArrayList<>();
+                          List<Long> items = new ArrayList<>();
+                          for (Outbox.Waiting w : e.getValue()) {
+                            Alert a = byId.get(w.alertId());
+                            lines.add(new AlertLetters.DigestLine(a, w.transition(), w.folded()));
+                            items.add(w.id());
+                          }
+                          Email digest =
+                              letters.digest(e.getKey(), lines, UUID.randomUUID().toString());
+                          chain =
+                              chain.compose(
+                                  v ->
+                                      Outbox.digestWritten(
+                                          conn, digest, items, realClock.instant()));
+                        }
+                        return chain;
+                      });
+            });
+  }
+
+  private Future<Void> send() {
+    Instant now = realClock.instant();
+    return outbox
+        .sentSince(now.minus(Duration.ofMinutes(1)))
+        .compose(
+            sent ->
+                outbox
+                    .due(now, BATCH)
+                    .compose(
+                        due -> {
+                          long room = Math.max(0, config.perMinute() - sent);
+                          List<Outbox.Pending> now1 = new ArrayList<>();
+                          List<Long> over = new ArrayList<>();
+                          // Digests and the weekly table are few by design (one per recipient
+                          // per period): only immediate emails count against the cap.
+                          long immediate = 0;
+                          for (Outbox.Pending p : due) {
+                            if (!foldable(p.email().kind())) {
+                              now1.add(p);
+                            } else if (immediate < room) {
+                              now1.add(p);
+                              immediate++;
+                            } else {
+                              over.add(p.id());
+                            }
+                          }
+                          Future<Void> folded =
+                              over.isEmpty()
+                                  ? Future.succeededFuture()
+                                  : outbox
+                                      .fold(over, serviceClock.instant())
+                                      .map(
+                                          n -> {
+                                            log.warn(
+                                                "Over {} emails a minute: {} folded into the next"
+                                                    + " digest",
+                                                config.perMinute(),
+                                                n);
+                                            return null;
+                                          });
+                          return folded.compose(v -> sendEach(now1, 0));
+                        }));
+  }
+
+  private static boolean foldable(Email.Kind kind) {
+    return kind == Email.Kind.ALERT
+        || kind == Email.Kind.ESCALATION
+        || kind == Email.Kind.RESOLUTION;
+  }
+
+  /** One at a time; the first failure ends the pass (the server is likely down for all). */
+  private Future<Void> sendEach(List<Outbox.Pending> due, int i) {
+    if (i >= due.size() || stopped || lock == null) {
+      return Future.succeededFuture();
+    }
+    Outbox.Pending p = due.get(i);
+    return transport
+        .send(p.id(), p.email())
+        .compose(
+            v ->
+                outbox
+                    .markSent(p.id(), realClock.instant())
+                    .map(
+                        x -> {
+                          metrics.sent(p.email().kind());
+                          return true;
+                        }),
+            e -> failed(p, e).map(false))
+        .compose(ok -> ok ? sendEach(due, i + 1) : Future.succeededFuture());
+  }
+
+  private Future<Void> failed(Outbox.Pending p, Throwable e) {
+    int tries = p.tries() + 1;
+    String error = String.valueOf(e.getMessage());
+    if (tries >= config.maxTries()) {
+      log.error(
+          "Giving up on email {} ({}) after {} tries: {}", p.id(), p.email().kind(), tries, error);
+      metrics.failed(p.email().kind());
+      return outbox.fail(p.id(), error);
+    }
+    Instant next = realClock.instant().plus(backoff(config, tries));
+    log.warn("Email {} not sent (try {}): {}; next try at {}", p.id(), tries, error, next);
+    return outbox.retry(p.id(), next, error);
+  }
+
+  /** Exponential from the first delay, capped, with jitter so retries do not arrive together. */
+  static Duration backoff(NotifyConfig config, int tries) {
+    double base =
+        Math.min(
+            config.retryMax().toMillis(),
+            config.retryFirst().toMillis() * Math.pow(2, Math.min(tries - 1, 30)));
+    double jittered = base * (0.5 + ThreadLocalRandom.current().nextDouble());
+    return Duration.ofMillis((long) Math.min(config.retryMax().toMillis(), jittered));
+  }
+
+  @Override
+  public Future<?> stop() {
+    stopped = true;
+    vertx.cancelTimer(timer);
+    Future<Void> closed = lock == null ? Future.succeededFuture() : lock.close();
+    lock = null;
+    return closed.eventually(transport::close);
+  }
+}

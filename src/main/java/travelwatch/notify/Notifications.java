@@ -1,0 +1,198 @@
+package travelwatch.notify;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlConnection;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.List;
+import travelwatch.access.Authenticator;
+import travelwatch.access.Role;
+import travelwatch.alert.AlertStore;
+import travelwatch.config.ConfigException;
+import travelwatch.config.NotifyConfig;
+import travelwatch.kpi.WeeklyKpiEmail;
+import travelwatch.kpi.WeeklyKpiMail;
+import travelwatch.kpi.WeeklySnapshot;
+import travelwatch.platform.http.ApiException;
+import travelwatch.platform.http.FieldProblem;
+import travelwatch.platform.http.Health;
+
+/**
+ * The notification capability: alert emails written with each alert change, the weekly KPI email
+ * written with its snapshot, the relay that sends them, and the routing rules ({@code GET
+ * /api/v1/notify/rules} for managers, {@code PUT} for admins).
+ */
+public final class Notifications implements WeeklyKpiMail {
+  private final NotifyConfig config;
+  private final Outbox outbox;
+  private final AlertLetters letters;
+
+  /** Outbox rows are stamped and sent by real time, whatever the service day's clock says. */
+  private static final Clock OUTBOX_CLOCK = Clock.systemUTC();
+
+  private Notifications(NotifyConfig config, Outbox outbox, AlertLetters letters) {
+    this.config = config;
+    this.outbox = outbox;
+    this.letters = letters;
+  }
+
+  /**
+   * Wires notifications to the alert store, loads the rules file if one is configured, and starts
+   * the relay (which sends only while it holds the cluster's relay lock).
+   */
+  public static Future<Notifications> start(
+      NotifyConfig config,
+      URI publicUrl,
+      ZoneId zone,
+      Vertx vertx,
+      Pool pool,
+      AlertStore alerts,
+      MeterRegistry registry,
+      Clock clock,
+      Health health) {
+    Outbox outbox = new Outbox(pool);
+    AlertLetters letters = new AlertLetters(zone, publicUrl, config.from());
+    alerts.listen(new AlertMail(letters, clock, OUTBOX_CLOCK));
+    NotifyMetrics metrics = new NotifyMetrics(registry);
+    metrics.start(vertx, outbox, OUTBOX_CLOCK, Duration.ofSeconds(5));
+    Notifications notifications = new Notifications(config, outbox, letters);
+    MailRelay relay =
+        new MailRelay(
+            config,
+            outbox,
+            alerts,
+            letters,
+            MailTransport.of(vertx, config),
+            clock,
+            OUTBOX_CLOCK,
+            metrics);
+    health.detail("mail", () -> notifications.health(relay));
+    Future<Void> rules =
+        config.rulesFile().isPresent()
+            ? outbox.replaceRules(readRulesFile(config.rulesFile().get())).mapEmpty()
+            : Future.succeededFuture();
+    return rules.compose(v -> vertx.deployVerticle(relay)).map(notifications);
+  }
+
+  /** The rules file named by the configuration; a bad file stops start-up with its problems. */
+  public static RoutingTable readRulesFile(Path file) {
+    String label = "TW_NOTIFY_RULES_FILE " + file;
+    String text;
+    try {
+      text = Files.readString(file);
+    } catch (IOException e) {
+      throw new ConfigException(label, "cannot be read (" + e + ")");
+    }
+    try {
+      return RuleJson.read(new JsonArray(text));
+    } catch (ApiException e) {
+      StringBuilder problems = new StringBuilder();
+      for (FieldProblem p : e.errors()) {
+        problems.append(problems.length() == 0 ? "" : "; ");
+        problems.append("rule ").append(p.index()).append(' ').append(p.field()).append(' ');
+        problems.append(p.message());
+      }
+      throw new ConfigException(label, "has problems: " + problems);
+    } catch (RuntimeException e) {
+      throw new ConfigException(label, "is not a JSON array of routing rules");
+    }
+  }
+
+  private Future<JsonObject> health(MailRelay relay) {
+    return outbox
+        .backlog()
+        .map(
+            b ->
+                new JsonObject()
+                    .put("status", b.failed() > 0 ? "FAILING" : "UP")
+                    .put("transport", config.smtp().isPresent() ? "smtp" : "eml")
+                    .put("relayOnThisNode", relay.sending())
+                    .put("pending", b.pending())
+                    .put(
+                        "oldestPendingSeconds",
+                        b.oldestPending()
+                            .map(
+                                o ->
+                                    Math.max(
+                                        0, Duration.between(o, OUTBOX_CLOCK.instant()).toSeconds()))
+                            .orElse(0L))
+                    .put("failed", b.failed()));
+  }
+
+  @Override
+  public Future<Void> send(
+      SqlConnection conn, WeeklySnapshot latest, WeeklyKpiEmail.Content content) {
+    return Outbox.rules(conn)
+        .compose(table -> AlertMail.expand(conn, table.weeklyKpi()))
+        .compose(
+            to ->
+                to.isEmpty()
+                    ? Future.succeededFuture()
+                    : Outbox.enqueue(
+                        conn,
+                        letters.weeklyKpi(
+                            to,
+                            content.subject(),
+                            content.text(),
+                            content.html(),
+                            "week-" + latest.weekEnding().friday() + "-v" + latest.version()),
+                        OUTBOX_CLOCK.instant()));
+  }
+
+  @Override
+  public int weeks() {
+    return config.kpiWeeks();
+  }
+
+  public void mount(Router api) {
+    api.get("/notify/rules").handler(this::list);
+    api.put("/notify/rules")
+        .handler(
+            ctx -> {
+              Authenticator.requireRole(ctx, Role.ADMIN);
+              ctx.next();
+            });
+    api.put("/notify/rules")
+        .handler(BodyHandler.create(false).setBodyLimit(256 * 1024))
+        .handler(this::replace);
+  }
+
+  private void list(RoutingContext ctx) {
+    Authenticator.requireRole(ctx, Role.MANAGER);
+    outbox.rules().onSuccess(t -> json(ctx, t)).onFailure(ctx::fail);
+  }
+
+  private void replace(RoutingContext ctx) {
+    Object body;
+    try {
+      String text = ctx.body().asString("UTF-8");
+      text = text == null ? "" : text.trim();
+      body = text.startsWith("[") ? new JsonArray(text) : new JsonObject(text);
+    } catch (RuntimeException e) {
+      throw ApiException.badRequest(
+          "The body is not JSON.", List.of(FieldProblem.at("", "not valid JSON")));
+    }
+    Object items = body instanceof JsonObject ? ((JsonObject) body).getValue("items") : body;
+    RoutingTable table = RuleJson.read(items);
+    outbox.replaceRules(table).onSuccess(t -> json(ctx, t)).onFailure(ctx::fail);
+  }
+
+  private static void json(RoutingContext ctx, RoutingTable table) {
+    ctx.response()
+        .putHeader("Content-Type", "application/json")
+        .end(new JsonObject().put("items", RuleJson.write(table)).encode());
+  }
+}
