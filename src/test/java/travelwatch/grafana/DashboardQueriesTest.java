@@ -71,6 +71,14 @@ class DashboardQueriesTest {
                     l ->
                         l.startsWith("travelwatch_event_to_alert_seconds_count")
                             && !l.endsWith(" 0")));
+    // GC pause series appear with the first collection after the server's meters are bound.
+    JarProcess.await(
+        "a garbage collection to be recorded",
+        Duration.ofSeconds(30),
+        () -> {
+          System.gc();
+          return server.get("/metrics", null).bodyAsString().contains("jvm_gc_pause_seconds_count");
+        });
     JsonNode config =
         PrometheusServer.scraping(
             ControlRoom.yaml(ControlRoom.PROMETHEUS_CONFIG), JOB, "localhost:" + server.port, "1s");
