@@ -7,6 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.regex.Pattern;
 
 /**
@@ -21,6 +24,7 @@ public final class Settings {
 
   private final JsonObject file;
   private final Map<String, String> env;
+  private final Set<String> asked = new ConcurrentSkipListSet<>();
 
   public Settings(JsonObject file, Map<String, String> env) {
     this.file = file == null ? new JsonObject() : file;
@@ -48,6 +52,7 @@ public final class Settings {
   private record Raw(String origin, String text) {}
 
   private Optional<Raw> raw(String name) {
+    asked.add(name);
     String envName = envName(name);
     String fromEnv = env.get(envName);
     if (fromEnv != null && !fromEnv.isBlank()) {
@@ -58,6 +63,17 @@ public final class Settings {
       return Optional.of(new Raw("config " + name, String.valueOf(fromFile).trim()));
     }
     return Optional.empty();
+  }
+
+  /**
+   * The environment names of every setting read so far, set or not: after a whole configuration is
+   * read, the {@code TW_…} variables the application understands (deployment files are checked
+   * against it).
+   */
+  public Set<String> envNamesRead() {
+    Set<String> names = new TreeSet<>();
+    asked.forEach(name -> names.add(envName(name)));
+    return names;
   }
 
   /** The label a message uses for this setting: the environment variable name. */

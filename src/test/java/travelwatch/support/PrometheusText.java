@@ -6,7 +6,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -24,7 +29,32 @@ public final class PrometheusText {
   private static final Pattern TYPE =
       Pattern.compile("# TYPE " + NAME + " (?:counter|gauge|histogram|summary|untyped)");
 
+  private static final Pattern SAMPLE_NAME = Pattern.compile("^(" + NAME + ")(?:\\{(.*)})? ");
+  private static final Pattern LABEL_NAME =
+      Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"(?:\\\\.|[^\"\\\\])*\"");
+
   private PrometheusText() {}
+
+  /**
+   * Each sample name in the text (histogram series as {@code _bucket} etc.) with its label names.
+   */
+  public static Map<String, Set<String>> labelsByName(String text) {
+    Map<String, Set<String>> names = new TreeMap<>();
+    for (String line : text.split("\n")) {
+      Matcher sample = SAMPLE_NAME.matcher(line);
+      if (line.startsWith("#") || !sample.find()) {
+        continue;
+      }
+      Set<String> labels = names.computeIfAbsent(sample.group(1), k -> new TreeSet<>());
+      if (sample.group(2) != null) {
+        Matcher label = LABEL_NAME.matcher(sample.group(2));
+        while (label.find()) {
+          labels.add(label.group(1));
+        }
+      }
+    }
+    return names;
+  }
 
   /** The lines that are not valid exposition format; empty when all are. */
   public static List<String> invalidLines(String text) {
