@@ -19,7 +19,8 @@ public record TravelWatchConfig(
     IngestConfig ingest,
     MonitorConfig monitor,
     ZoneId zone,
-    KpiConfig kpi) {
+    KpiConfig kpi,
+    SessionConfig sessions) {
 
   /** The HTTP server. */
   public record HttpConfig(
@@ -85,7 +86,8 @@ public record TravelWatchConfig(
         ingest,
         monitor(settings),
         zone,
-        kpi);
+        kpi,
+        SessionConfig.from(settings));
   }
 
   private static MonitorConfig monitor(Settings s) {
