@@ -22,6 +22,7 @@ import travelwatch.config.ConfigException;
 import travelwatch.config.SessionConfig;
 import travelwatch.config.Settings;
 import travelwatch.config.TravelWatchConfig;
+import travelwatch.support.Contract;
 import travelwatch.support.SessionLogin;
 import travelwatch.support.TestClock;
 import travelwatch.support.TestServer;
@@ -85,6 +86,7 @@ class SessionTest {
     assertThat(body.getString("role")).isEqualTo("controller");
     assertThat(body.getString("csrfToken")).hasSizeGreaterThanOrEqualTo(43);
     assertThat(response.getHeader("Cache-Control")).isEqualTo("no-store");
+    new Contract().assertValid("Session", body);
 
     // Cookie attribute names are case-insensitive (RFC 6265); Netty writes "HTTPOnly".
     String cookieLine = SessionLogin.setCookieLine(response).orElseThrow().toLowerCase();
