@@ -15,6 +15,7 @@ import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Locale;
 import travelwatch.access.Authenticator;
@@ -73,7 +74,7 @@ public final class ControlRoomRoutes {
               JsonObject body =
                   new JsonObject()
                       .put("date", today.toString())
-                      .put("at", Rfc3339.format(now, zone))
+                      .put("at", Rfc3339.format(now.truncatedTo(ChronoUnit.SECONDS), zone))
                       .put(
                           "today",
                           calls(

@@ -144,7 +144,7 @@ function row(run, notStarted) {
   return h(
     'tr',
     { class: isLate ? 'late' : notStarted ? 'not-started' : '', 'data-run-id': run.id },
-    h('td', {}, run.id, ' ', h('span', { class: 'summary' }, run.direction)),
+    h('td', {}, run.id),
     h('td', {}, run.operatorId),
     h('td', {}, run.schoolId),
     h('td', {}, flag, STATUS_LABELS[run.status] || run.status),
