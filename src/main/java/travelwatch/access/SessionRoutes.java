@@ -7,8 +7,10 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import travelwatch.platform.http.ApiException;
 import travelwatch.platform.http.FieldProblem;
+import travelwatch.platform.http.JsonBodies;
 
 /**
  * {@code /api/v1/session}: control-room users log in with email and password ({@code POST}), read
@@ -41,22 +43,8 @@ public final class SessionRoutes {
   }
 
   private void login(RoutingContext ctx) {
-    JsonObject body;
-    try {
-      body = ctx.body().asJsonObject();
-    } catch (RuntimeException e) {
-      body = null;
-    }
-    if (body == null) {
-      throw ApiException.badRequest(
-          "The body must be a JSON object.", List.of(FieldProblem.at("", "not a JSON object")));
-    }
+    JsonObject body = JsonBodies.object(ctx, Set.of("email", "password"));
     List<FieldProblem> problems = new ArrayList<>();
-    for (String f : body.fieldNames()) {
-      if (!f.equals("email") && !f.equals("password")) {
-        problems.add(FieldProblem.at(f, "unknown field"));
-      }
-    }
     String email = text(body, "email", problems);
     String password = text(body, "password", problems);
     if (!problems.isEmpty()) {

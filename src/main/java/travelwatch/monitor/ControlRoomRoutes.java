@@ -23,6 +23,7 @@ import travelwatch.access.Role;
 import travelwatch.kpi.Percentage;
 import travelwatch.monitor.CrewCompliance.OperatorCompliance;
 import travelwatch.plan.Plan.Crew;
+import travelwatch.plan.Plan.CrewRole;
 import travelwatch.plan.PlanStore;
 import travelwatch.platform.http.Rfc3339;
 
@@ -155,41 +156,33 @@ public final class ControlRoomRoutes {
   }
 
   private static JsonObject operator(OperatorCompliance o) {
-    JsonArray notCleared = new JsonArray();
-    o.notCleared()
-        .forEach(
-            c ->
-                notCleared.add(
-                    new JsonObject().put("crewId", c.crewId()).put("role", role(c.role()))));
-    JsonArray dbsInvalid = new JsonArray();
-    o.dbsInvalid()
-        .forEach(
-            c ->
-                dbsInvalid.add(
-                    new JsonObject()
-                        .put("crewId", c.crewId())
-                        .put("role", role(c.role()))
-                        .put("problem", c.problem())));
-    JsonArray badges = new JsonArray();
-    o.badgesExpiring()
-        .forEach(
-            c ->
-                badges.add(
-                    new JsonObject()
-                        .put("crewId", c.crewId())
-                        .put("role", role(c.role()))
-                        .put("expiresOn", c.expiresOn().toString())
-                        .put("daysLeft", c.daysLeft())));
     return new JsonObject()
         .put("operatorId", o.operatorId())
         .put("crew", o.crew())
-        .put("notCleared", notCleared)
-        .put("dbsInvalid", dbsInvalid)
-        .put("badgesExpiring", badges);
+        .put(
+            "notCleared",
+            new JsonArray(o.notCleared().stream().map(c -> crew(c.crewId(), c.role())).toList()))
+        .put(
+            "dbsInvalid",
+            new JsonArray(
+                o.dbsInvalid().stream()
+                    .map(c -> crew(c.crewId(), c.role()).put("problem", c.problem()))
+                    .toList()))
+        .put(
+            "badgesExpiring",
+            new JsonArray(
+                o.badgesExpiring().stream()
+                    .map(
+                        c ->
+                            crew(c.crewId(), c.role())
+                                .put("expiresOn", c.expiresOn().toString())
+                                .put("daysLeft", c.daysLeft()))
+                    .toList()));
   }
 
-  private static String role(travelwatch.plan.Plan.CrewRole role) {
-    return role.name().toLowerCase(Locale.ROOT);
+  /** Crew by id and role only: the panel never shows names. */
+  private static JsonObject crew(String crewId, CrewRole role) {
+    return new JsonObject().put("crewId", crewId).put("role", role.name().toLowerCase(Locale.ROOT));
   }
 
   private static void add(JsonObject totals, String key, int n) {

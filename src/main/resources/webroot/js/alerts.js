@@ -129,7 +129,7 @@ function render() {
   onAlertsChanged();
 }
 
-/** Puts the alerts' items in order, rebuilding only those that changed and keeping typed notes. */
+/** Puts the alerts' items in order, rebuilding only those that changed. */
 function place(list, items) {
   const focused = document.activeElement;
   const wanted = items.map((alert) => {
@@ -138,10 +138,12 @@ function place(list, items) {
     if (!element || element.dataset.signature !== signature) {
       const fresh = item(alert);
       fresh.dataset.signature = signature;
-      const oldNote = element && element.querySelector('input[name="note"]');
-      const newNote = fresh.querySelector('input[name="note"]');
-      if (oldNote && newNote) {
-        newNote.value = oldNote.value;
+      // Same state, same buttons: keep the form itself, so a note being typed, the focus and a
+      // click under way survive an update (a later ETA, a higher count) arriving meanwhile.
+      const oldForm = element && element.querySelector('form.alert-actions');
+      const newForm = fresh.querySelector('form.alert-actions');
+      if (oldForm && newForm && element.dataset.state === alert.state) {
+        newForm.replaceWith(oldForm);
       }
       if (element) {
         element.replaceWith(fresh);

@@ -55,17 +55,22 @@ class SessionTest {
     return SessionLogin.of(server, email(role), PASSWORD);
   }
 
-  private static long storedSessions(String email) {
+  private static long count(String sql, Object... params) {
     return server
         .pool()
-        .preparedQuery(
-            "select count(*) from app_session s join app_user u on u.id = s.user_id"
-                + " where u.email = $1")
-        .execute(Tuple.of(email))
+        .preparedQuery(sql)
+        .execute(Tuple.wrap(params))
         .await()
         .iterator()
         .next()
         .getLong(0);
+  }
+
+  private static long storedSessions(String email) {
+    return count(
+        "select count(*) from app_session s join app_user u on u.id = s.user_id"
+            + " where u.email = $1",
+        email);
   }
 
   private static void assertProblem(HttpResponse<Buffer> response, int status) {
@@ -200,14 +205,9 @@ class SessionTest {
     assertProblem(session.get("/api/v1/alerts"), 401);
     assertThat(session.get("/api/v1/session").statusCode()).isEqualTo(401);
     assertThat(
-            server
-                .pool()
-                .preparedQuery("select count(*) from app_session where id_hash = $1")
-                .execute(Tuple.of(Buffer.buffer(ApiKeys.hash(session.sessionId()))))
-                .await()
-                .iterator()
-                .next()
-                .getLong(0))
+            count(
+                "select count(*) from app_session where id_hash = $1",
+                Buffer.buffer(ApiKeys.hash(session.sessionId()))))
         .as("the expired session's row is gone")
         .isZero();
   }
@@ -275,14 +275,7 @@ class SessionTest {
   }
 
   private static long keys() {
-    return server
-        .pool()
-        .query("select count(*) from api_key where scope = 'control'")
-        .execute()
-        .await()
-        .iterator()
-        .next()
-        .getLong(0);
+    return count("select count(*) from api_key where scope = 'control'");
   }
 
   @Test

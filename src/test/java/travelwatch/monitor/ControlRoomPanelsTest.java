@@ -81,19 +81,7 @@ class ControlRoomPanelsTest {
   }
 
   private static void post(String key, JsonObject... events) {
-    JsonArray batch = new JsonArray();
-    for (JsonObject e : events) {
-      batch.add(e);
-    }
-    HttpResponse<Buffer> response =
-        server
-            .client
-            .post("/api/v1/events")
-            .putHeader("Authorization", "Bearer " + key)
-            .putHeader("Content-Type", "application/json")
-            .sendBuffer(batch.toBuffer())
-            .await();
-    assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(202);
+    Events.store(server, key, events);
   }
 
   private static JsonObject call(String type, String callId, String at) {
@@ -184,6 +172,25 @@ class ControlRoomPanelsTest {
     }
   }
 
+  private static JsonObject dbsChecked(
+      String crewId, String at, String issuedOn, boolean barredListChecked, boolean updateService) {
+    return Events.event("crew.dbs_checked", at)
+        .put("crewId", crewId)
+        .put("certificateNumber", "001234567800")
+        .put("issuedOn", issuedOn)
+        .put("outcome", "clear")
+        .put("barredListChecked", barredListChecked)
+        .put("updateService", updateService);
+  }
+
+  private static JsonObject badge(String crewId, String at, String expiresOn) {
+    return Events.event("crew.badge_updated", at)
+        .put("crewId", crewId)
+        .put("badgeNumber", "BHX" + expiresOn.replace("-", ""))
+        .put("licensingAuthority", "Birmingham City Council")
+        .put("expiresOn", expiresOn);
+  }
+
   private static JsonObject crew(String id, String role) {
     return new JsonObject().put("crewId", id).put("role", role);
   }
@@ -197,38 +204,14 @@ class ControlRoomPanelsTest {
   void compliance() {
     post(
         operatorA,
-        Events.event("crew.dbs_checked", "2026-11-02T09:00:00Z")
-            .put("crewId", TwoOperators.GUIDE_A)
-            .put("certificateNumber", "001234567800")
-            .put("issuedOn", "2026-10-30")
-            .put("outcome", "clear")
-            .put("barredListChecked", false)
-            .put("updateService", true),
-        Events.event("crew.badge_updated", "2026-11-20T09:00:00Z")
-            .put("crewId", TwoOperators.DRIVER_A)
-            .put("badgeNumber", "BHX000200")
-            .put("licensingAuthority", "Birmingham City Council")
-            .put("expiresOn", "2026-12-23"),
+        dbsChecked(TwoOperators.GUIDE_A, "2026-11-02T09:00:00Z", "2026-10-30", false, true),
+        badge(TwoOperators.DRIVER_A, "2026-11-20T09:00:00Z", "2026-12-23"),
         // Older than the update above though it arrives after it: it must not win.
-        Events.event("crew.badge_updated", "2026-11-01T09:00:00Z")
-            .put("crewId", TwoOperators.DRIVER_A)
-            .put("badgeNumber", "BHX000100")
-            .put("licensingAuthority", "Birmingham City Council")
-            .put("expiresOn", "2027-12-01"));
+        badge(TwoOperators.DRIVER_A, "2026-11-01T09:00:00Z", "2027-12-01"));
     post(
         operatorB,
-        Events.event("crew.dbs_checked", "2026-11-03T09:00:00Z")
-            .put("crewId", TwoOperators.DRIVER_B)
-            .put("certificateNumber", "001234567801")
-            .put("issuedOn", "2023-11-22")
-            .put("outcome", "clear")
-            .put("barredListChecked", true)
-            .put("updateService", false),
-        Events.event("crew.badge_updated", "2026-11-03T09:00:00Z")
-            .put("crewId", TwoOperators.DRIVER_B)
-            .put("badgeNumber", "BHX000300")
-            .put("licensingAuthority", "Birmingham City Council")
-            .put("expiresOn", "2026-11-01"));
+        dbsChecked(TwoOperators.DRIVER_B, "2026-11-03T09:00:00Z", "2023-11-22", true, false),
+        badge(TwoOperators.DRIVER_B, "2026-11-03T09:00:00Z", "2026-11-01"));
 
     JsonObject all = getJson("/api/v1/compliance");
     contract.assertValid("Compliance", all);

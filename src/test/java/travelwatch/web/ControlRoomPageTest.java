@@ -3,7 +3,6 @@ package travelwatch.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import java.nio.file.Files;
@@ -19,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -32,6 +32,8 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Cookie;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
+import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
@@ -150,29 +152,13 @@ class ControlRoomPageTest {
       LocalDate day = TwoOperators.DATE.minusWeeks(week);
       String ra = "RA-H" + week;
       String rb = "RB-H" + week;
-      post(
-          operatorA,
-          Events.event("run.started", at(day, 7, 55)).put("runId", ra),
-          Events.event("pupil.boarded", at(day, 8, 10))
-              .put("runId", ra)
-              .put("pupilId", TwoOperators.PUPIL_A)
-              .put("stopId", "H1"),
-          Events.event("run.arrived", at(day, 8, week == 3 ? 55 : 30))
-              .put("runId", ra)
-              .put("stopId", "SCH1"));
+      deliver(operatorA, ra, TwoOperators.PUPIL_A, day, week == 3 ? 55 : 30);
       if (week % 2 == 0) {
         post(
             operatorB,
             Events.event("run.cancelled", at(day, 7, 30)).put("runId", rb).put("reason", "ill"));
       } else {
-        post(
-            operatorB,
-            Events.event("run.started", at(day, 7, 58)).put("runId", rb),
-            Events.event("pupil.boarded", at(day, 8, 12))
-                .put("runId", rb)
-                .put("pupilId", TwoOperators.PUPIL_B)
-                .put("stopId", "H1"),
-            Events.event("run.arrived", at(day, 8, 38)).put("runId", rb).put("stopId", "SCH1"));
+        deliver(operatorB, rb, TwoOperators.PUPIL_B, day, 38);
       }
       List<JsonObject> calls = new ArrayList<>();
       for (int c = 0; c < 10; c++) {
@@ -194,24 +180,32 @@ class ControlRoomPageTest {
     }
   }
 
-  private static void post(String key, JsonObject... events) {
-    JsonArray batch = new JsonArray();
-    for (JsonObject e : events) {
-      batch.add(e);
-    }
-    HttpResponse<Buffer> response =
-        server
-            .client
-            .post("/api/v1/events")
-            .putHeader("Authorization", "Bearer " + key)
-            .putHeader("Content-Type", "application/json")
-            .sendBuffer(batch.toBuffer())
-            .await();
-    assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(202);
+  /** A run started at 07:55 that picks its pupil up at 08:10 and arrives at 08:MM. */
+  private static void deliver(String key, String run, String pupil, LocalDate day, int arrived) {
+    post(
+        key,
+        Events.event("run.started", at(day, 7, 55)).put("runId", run),
+        Events.event("pupil.boarded", at(day, 8, 10))
+            .put("runId", run)
+            .put("pupilId", pupil)
+            .put("stopId", "H1"),
+        Events.event("run.arrived", at(day, 8, arrived)).put("runId", run).put("stopId", "SCH1"));
   }
 
+  private static void post(String key, JsonObject... events) {
+    Events.store(server, key, events);
+  }
+
+  /** Live updates replace elements while the test looks at them: look again, then. */
   private static WebDriverWait waiting(Duration timeout) {
-    return new WebDriverWait(browser, timeout);
+    WebDriverWait wait = new WebDriverWait(browser, timeout);
+    wait.ignoring(StaleElementReferenceException.class);
+    return wait;
+  }
+
+  /** Reads from the page, looking again if a live update replaced the element meanwhile. */
+  private static <T> T read(Function<WebDriver, T> look) {
+    return waiting(Duration.ofSeconds(5)).until(look);
   }
 
   private static WebElement visible(By by) {
@@ -271,18 +265,23 @@ class ControlRoomPageTest {
         .isFalse();
 
     List<String> runIds =
-        browser.findElements(By.cssSelector("#board-rows tr")).stream()
-            .map(r -> r.getAttribute("data-run-id"))
-            .toList();
+        read(
+            d ->
+                d.findElements(By.cssSelector("#board-rows tr")).stream()
+                    .map(r -> r.getAttribute("data-run-id"))
+                    .toList());
     assertThat(runIds).containsExactlyInAnyOrder(TwoOperators.RUN_A, TwoOperators.RUN_B);
     assertThat(browser.findElement(By.id("phones-body")).getText())
         .contains("Offered\n3", "Answered\n1", "Abandoned\n1", "Waiting now\n1");
     assertThat(
-            browser
-                .findElement(By.cssSelector("#compliance-body tr[data-operator='OPA']"))
-                .findElements(By.tagName("td"))
-                .stream()
-                .map(WebElement::getText))
+            ControlRoomPageTest.<List<String>>read(
+                d ->
+                    d
+                        .findElement(By.cssSelector("#compliance-body tr[data-operator='OPA']"))
+                        .findElements(By.tagName("td"))
+                        .stream()
+                        .map(WebElement::getText)
+                        .toList()))
         .as("OPA: 3 crew, A-D2 not cleared, no DBS or badge findings")
         .containsExactly("3", "1 ⚠", "0", "0");
 
@@ -294,7 +293,9 @@ class ControlRoomPageTest {
                     && d.findElements(By.cssSelector("#alert-list li[data-type='run.not_started']"))
                             .size()
                         == 2);
-    assertThat(browser.findElement(By.cssSelector("#board-rows tr")).getText())
+    assertThat(
+            ControlRoomPageTest.<String>read(
+                d -> d.findElement(By.cssSelector("#board-rows tr")).getText()))
         .contains("NOT STARTED");
 
     Browser.screenshot(browser, "board");
@@ -325,18 +326,18 @@ class ControlRoomPageTest {
             .put("guideId", TwoOperators.GUIDE_A)
             .put("vehicleReg", "BX19 ABC");
     post(operatorA, assigned);
-    WebElement alert =
-        waiting(Duration.ofSeconds(2))
-            .until(
-                ExpectedConditions.visibilityOfElementLocated(
-                    By.cssSelector("#alert-list li[data-type='crew.dbs_not_cleared']")));
+    By critical = By.cssSelector("#alert-list li[data-type='crew.dbs_not_cleared']");
+    waiting(Duration.ofSeconds(2)).until(ExpectedConditions.visibilityOfElementLocated(critical));
     assertThat(((JavascriptExecutor) browser).executeScript("return window.notReloaded === true"))
         .isEqualTo(true);
-    assertThat(alert.getText()).contains("◆ CRITICAL", "Open", "Run RA-AM", "Crew A-D2");
-    assertThat(browser.findElement(By.cssSelector("#alert-list li")).getAttribute("data-type"))
+    assertThat(ControlRoomPageTest.<String>read(d -> d.findElement(critical).getText()))
+        .contains("◆ CRITICAL", "Open", "Run RA-AM", "Crew A-D2");
+    assertThat(
+            ControlRoomPageTest.<String>read(
+                d -> d.findElement(By.cssSelector("#alert-list li")).getAttribute("data-type")))
         .as("critical alerts come first")
         .isEqualTo("crew.dbs_not_cleared");
-    alertId = Long.parseLong(alert.getAttribute("data-alert-id"));
+    alertId = Long.parseLong(read(d -> d.findElement(critical).getAttribute("data-alert-id")));
     Browser.screenshot(browser, "alerts");
   }
 
@@ -345,12 +346,17 @@ class ControlRoomPageTest {
   @DisplayName("Acknowledging from the page records the logged-in user, on the page and in the API")
   void acknowledgeFromThePage() {
     By item = By.cssSelector("#alert-list li[data-alert-id='" + alertId + "']");
-    WebElement alert = browser.findElement(item);
-    alert.findElement(By.name("note")).sendKeys("Calling the operator");
-    alert.findElement(By.cssSelector("button[data-action='acknowledge']")).click();
+    browser.findElement(By.id("note-" + alertId)).sendKeys("Calling the operator");
+    browser
+        .findElement(
+            By.cssSelector(
+                "#alert-list li[data-alert-id='"
+                    + alertId
+                    + "'] button[data-action='acknowledge']"))
+        .click();
     waiting(Duration.ofSeconds(5))
         .until(ExpectedConditions.attributeToBe(item, "data-state", "acknowledged"));
-    assertThat(browser.findElement(item).getText())
+    assertThat(ControlRoomPageTest.<String>read(d -> d.findElement(item).getText()))
         .contains("Acknowledged by " + CONTROLLER)
         .doesNotContain("Acknowledge\n");
     JsonObject stored = alertFromApi(alertId);
