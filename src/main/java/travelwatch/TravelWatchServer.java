@@ -13,6 +13,8 @@ import org.slf4j.LoggerFactory;
 import travelwatch.access.AccessStore;
 import travelwatch.access.Authenticator;
 import travelwatch.access.KeyRoutes;
+import travelwatch.access.SessionRoutes;
+import travelwatch.access.Sessions;
 import travelwatch.alert.AlertMetrics;
 import travelwatch.alert.AlertRoutes;
 import travelwatch.alert.AlertStore;
@@ -28,6 +30,7 @@ import travelwatch.ingest.IngestRoutes;
 import travelwatch.ingest.Ownership;
 import travelwatch.ingest.RateLimiter;
 import travelwatch.kpi.KpiRoutes;
+import travelwatch.monitor.ControlRoomRoutes;
 import travelwatch.monitor.MonitorMetrics;
 import travelwatch.monitor.MonitorStore;
 import travelwatch.monitor.MonitorVerticle;
@@ -42,6 +45,7 @@ import travelwatch.platform.http.FailureHandler;
 import travelwatch.platform.http.Health;
 import travelwatch.platform.http.HttpVerticle;
 import travelwatch.platform.metrics.Metrics;
+import travelwatch.web.ControlRoomPage;
 
 /**
  * A running TravelWatch service: database (migrated), Vert.x, each capability, and the HTTP
@@ -104,13 +108,18 @@ public final class TravelWatchServer implements AutoCloseable {
     final MonitorVerticle monitor;
     final KpiRoutes kpi;
     final Notifications notifications;
+    final SessionRoutes sessions;
+    final ControlRoomRoutes controlRoom;
 
     Capabilities(TravelWatchConfig config, Vertx vertx, Pool pool, Metrics metrics, Clock clock) {
       this.metrics = metrics;
       AccessStore access = new AccessStore(pool);
       // Caches and rate limits run on real time, whatever the service day's clock says.
       Clock real = Clock.systemUTC();
-      this.authenticator = new Authenticator(access, real);
+      // Sessions time out on the service's clock, so tests can move it.
+      Sessions sessions = new Sessions(access, vertx, clock, config.sessions());
+      this.sessions = new SessionRoutes(sessions);
+      this.authenticator = new Authenticator(access, sessions, real);
       this.keys = new KeyRoutes(access);
       this.health = new Health(pool);
 
@@ -165,6 +174,14 @@ public final class TravelWatchServer implements AutoCloseable {
       this.alerts = new AlertRoutes(alertStore, vertx.eventBus());
       this.stream = new StreamRoutes(pool, monitorConfig.streamHeartbeat().toMillis());
       this.runs = new RunRoutes(pool, clock, config.zone());
+      this.controlRoom =
+          new ControlRoomRoutes(
+              pool,
+              new PlanStore(pool),
+              new MonitorStore(pool, config.zone()),
+              clock,
+              config.zone(),
+              monitorConfig.rules());
       this.monitor =
           new MonitorVerticle(
               clock,
@@ -198,10 +215,12 @@ public final class TravelWatchServer implements AutoCloseable {
                       .end(metrics.scrape()));
       ApiDocs.mount(router);
       ingest.mountTracking(router);
-      router.get("/*").handler(io.vertx.ext.web.handler.StaticHandler.create("webroot"));
+      ControlRoomPage.mount(router);
 
       Router api = Router.router(vertx);
+      sessions.mountLogin(api);
       api.route().handler(authenticator);
+      sessions.mount(api);
       plan.mount(api);
       keys.mount(api);
       ingest.mount(api);
@@ -210,6 +229,7 @@ public final class TravelWatchServer implements AutoCloseable {
       stream.mount(api);
       kpi.mount(api);
       notifications.mount(api);
+      controlRoom.mount(api);
       router.route("/api/v1/*").subRouter(api);
       return router;
     }

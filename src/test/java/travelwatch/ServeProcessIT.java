@@ -78,6 +78,14 @@ class ServeProcessIT {
         .containsPattern("level=INFO +logger=TravelWatchServer thread=main TravelWatch is ready");
     assertThat(http.get("/health/ready").send().await().bodyAsJsonObject().getString("database"))
         .isEqualTo("UP");
+    // The control-room page and its chart library come out of the jar itself.
+    assertThat(http.get("/").send().await().bodyAsString()).contains("/js/app.js");
+    for (String asset :
+        new String[] {
+          "/js/app.js", "/css/control-room.css", "/webjars/chart.js/4.5.1/dist/chart.umd.min.js"
+        }) {
+      assertThat(status(asset)).as(asset).isEqualTo(200);
+    }
   }
 
   @Test

@@ -1,6 +1,6 @@
 package travelwatch.access;
 
-/** Every statement on the API key and user tables. */
+/** Every statement on the API key, user and session tables. */
 final class AccessSql {
   private AccessSql() {}
 
@@ -31,4 +31,26 @@ final class AccessSql {
 
   static final String EMAILS_OF_ROLES =
       "select email from app_user where role = any($1::text[]) order by email";
+  static final String INSERT_SESSION =
+      """
+      insert into app_session (id_hash, user_id, csrf_token, created_at, last_seen_at)
+      values ($1, $2, $3, $4, $4)
+      """;
+
+  /**
+   * The live session with this id hash, noted as used now ($2); alive only if used after $3 (the
+   * idle limit) and started after $4 (the absolute limit). The user's role is read afresh.
+   */
+  static final String TOUCH_SESSION =
+      """
+      update app_session s set last_seen_at = greatest(s.last_seen_at, $2)
+      from app_user u
+      where s.id_hash = $1 and u.id = s.user_id and s.last_seen_at > $3 and s.created_at > $4
+      returning u.email, u.role, s.csrf_token
+      """;
+
+  static final String DELETE_SESSION = "delete from app_session where id_hash = $1";
+
+  static final String DELETE_EXPIRED_SESSIONS =
+      "delete from app_session where last_seen_at <= $1 or created_at <= $2";
 }

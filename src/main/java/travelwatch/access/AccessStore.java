@@ -6,12 +6,15 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import travelwatch.platform.http.ApiException;
 
-/** The only code that reads and writes API keys and users. */
+/** The only code that reads and writes API keys, users and sessions. */
 public final class AccessStore {
   private final Pool pool;
 
@@ -107,5 +110,52 @@ public final class AccessStore {
               rows.forEach(r -> emails.add(r.getString("email")));
               return emails;
             });
+  }
+
+  /** A stored session as a request finds it: its user and CSRF token. */
+  public record StoredSession(String email, Role role, String csrfToken) {}
+
+  Future<Void> insertSession(byte[] idHash, long userId, String csrfToken, Instant now) {
+    return pool.preparedQuery(AccessSql.INSERT_SESSION)
+        .execute(Tuple.of(Buffer.buffer(idHash), userId, csrfToken, utc(now)))
+        .mapEmpty();
+  }
+
+  /**
+   * The session, if it was last used after {@code idleSince} and started after {@code
+   * startedSince}; finding it notes it as used {@code now}.
+   */
+  Future<Optional<StoredSession>> touchSession(
+      byte[] idHash, Instant now, Instant idleSince, Instant startedSince) {
+    return pool.preparedQuery(AccessSql.TOUCH_SESSION)
+        .execute(Tuple.of(Buffer.buffer(idHash), utc(now), utc(idleSince), utc(startedSince)))
+        .map(
+            rows -> {
+              if (rows.size() == 0) {
+                return Optional.empty();
+              }
+              Row r = rows.iterator().next();
+              return Optional.of(
+                  new StoredSession(
+                      r.getString("email"),
+                      Role.parse(r.getString("role")),
+                      r.getString("csrf_token")));
+            });
+  }
+
+  Future<Void> deleteSession(byte[] idHash) {
+    return pool.preparedQuery(AccessSql.DELETE_SESSION)
+        .execute(Tuple.of(Buffer.buffer(idHash)))
+        .mapEmpty();
+  }
+
+  Future<Void> deleteExpiredSessions(Instant idleSince, Instant startedSince) {
+    return pool.preparedQuery(AccessSql.DELETE_EXPIRED_SESSIONS)
+        .execute(Tuple.of(utc(idleSince), utc(startedSince)))
+        .mapEmpty();
+  }
+
+  private static OffsetDateTime utc(Instant t) {
+    return t.atOffset(ZoneOffset.UTC);
   }
 }

@@ -2,6 +2,8 @@ package travelwatch.access;
 
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.http.Cookie;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.ByteBuffer;
 import java.time.Clock;
@@ -10,53 +12,112 @@ import java.util.concurrent.ConcurrentHashMap;
 import travelwatch.platform.http.ApiException;
 
 /**
- * Resolves the request's caller from {@code Authorization: Bearer <key>} and puts it on the
- * context; a missing or unknown key is a 401. Known keys are cached briefly so the ingest path does
- * not hit the database for every request; a revoked key stops working within the TTL.
+ * Resolves the request's caller from {@code Authorization: Bearer <key>} or, without that header,
+ * from a control-room session cookie, and puts it on the context; missing or unknown credentials
+ * are a 401. A request authenticated by the cookie that changes state (POST, PUT, PATCH, DELETE)
+ * must also carry the session's CSRF token in {@code X-CSRF-Token}, else it is a 403: a browser
+ * sends the cookie with any request, but only the page itself knows the token. Known keys are
+ * cached briefly so the ingest path does not hit the database for every request; a revoked key
+ * stops working within the TTL. Sessions are never cached: logging out ends one on every node.
  */
 public final class Authenticator implements Handler<RoutingContext> {
   private static final String CALLER = "travelwatch.caller";
+  private static final String SESSION = "travelwatch.session";
+  public static final String CSRF_HEADER = "X-CSRF-Token";
+  private static final String NO_CREDENTIALS =
+      "Send an API key as 'Authorization: Bearer <key>', or log in.";
   private static final long CACHE_MILLIS = 30_000;
   private static final int CACHE_LIMIT = 10_000;
 
   private record Cached(Caller caller, long expiresAt) {}
 
   private final AccessStore store;
+  private final Sessions sessions;
   private final Clock clock;
   private final ConcurrentHashMap<ByteBuffer, Cached> cache = new ConcurrentHashMap<>();
 
-  public Authenticator(AccessStore store, Clock clock) {
+  /** {@code clock} times the key cache only; sessions keep the service's clock. */
+  public Authenticator(AccessStore store, Sessions sessions, Clock clock) {
     this.store = store;
+    this.sessions = sessions;
     this.clock = clock;
   }
 
   @Override
   public void handle(RoutingContext ctx) {
     String header = ctx.request().getHeader("Authorization");
+    if (header == null) {
+      Cookie cookie = ctx.request().getCookie(Sessions.COOKIE);
+      if (cookie != null) {
+        bySession(ctx, cookie.getValue());
+        return;
+      }
+    }
     if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      ctx.fail(ApiException.unauthorized("Send an API key as 'Authorization: Bearer <key>'."));
+      ctx.fail(ApiException.unauthorized(NO_CREDENTIALS));
       return;
     }
     String key = header.substring(7).trim();
-    Future<Optional<Caller>> resolved = resolve(key);
+    proceed(ctx, resolve(key), "The API key is not recognised.");
+  }
+
+  private void bySession(RoutingContext ctx, String id) {
+    Future<Optional<Caller>> resolved =
+        sessions
+            .find(id)
+            .map(
+                found -> {
+                  if (found.isEmpty()) {
+                    return Optional.empty();
+                  }
+                  Sessions.Session session = found.get();
+                  if (changesState(ctx.request().method())
+                      && !session.csrfMatches(ctx.request().getHeader(CSRF_HEADER))) {
+                    throw ApiException.forbidden(
+                        "A request made with the session cookie that changes anything must carry"
+                            + " the session's CSRF token in "
+                            + CSRF_HEADER
+                            + ".");
+                  }
+                  ctx.put(SESSION, session);
+                  return Optional.of(session.caller());
+                });
+    proceed(ctx, resolved, "The session has ended or expired: log in again.");
+  }
+
+  private static boolean changesState(HttpMethod method) {
+    return method.equals(HttpMethod.POST)
+        || method.equals(HttpMethod.PUT)
+        || method.equals(HttpMethod.PATCH)
+        || method.equals(HttpMethod.DELETE);
+  }
+
+  private void proceed(RoutingContext ctx, Future<Optional<Caller>> resolved, String unknown) {
     if (!resolved.isComplete()) {
       // The body handler comes after this one: hold the body until it is there to read it.
       ctx.request().pause();
     }
-    resolved
-        .onSuccess(
-            caller -> {
-              if (!ctx.request().method().equals(io.vertx.core.http.HttpMethod.POST)) {
-                ctx.request().resume();
-              }
-              if (caller.isEmpty()) {
-                ctx.fail(ApiException.unauthorized("The API key is not recognised."));
-              } else {
-                ctx.put(CALLER, caller.get());
-                ctx.next();
-              }
-            })
-        .onFailure(ctx::fail);
+    resolved.onComplete(
+        caller -> {
+          resumeUnlessPost(ctx);
+          if (caller.isEmpty()) {
+            ctx.fail(ApiException.unauthorized(unknown));
+          } else {
+            ctx.put(CALLER, caller.get());
+            ctx.next();
+          }
+        },
+        failure -> {
+          resumeUnlessPost(ctx);
+          ctx.fail(failure);
+        });
+  }
+
+  /** A POST's body handler comes next and reads (and resumes) the body itself. */
+  private static void resumeUnlessPost(RoutingContext ctx) {
+    if (!ctx.request().method().equals(HttpMethod.POST)) {
+      ctx.request().resume();
+    }
   }
 
   private Future<Optional<Caller>> resolve(String key) {
@@ -83,9 +144,14 @@ public final class Authenticator implements Handler<RoutingContext> {
   public static Caller caller(RoutingContext ctx) {
     Caller caller = ctx.get(CALLER);
     if (caller == null) {
-      throw ApiException.unauthorized("Send an API key as 'Authorization: Bearer <key>'.");
+      throw ApiException.unauthorized(NO_CREDENTIALS);
     }
     return caller;
+  }
+
+  /** The session the request came with, if it was authenticated by the session cookie. */
+  public static Optional<Sessions.Session> session(RoutingContext ctx) {
+    return Optional.ofNullable(ctx.get(SESSION));
   }
 
   /** The caller as staff with at least {@code role}; anyone else gets a 403. */

@@ -5,8 +5,10 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.util.List;
+import java.util.Set;
 import travelwatch.platform.http.ApiException;
 import travelwatch.platform.http.FieldProblem;
+import travelwatch.platform.http.JsonBodies;
 
 /**
  * {@code POST /api/v1/keys} (admin): creates an API key for an operator or a council scope and
@@ -28,22 +30,7 @@ public final class KeyRoutes {
 
   private void create(RoutingContext ctx) {
     Authenticator.requireRole(ctx, Role.ADMIN);
-    JsonObject body;
-    try {
-      body = ctx.body().asJsonObject();
-    } catch (RuntimeException e) {
-      body = null;
-    }
-    if (body == null) {
-      throw ApiException.badRequest(
-          "The body must be a JSON object.", List.of(FieldProblem.at("", "not a JSON object")));
-    }
-    for (String f : body.fieldNames()) {
-      if (!f.equals("operatorId") && !f.equals("scope")) {
-        throw ApiException.badRequest(
-            "Unknown field.", List.of(FieldProblem.at(f, "unknown field")));
-      }
-    }
+    JsonObject body = JsonBodies.object(ctx, Set.of("operatorId", "scope"));
     Object operatorId = body.getValue("operatorId");
     Object scope = body.getValue("scope");
     if ((operatorId == null) == (scope == null)) {

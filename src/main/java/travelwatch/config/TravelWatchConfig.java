@@ -20,7 +20,8 @@ public record TravelWatchConfig(
     MonitorConfig monitor,
     ZoneId zone,
     KpiConfig kpi,
-    NotifyConfig notifications) {
+    NotifyConfig notifications,
+    SessionConfig sessions) {
 
   /** The HTTP server. */
   public record HttpConfig(
@@ -87,7 +88,8 @@ public record TravelWatchConfig(
         monitor(settings),
         zone,
         kpi,
-        NotifyConfig.from(settings, dataDir));
+        NotifyConfig.from(settings, dataDir),
+        SessionConfig.from(settings));
   }
 
   private static MonitorConfig monitor(Settings s) {

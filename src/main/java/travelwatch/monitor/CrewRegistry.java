@@ -3,12 +3,14 @@ package travelwatch.monitor;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import travelwatch.plan.Plan.Badge;
 import travelwatch.plan.Plan.Crew;
 import travelwatch.plan.Plan.CrewRole;
 import travelwatch.plan.Plan.DbsCheck;
+import travelwatch.plan.Plan.DbsOutcome;
 import travelwatch.plan.Plan.HrClearance;
 
 /**
@@ -94,6 +96,17 @@ public final class CrewRegistry {
             Optional.ofNullable(f.dbs).map(Dated::value),
             Optional.ofNullable(f.clearance).map(Dated::value),
             Optional.ofNullable(f.badge).map(Dated::value)));
+  }
+
+  /** Every registered crew member, by id. */
+  public List<Member> members() {
+    return crew.keySet().stream().sorted().map(id -> member(id).orElseThrow()).toList();
+  }
+
+  /** A positive DBS (a disclosed offence) without the council's HR clearance. */
+  public static boolean notCleared(Member m) {
+    boolean positive = m.dbs().map(d -> d.outcome() == DbsOutcome.POSITIVE).orElse(false);
+    return positive && m.clearance().orElse(null) != HrClearance.CLEARED;
   }
 
   /** True when the member's DBS is missing, lacks the barred-list check, or is out of date. */

@@ -18,6 +18,16 @@ final class MonitorSql {
           order by seq
           """;
 
+  /** Every crew event ever: what operators and HR have reported about DBS, badges, clearance. */
+  static final String CREW_EVENTS =
+      "select "
+          + EVENT_COLUMNS
+          + """
+           from event
+          where type in ('crew.dbs_checked', 'crew.badge_updated', 'crew.cleared')
+          order by seq
+          """;
+
   static final String UPSERT_RUN_STATE =
       """
       insert into run_state (run_id, status, eta, minutes_late, driver_id, guide_id, vehicle_reg,

@@ -37,6 +37,14 @@ public final class MonitorStore {
         .map(SqlResult::value);
   }
 
+  /** Every crew event ever stored, in the order stored. */
+  public Future<List<Observation>> crewEvents() {
+    return pool.query(MonitorSql.CREW_EVENTS)
+        .collecting(Collectors.mapping(MonitorStore::decode, Collectors.toList()))
+        .execute()
+        .map(SqlResult::value);
+  }
+
   /** Straight from the row: formatting timestamps as text to parse them back cost seconds a day. */
   private static Observation decode(Row r) {
     Observation.Meta meta =

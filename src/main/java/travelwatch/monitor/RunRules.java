@@ -15,8 +15,6 @@ import travelwatch.monitor.CrewRegistry.Member;
 import travelwatch.monitor.RunPlan.PupilPlan;
 import travelwatch.monitor.RunState.Status;
 import travelwatch.plan.Plan.CrewRole;
-import travelwatch.plan.Plan.DbsOutcome;
-import travelwatch.plan.Plan.HrClearance;
 
 /**
  * The rules about one run (DESIGN §6): which conditions hold for it now. A pure function of the
@@ -124,8 +122,7 @@ public final class RunRules {
         continue;
       }
       Member m = member.get();
-      boolean positive = m.dbs().map(d -> d.outcome() == DbsOutcome.POSITIVE).orElse(false);
-      if (positive && m.clearance().orElse(null) != HrClearance.CLEARED) {
+      if (CrewRegistry.notCleared(m)) {
         found.add(
             condition(
                 AlertType.CREW_DBS_NOT_CLEARED,

@@ -376,6 +376,11 @@ public final class PlanStore {
             });
   }
 
+  /** Every registered driver and guide, by id, as the plan gives them. */
+  public Future<List<Crew>> crew() {
+    return pool.query(PlanSql.CREW).execute().map(rows -> map(rows, PlanStore::crew));
+  }
+
   private static School school(Row r) {
     return new School(
         r.getString("id"),

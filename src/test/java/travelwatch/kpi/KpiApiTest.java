@@ -6,12 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import io.vertx.json.schema.Draft;
-import io.vertx.json.schema.JsonSchema;
-import io.vertx.json.schema.JsonSchemaOptions;
-import io.vertx.json.schema.OutputFormat;
 import io.vertx.json.schema.OutputUnit;
-import io.vertx.json.schema.SchemaRepository;
 import io.vertx.json.schema.Validator;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -30,7 +25,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import travelwatch.access.Scope;
-import travelwatch.ingest.EventSchemas;
+import travelwatch.support.Contract;
 import travelwatch.support.JarProcess;
 import travelwatch.support.PrometheusText;
 import travelwatch.support.TestPostgres;
@@ -379,17 +374,9 @@ class KpiApiTest {
   @Test
   @DisplayName("Weekly, daily and range responses are valid against the API contract's schemas")
   void matchesContract() {
-    JsonObject contract = EventSchemas.loadOpenApi();
-    String base = "https://travelwatch.local/openapi.yaml";
-    SchemaRepository repository =
-        SchemaRepository.create(
-            new JsonSchemaOptions()
-                .setDraft(Draft.DRAFT202012)
-                .setBaseUri(base)
-                .setOutputFormat(OutputFormat.Basic));
-    repository.dereference(base, JsonSchema.of(contract.copy()));
-    Validator weekly = repository.validator(base + "#/components/schemas/WeeklyKpi");
-    Validator daily = repository.validator(base + "#/components/schemas/DailyKpi");
+    Contract contract = new Contract();
+    Validator weekly = contract.validator("WeeklyKpi");
+    Validator daily = contract.validator("DailyKpi");
 
     for (String week : List.of("2026-06-12", "2026-05-22")) {
       OutputUnit result = weekly.validate(getJson("/api/v1/kpi/weekly/" + week));

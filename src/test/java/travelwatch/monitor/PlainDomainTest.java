@@ -14,11 +14,22 @@ class PlainDomainTest {
   @ParameterizedTest
   @ValueSource(
       strings = {
-        "monitor/Observation", "monitor/Condition", "monitor/RunPlan", "monitor/RunState",
-            "monitor/CrewRegistry",
-        "monitor/CallsWindow", "monitor/Eta", "monitor/Geo", "monitor/RunRules", "monitor/Monitor",
-        "monitor/MonitorSettings", "monitor/RunPlans", "alert/AlertType", "plan/Plan",
-            "plan/PlanGenerator"
+        "monitor/Observation",
+        "monitor/Condition",
+        "monitor/RunPlan",
+        "monitor/RunState",
+        "monitor/CrewRegistry",
+        "monitor/CrewCompliance",
+        "monitor/CallsWindow",
+        "monitor/Eta",
+        "monitor/Geo",
+        "monitor/RunRules",
+        "monitor/Monitor",
+        "monitor/MonitorSettings",
+        "monitor/RunPlans",
+        "alert/AlertType",
+        "plan/Plan",
+        "plan/PlanGenerator"
       })
   @DisplayName("The class imports nothing of Vert.x or JDBC and reads no system clock")
   void plainJava(String name) throws Exception {

@@ -1,6 +1,12 @@
 package travelwatch.support;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import java.util.List;
 import java.util.UUID;
 
 /** Example events of every type, as an operator's or the council's systems would send them. */
@@ -12,6 +18,19 @@ public final class Events {
         .put("eventId", UUID.randomUUID().toString())
         .put("type", type)
         .put("occurredAt", occurredAt);
+  }
+
+  /** Posts the events as one batch with the key, which must store them all (202). */
+  public static void store(TestServer server, String key, JsonObject... events) {
+    HttpResponse<Buffer> response =
+        server
+            .client
+            .post("/api/v1/events")
+            .putHeader("Authorization", "Bearer " + key)
+            .putHeader("Content-Type", "application/json")
+            .sendBuffer(new JsonArray(List.of((Object[]) events)).toBuffer())
+            .await();
+    assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(202);
   }
 
   public static JsonObject event(String type) {

@@ -1,0 +1,112 @@
+package travelwatch.access;
+
+import io.vertx.core.http.Cookie;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import travelwatch.platform.http.ApiException;
+import travelwatch.platform.http.FieldProblem;
+import travelwatch.platform.http.JsonBodies;
+
+/**
+ * {@code /api/v1/session}: control-room users log in with email and password ({@code POST}), read
+ * who they are and their CSRF token ({@code GET}), and log out ({@code DELETE}).
+ */
+public final class SessionRoutes {
+  private static final String BAD_LOGIN = "The email or password is not right.";
+
+  private final Sessions sessions;
+
+  public SessionRoutes(Sessions sessions) {
+    this.sessions = sessions;
+  }
+
+  /**
+   * Logging in needs no credentials: mount this before the authenticator. Only JSON bodies are
+   * taken, which a form on another site cannot send.
+   */
+  public void mountLogin(Router api) {
+    api.post("/session")
+        .consumes("application/json")
+        .handler(BodyHandler.create(false).setBodyLimit(4096))
+        .handler(this::login);
+  }
+
+  /** Reading and ending the session: after the authenticator, which finds the session. */
+  public void mount(Router api) {
+    api.get("/session").handler(this::current);
+    api.delete("/session").handler(this::logout);
+  }
+
+  private void login(RoutingContext ctx) {
+    JsonObject body = JsonBodies.object(ctx, Set.of("email", "password"));
+    List<FieldProblem> problems = new ArrayList<>();
+    String email = text(body, "email", problems);
+    String password = text(body, "password", problems);
+    if (!problems.isEmpty()) {
+      throw ApiException.badRequest("Give an email and a password.", problems);
+    }
+    Cookie previous = ctx.request().getCookie(Sessions.COOKIE);
+    sessions
+        .end(previous == null ? null : previous.getValue())
+        .compose(v -> sessions.login(email, password))
+        .onSuccess(
+            started -> {
+              if (started.isEmpty()) {
+                ctx.fail(ApiException.unauthorized(BAD_LOGIN));
+                return;
+              }
+              ctx.response().addCookie(sessions.cookie(started.get().id()));
+              json(ctx, describe(started.get().session()));
+            })
+        .onFailure(ctx::fail);
+  }
+
+  private void current(RoutingContext ctx) {
+    Sessions.Session session = sessionOf(ctx);
+    json(ctx, describe(session));
+  }
+
+  private void logout(RoutingContext ctx) {
+    Sessions.Session session = sessionOf(ctx);
+    sessions
+        .end(session)
+        .onSuccess(v -> ctx.response().addCookie(sessions.removal()).setStatusCode(204).end())
+        .onFailure(ctx::fail);
+  }
+
+  private static Sessions.Session sessionOf(RoutingContext ctx) {
+    return Authenticator.session(ctx)
+        .orElseThrow(
+            () ->
+                ApiException.unauthorized(
+                    "There is no session: log in (an API key has no session)."));
+  }
+
+  private static JsonObject describe(Sessions.Session session) {
+    return new JsonObject()
+        .put("email", session.email())
+        .put("role", session.role().wireName())
+        .put("csrfToken", session.csrfToken());
+  }
+
+  private static String text(JsonObject body, String field, List<FieldProblem> problems) {
+    Object value = body.getValue(field);
+    if (!(value instanceof String s) || s.isEmpty() || s.length() > 1000) {
+      problems.add(FieldProblem.at(field, "must be text of 1 to 1000 characters"));
+      return null;
+    }
+    return s;
+  }
+
+  private static void json(RoutingContext ctx, JsonObject body) {
+    ctx.response()
+        .putHeader("Content-Type", "application/json")
+        .putHeader("Cache-Control", "no-store")
+        .end(body.encode());
+  }
+}

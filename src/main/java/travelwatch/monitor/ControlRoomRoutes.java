@@ -1,0 +1,199 @@
+package travelwatch.monitor;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Locale;
+import travelwatch.access.Authenticator;
+import travelwatch.access.Role;
+import travelwatch.kpi.Percentage;
+import travelwatch.monitor.CrewCompliance.OperatorCompliance;
+import travelwatch.plan.Plan.Crew;
+import travelwatch.plan.Plan.CrewRole;
+import travelwatch.plan.PlanStore;
+import travelwatch.platform.http.Rfc3339;
+
+/**
+ * The control room's phones and compliance panels (control role): {@code GET /api/v1/calls/today}
+ * (offered, answered, abandoned and answer rate today and over the calls window, calls waiting and
+ * the longest wait) and {@code GET /api/v1/compliance} (crew not cleared, invalid DBS, badges
+ * expiring, by operator; crew ids only).
+ */
+public final class ControlRoomRoutes {
+  private final Pool pool;
+  private final PlanStore plan;
+  private final MonitorStore events;
+  private final Clock clock;
+  private final ZoneId zone;
+  private final MonitorSettings settings;
+
+  public ControlRoomRoutes(
+      Pool pool,
+      PlanStore plan,
+      MonitorStore events,
+      Clock clock,
+      ZoneId zone,
+      MonitorSettings settings) {
+    this.pool = pool;
+    this.plan = plan;
+    this.events = events;
+    this.clock = clock;
+    this.zone = zone;
+    this.settings = settings;
+  }
+
+  public void mount(Router api) {
+    api.get("/calls/today").handler(this::calls);
+    api.get("/compliance").handler(this::compliance);
+  }
+
+  private void calls(RoutingContext ctx) {
+    Authenticator.requireRole(ctx, Role.VIEWER);
+    Instant now = clock.instant();
+    LocalDate today = now.atZone(zone).toLocalDate();
+    Duration window = settings.callWindow();
+    pool.preparedQuery(ControlRoomSql.CALLS)
+        .execute(Tuple.of(today, utc(now.minus(window)), utc(now)))
+        .onSuccess(
+            rows -> {
+              Row r = rows.iterator().next();
+              OffsetDateTime since = r.getOffsetDateTime("longest_waiting_since");
+              JsonObject body =
+                  new JsonObject()
+                      .put("date", today.toString())
+                      .put("at", Rfc3339.format(now.truncatedTo(ChronoUnit.SECONDS), zone))
+                      .put(
+                          "today",
+                          calls(
+                              r.getLong("offered"), r.getLong("answered"), r.getLong("abandoned")))
+                      .put(
+                          "window",
+                          calls(
+                                  r.getLong("window_offered"),
+                                  r.getLong("window_answered"),
+                                  r.getLong("window_abandoned"))
+                              .put("minutes", window.toMinutes()))
+                      .put("waiting", r.getLong("waiting"))
+                      .put(
+                          "longestWaitSeconds",
+                          since == null ? 0 : Duration.between(since.toInstant(), now).toSeconds());
+              if (since != null) {
+                body.put("longestWaitingSince", Rfc3339.format(since.toInstant(), zone));
+              }
+              json(ctx, body);
+            })
+        .onFailure(ctx::fail);
+  }
+
+  private static JsonObject calls(long offered, long answered, long abandoned) {
+    Percentage rate = new Percentage(answered, offered);
+    return new JsonObject()
+        .put("offered", offered)
+        .put("answered", answered)
+        .put("abandoned", abandoned)
+        .put(
+            "answerRate",
+            new JsonObject()
+                .put("numerator", rate.numerator())
+                .put("denominator", rate.denominator())
+                .put("percent", rate.percent()));
+  }
+
+  private void compliance(RoutingContext ctx) {
+    Authenticator.requireRole(ctx, Role.VIEWER);
+    String operatorId = ctx.queryParams().get("operatorId");
+    LocalDate today = clock.instant().atZone(zone).toLocalDate();
+    Future<List<Crew>> crew = plan.crew();
+    Future<List<Observation>> reported = events.crewEvents();
+    Future.all(crew, reported)
+        .onSuccess(
+            all -> {
+              CrewRegistry registry = new CrewRegistry();
+              crew.result().forEach(registry::register);
+              reported.result().forEach(registry::apply);
+              JsonArray operators = new JsonArray();
+              JsonObject totals =
+                  new JsonObject()
+                      .put("crew", 0)
+                      .put("notCleared", 0)
+                      .put("dbsInvalid", 0)
+                      .put("badgesExpiring", 0);
+              for (OperatorCompliance o :
+                  CrewCompliance.of(registry, today, settings.dbsMaxAgeYears())) {
+                if (operatorId != null && !operatorId.equals(o.operatorId())) {
+                  continue;
+                }
+                operators.add(operator(o));
+                add(totals, "crew", o.crew());
+                add(totals, "notCleared", o.notCleared().size());
+                add(totals, "dbsInvalid", o.dbsInvalid().size());
+                add(totals, "badgesExpiring", o.badgesExpiring().size());
+              }
+              json(
+                  ctx,
+                  new JsonObject()
+                      .put("date", today.toString())
+                      .put("badgeWarningDays", CrewCompliance.BADGE_WARNING_DAYS)
+                      .put("dbsMaxAgeYears", settings.dbsMaxAgeYears())
+                      .put("totals", totals)
+                      .put("operators", operators));
+            })
+        .onFailure(ctx::fail);
+  }
+
+  private static JsonObject operator(OperatorCompliance o) {
+    return new JsonObject()
+        .put("operatorId", o.operatorId())
+        .put("crew", o.crew())
+        .put(
+            "notCleared",
+            new JsonArray(o.notCleared().stream().map(c -> crew(c.crewId(), c.role())).toList()))
+        .put(
+            "dbsInvalid",
+            new JsonArray(
+                o.dbsInvalid().stream()
+                    .map(c -> crew(c.crewId(), c.role()).put("problem", c.problem()))
+                    .toList()))
+        .put(
+            "badgesExpiring",
+            new JsonArray(
+                o.badgesExpiring().stream()
+                    .map(
+                        c ->
+                            crew(c.crewId(), c.role())
+                                .put("expiresOn", c.expiresOn().toString())
+                                .put("daysLeft", c.daysLeft()))
+                    .toList()));
+  }
+
+  /** Crew by id and role only: the panel never shows names. */
+  private static JsonObject crew(String crewId, CrewRole role) {
+    return new JsonObject().put("crewId", crewId).put("role", role.name().toLowerCase(Locale.ROOT));
+  }
+
+  private static void add(JsonObject totals, String key, int n) {
+    totals.put(key, totals.getInteger(key) + n);
+  }
+
+  private static OffsetDateTime utc(Instant t) {
+    return t.atOffset(ZoneOffset.UTC);
+  }
+
+  private static void json(RoutingContext ctx, JsonObject body) {
+    ctx.response().putHeader("Content-Type", "application/json").end(body.encode());
+  }
+}
