@@ -121,6 +121,7 @@ function render() {
     .sort((a, b) => (b.resolvedAt || '').localeCompare(a.resolvedAt || ''));
   place($('alert-list'), active);
   place($('resolved-list'), resolved);
+  revealLinked();
   $('resolved-count').textContent = resolved.length;
   const critical = active.filter((a) => a.severity === 'critical').length;
   const open = active.filter((a) => a.state === 'open').length;
@@ -128,6 +129,31 @@ function render() {
     `${active.length} active: ${critical} critical, ${open} not yet acknowledged.`;
   onAlertsChanged();
 }
+
+let linkedShown = false;
+
+/** An email's link (#/alerts/ID) brings its alert into view and focus, once it is listed. */
+function revealLinked() {
+  const wanted = /^#\/alerts\/(\d+)$/.exec(location.hash);
+  if (!wanted || linkedShown) {
+    return;
+  }
+  const element = elements.get(Number(wanted[1]));
+  if (element && element.isConnected) {
+    linkedShown = true;
+    for (const other of document.querySelectorAll('li.alert.linked')) {
+      other.classList.remove('linked');
+    }
+    element.classList.add('linked');
+    element.scrollIntoView({ block: 'center' });
+    element.focus();
+  }
+}
+
+window.addEventListener('hashchange', () => {
+  linkedShown = false;
+  revealLinked();
+});
 
 /** Puts the alerts' items in order, rebuilding only those that changed. */
 function place(list, items) {
@@ -185,6 +211,8 @@ function item(alert) {
     'li',
     {
       class: `alert sev-${alert.severity} state-${alert.state}`,
+      id: `alert-${alert.id}`,
+      tabindex: '-1',
       'data-alert-id': alert.id,
       'data-type': alert.type,
       'data-state': alert.state,

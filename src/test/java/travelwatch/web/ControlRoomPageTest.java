@@ -407,7 +407,7 @@ class ControlRoomPageTest {
   @Order(6)
   @DisplayName(
       "A viewer sees the alerts without acknowledge or resolve buttons, and the API refuses them"
-          + " the change (403)")
+          + " the change (403); an alert email's link opens the page on its alert")
   void viewerCannotAct() {
     logIn(VIEWER);
     By item = By.cssSelector("#alert-list li[data-alert-id='" + alertId + "']");
@@ -422,6 +422,16 @@ class ControlRoomPageTest {
                         + "fetch('/api/v1/session').then(r => r.json()).then(s => done(s.csrfToken));");
     assertThat(fetchStatus("POST", "/api/v1/alerts/" + alertId + "/resolve", token)).isEqualTo(403);
     assertThat(alertFromApi(alertId).getString("state")).isEqualTo("acknowledged");
+
+    // An alert email's link opens the page on that alert.
+    browser.get(base + "#/alerts/" + alertId);
+    browser.navigate().refresh();
+    waiting(Duration.ofSeconds(15))
+        .until(ExpectedConditions.attributeContains(item, "class", "linked"));
+    assertThat(
+            ((JavascriptExecutor) browser)
+                .executeScript("return document.activeElement.getAttribute('data-alert-id')"))
+        .isEqualTo(String.valueOf(alertId));
     logOut();
   }
 
