@@ -89,7 +89,7 @@ final class AlertSql {
    */
   static final String ACTIVE_KEYS =
       """
-      select dedup_key from alert
+      select dedup_key, run_id from alert
       where service_date = $1 and condition_active
         and (state <> 'resolved' or not exists (
           select 1 from alert o where o.dedup_key = alert.dedup_key and o.state <> 'resolved'))

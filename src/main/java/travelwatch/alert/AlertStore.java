@@ -11,9 +11,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import travelwatch.alert.LiveEvents.LiveEvent;
 import travelwatch.monitor.Condition;
 import travelwatch.platform.http.ApiException;
@@ -272,13 +270,16 @@ public final class AlertStore {
                     : Future.succeededFuture(Alert.from(rows.iterator().next())));
   }
 
-  public Future<Set<String>> activeKeys(LocalDate date) {
+  /** An alert whose condition was last seen holding, and the run it is about (null: none). */
+  public record ActiveKey(String dedupKey, String runId) {}
+
+  public Future<List<ActiveKey>> activeKeys(LocalDate date) {
     return pool.preparedQuery(AlertSql.ACTIVE_KEYS)
         .execute(Tuple.of(date))
         .map(
             rows -> {
-              Set<String> keys = new HashSet<>();
-              rows.forEach(r -> keys.add(r.getString(0)));
+              List<ActiveKey> keys = new ArrayList<>();
+              rows.forEach(r -> keys.add(new ActiveKey(r.getString(0), r.getString(1))));
               return keys;
             });
   }

@@ -19,7 +19,8 @@ public record TravelWatchConfig(
     IngestConfig ingest,
     MonitorConfig monitor,
     ZoneId zone,
-    KpiConfig kpi) {
+    KpiConfig kpi,
+    ClusterConfig cluster) {
 
   /** The HTTP server. */
   public record HttpConfig(
@@ -85,7 +86,13 @@ public record TravelWatchConfig(
         ingest,
         monitor(settings),
         zone,
-        kpi);
+        kpi,
+        ClusterConfig.from(settings));
+  }
+
+  /** The same configuration for a node that joins a cluster ({@code serve --cluster}). */
+  public TravelWatchConfig clustered() {
+    return new TravelWatchConfig(http, database, ingest, monitor, zone, kpi, cluster.clustered());
   }
 
   private static MonitorConfig monitor(Settings s) {

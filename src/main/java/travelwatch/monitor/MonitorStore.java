@@ -11,6 +11,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.stream.Collectors;
 import travelwatch.alert.LiveEvents;
@@ -35,6 +36,31 @@ public final class MonitorStore {
         .collecting(Collectors.mapping(MonitorStore::decode, Collectors.toList()))
         .execute(Tuple.of(date))
         .map(SqlResult::value);
+  }
+
+  /**
+   * The events of some shards of the day: their runs' events, the council-wide ones when {@code
+   * global}, and every crew fact; only those stored after {@code afterSeq}, if it is positive.
+   */
+  public Future<List<Observation>> replay(
+      LocalDate date, Collection<String> runIds, boolean global, long afterSeq) {
+    Tuple args = Tuple.of(date, runIds.toArray(new String[0]), global);
+    String sql = MonitorSql.REPLAY_SHARDS;
+    if (afterSeq > 0) {
+      args.addLong(afterSeq);
+      sql = MonitorSql.CATCH_UP;
+    }
+    return pool.preparedQuery(sql)
+        .collecting(Collectors.mapping(MonitorStore::decode, Collectors.toList()))
+        .execute(args)
+        .map(SqlResult::value);
+  }
+
+  /** The highest sequence number stored so far. */
+  public Future<Long> latestSeq() {
+    return pool.query(MonitorSql.LATEST_SEQ)
+        .execute()
+        .map(rows -> rows.iterator().next().getLong(0));
   }
 
   /** Straight from the row: formatting timestamps as text to parse them back cost seconds a day. */

@@ -4,13 +4,19 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
+import java.util.function.Supplier;
 
-/** Liveness and readiness probes: ready only while PostgreSQL answers. */
+/**
+ * Liveness and readiness probes: ready only while PostgreSQL answers. Readiness also says what this
+ * node sees of the cluster (members, the shards it monitors), for operators and tests.
+ */
 public final class Health {
   private final Pool pool;
+  private final Supplier<JsonObject> cluster;
 
-  public Health(Pool pool) {
+  public Health(Pool pool, Supplier<JsonObject> cluster) {
     this.pool = pool;
+    this.cluster = cluster;
   }
 
   public void mount(Router router) {
@@ -22,7 +28,14 @@ public final class Health {
     pool.query("select 1")
         .execute()
         .onSuccess(
-            rows -> json(ctx, 200, new JsonObject().put("status", "UP").put("database", "UP")))
+            rows ->
+                json(
+                    ctx,
+                    200,
+                    new JsonObject()
+                        .put("status", "UP")
+                        .put("database", "UP")
+                        .put("cluster", cluster.get())))
         .onFailure(
             e ->
                 json(
@@ -31,6 +44,7 @@ public final class Health {
                     new JsonObject()
                         .put("status", "DOWN")
                         .put("database", "DOWN")
+                        .put("cluster", cluster.get())
                         .put("reason", e.getMessage())));
   }
 
