@@ -98,8 +98,17 @@ final class AlertSql {
   static final String OPEN_BY_TYPE =
       "select type, severity, count(*) from alert where state <> 'resolved' group by type, severity";
 
+  /**
+   * Appends to the live stream holding the stream's transaction lock until commit, so that numbers
+   * are committed in order, whichever node writes: a client resuming after {@code Last-Event-ID}
+   * never misses an entry that was still being written when it read.
+   */
   static final String APPEND_LIVE =
-      "insert into live_event (kind, at, payload) values ($1, $2, $3::text::json) returning seq";
+      """
+      with in_order as (select pg_advisory_xact_lock(1415007301, 0))
+      insert into live_event (kind, at, payload)
+      select $1, $2, $3::text::json from in_order returning seq
+      """;
 
   static final String LIVE_AFTER =
       "select seq, kind, payload::text from live_event where seq > $1 order by seq limit $2";
