@@ -198,8 +198,7 @@ public final class BenchmarkSuite {
           String.format(
               "%nTwo nodes reach %.2f of one node's throughput (goal: ≥ 0.70); event-to-alert p99"
                   + " ×%.2f.%n%n",
-              cluster.getDouble("throughputRatio"),
-              cluster.getDouble("eventToAlertP99Ratio")));
+              cluster.getDouble("throughputRatio"), cluster.getDouble("eventToAlertP99Ratio")));
     }
     return md.toString();
   }

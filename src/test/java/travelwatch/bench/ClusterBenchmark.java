@@ -106,7 +106,8 @@ final class ClusterBenchmark {
             dir,
             count,
             SHARDS,
-            Map.of("TW_INGEST_RATE_PER_KEY", "0", "TW_PG_POOL_SIZE", "16", "TW_HTTP_INSTANCES", "2"),
+            Map.of(
+                "TW_INGEST_RATE_PER_KEY", "0", "TW_PG_POOL_SIZE", "16", "TW_HTTP_INSTANCES", "2"),
             clustered)) {
       Progress.say("cluster: starting %s", label);
       cluster.startAll(Duration.ofSeconds(120));
@@ -177,7 +178,9 @@ final class ClusterBenchmark {
     }
   }
 
-  /** Cancellations timed from POST to the alert on the last node's stream, under background load. */
+  /**
+   * Cancellations timed from POST to the alert on the last node's stream, under background load.
+   */
   private static JsonObject latency(
       Vertx vertx, List<Node> nodes, String key, String control, List<String> runs, Duration each) {
     List<WebClient> clients = new ArrayList<>();
@@ -264,9 +267,7 @@ final class ClusterBenchmark {
         .put("maxMillis", millis(kept.stream().mapToLong(Long::longValue).max().orElse(0)))
         .put("samples", kept.size())
         .put("lost", postedAt.size())
-        .put(
-            "backgroundPerSecond",
-            BACKGROUND_PER_TICK * 1000 / BACKGROUND_TICK_MILLIS);
+        .put("backgroundPerSecond", BACKGROUND_PER_TICK * 1000 / BACKGROUND_TICK_MILLIS);
   }
 
   private static void post(WebClient client, String key, JsonArray events) {

@@ -42,7 +42,8 @@ class ClusterConfigTest {
   }
 
   @Test
-  @DisplayName("TW_CLUSTER_MEMBERS, TW_CLUSTER_HOST and TW_CLUSTER_PORT are read as docker-compose sets them")
+  @DisplayName(
+      "TW_CLUSTER_MEMBERS, TW_CLUSTER_HOST and TW_CLUSTER_PORT are read as docker-compose sets them")
   void membersParsed() {
     ClusterConfig c =
         load(

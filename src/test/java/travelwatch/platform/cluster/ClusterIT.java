@@ -207,9 +207,14 @@ class ClusterIT {
             "load before restarting " + n.name,
             Duration.ofSeconds(30),
             () -> acknowledged.size() >= before + 100);
+        long stopping = System.nanoTime();
         n.stop();
+        long stopped = System.nanoTime();
         n.start();
         cluster.awaitBalanced(cluster.nodes, Duration.ofSeconds(60));
+        System.out.printf(
+            "cluster: %s stopped in %d ms, restarted and sharing again %d ms later%n",
+            n.name, (stopped - stopping) / 1_000_000, (System.nanoTime() - stopped) / 1_000_000);
       }
       int before = acknowledged.size();
       await(
@@ -380,7 +385,7 @@ class ClusterIT {
    * from a few concurrent loops; records what was acknowledged.
    */
   private static final class Load implements AutoCloseable {
-    private static final int LOOPS = 4;
+    private static final int LOOPS = 2;
     private final List<Node> targets;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final AtomicInteger next = new AtomicInteger();
@@ -434,7 +439,7 @@ class ClusterIT {
                 } else if (cancel != null) {
                   toCancel.add(cancel); // perhaps stored: a retry is a duplicate, never harm
                 }
-                vertx.setTimer(10, t -> loop());
+                vertx.setTimer(25, t -> loop());
               });
     }
 
