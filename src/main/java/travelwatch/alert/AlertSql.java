@@ -99,10 +99,13 @@ final class AlertSql {
       "select type, severity, count(*) from alert where state <> 'resolved' group by type, severity";
 
   /**
-   * Appends to the live stream holding the stream's transaction lock until commit, so that numbers
-   * are committed in order, whichever node writes: a client resuming after {@code Last-Event-ID}
-   * never misses an entry that was still being written when it read.
+   * The live stream's lock, held to commit: numbers are then committed in order, whichever node
+   * writes, so a client resuming after {@code Last-Event-ID} never misses an entry that was still
+   * being written when it read.
    */
+  static final String LIVE_ORDER = "select pg_advisory_xact_lock(1415007301, 0)";
+
+  /** Appends to the live stream, taking its lock if the transaction does not hold it yet. */
   static final String APPEND_LIVE =
       """
       with in_order as (select pg_advisory_xact_lock(1415007301, 0))

@@ -72,7 +72,8 @@ public final class AlertStore {
       return Future.succeededFuture(List.of());
     }
     OffsetDateTime at = now();
-    return pool.withTransaction(
+    return LiveEvents.transaction(
+        pool,
         conn -> {
           List<LiveEvent> events = new ArrayList<>();
           Future<Void> chain = Future.succeededFuture();
@@ -157,7 +158,8 @@ public final class AlertStore {
       return Future.succeededFuture(List.of());
     }
     OffsetDateTime at = now();
-    return pool.withTransaction(
+    return LiveEvents.transaction(
+        pool,
         conn -> {
           List<LiveEvent> events = new ArrayList<>();
           Future<Void> chain = Future.succeededFuture();
@@ -190,7 +192,8 @@ public final class AlertStore {
       long id, String sql, String kind, String actor, String note, String refusal) {
     OffsetDateTime at = now();
     List<LiveEvent> events = new ArrayList<>();
-    return pool.withTransaction(
+    return LiveEvents.transaction(
+        pool,
         conn ->
             conn.preparedQuery(sql)
                 .execute(Tuple.of(id, actor, at))

@@ -3,6 +3,7 @@ package travelwatch.monitor;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.SqlResult;
 import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
@@ -13,6 +14,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import travelwatch.alert.LiveEvents;
 import travelwatch.alert.LiveEvents.LiveEvent;
@@ -112,7 +114,7 @@ public final class MonitorStore {
     }
     java.util.Map<String, RunState> byId = new java.util.HashMap<>();
     runs.forEach(r -> byId.put(r.plan().id(), r));
-    return pool.withTransaction(
+    Function<SqlConnection, Future<List<LiveEvent>>> work =
         conn -> {
           Future<List<LiveEvent>> chain =
               conn.preparedQuery(MonitorSql.UPSERT_RUN_STATE)
@@ -140,7 +142,9 @@ public final class MonitorStore {
                                 }));
           }
           return chain;
-        });
+        };
+    // Only a save that appends to the live stream needs the stream's lock.
+    return changes.isEmpty() ? pool.withTransaction(work) : LiveEvents.transaction(pool, work);
   }
 
   private static OffsetDateTime utc(Instant t) {

@@ -61,6 +61,12 @@ class ClusterIT {
   private static final int SHARDS = 16;
   private static final ZoneId LONDON = ZoneId.of("Europe/London");
 
+  /** The shard locks granted in the test's database. */
+  private static final String SHARD_LOCKS =
+      " from pg_locks where locktype = 'advisory' and granted and classid = "
+          + ShardOwnership.LOCK_CLASS
+          + " and database = (select oid from pg_database where datname = current_database())";
+
   @TempDir static Path dir;
   private static PgEndpoint db;
   private static ClusterNodes cluster;
@@ -245,11 +251,9 @@ class ClusterIT {
                   ResultSet rs =
                       conn.createStatement()
                           .executeQuery(
-                              "select objid, count(*) from pg_locks where locktype = 'advisory'"
-                                  + " and granted and classid = "
-                                  + ShardOwnership.LOCK_CLASS
-                                  + " and database = (select oid from pg_database where datname ="
-                                  + " current_database()) group by objid having count(*) > 1");
+                              "select objid, count(*)"
+                                  + SHARD_LOCKS
+                                  + " group by objid having count(*) > 1");
                   while (rs.next()) {
                     doubles.add("shard " + rs.getLong(1) + " held by " + rs.getLong(2));
                   }
@@ -289,14 +293,7 @@ class ClusterIT {
   private static void assertClaimsMatchLocks() throws Exception {
     Map<Integer, Set<Integer>> held = new HashMap<>();
     try (Connection conn = TestPostgres.connect(db)) {
-      ResultSet rs =
-          conn.createStatement()
-              .executeQuery(
-                  "select pid, objid from pg_locks where locktype = 'advisory' and granted and"
-                      + " classid = "
-                      + ShardOwnership.LOCK_CLASS
-                      + " and database = (select oid from pg_database where datname ="
-                      + " current_database())");
+      ResultSet rs = conn.createStatement().executeQuery("select pid, objid" + SHARD_LOCKS);
       while (rs.next()) {
         held.computeIfAbsent(rs.getInt(1), p -> new TreeSet<>()).add(rs.getInt(2));
       }
