@@ -64,6 +64,9 @@ final class ClusterBenchmark {
       throw new IllegalStateException("wrk is not installed (apt-get install wrk)");
     }
     JsonObject one = measure(dir.resolve("one"), 1, false, each);
+    // Two plain processes on one database: what splitting the work between two JVMs on these
+    // cores costs before any clustering (only one of them monitors, so no latency here).
+    JsonObject apart = measure(dir.resolve("apart"), 2, false, each);
     JsonObject two = measure(dir.resolve("two"), 2, true, each);
     double throughputRatio =
         two.getDouble("durableEventsPerSecond") / one.getDouble("durableEventsPerSecond");
@@ -75,14 +78,21 @@ final class ClusterBenchmark {
         throughputRatio, p99Ratio);
     return new JsonObject()
         .put("oneNode", one)
+        .put("twoProcessesUnclustered", apart)
         .put("twoNodes", two)
+        .put(
+            "twoProcessesRatio",
+            round2(
+                apart.getDouble("durableEventsPerSecond")
+                    / one.getDouble("durableEventsPerSecond")))
         .put("throughputRatio", round2(throughputRatio))
         .put("eventToAlertP99Ratio", round2(p99Ratio));
   }
 
   private static JsonObject measure(Path dir, int count, boolean clustered, Duration each)
       throws Exception {
-    String label = count + (clustered ? " clustered node(s)" : " node");
+    String label =
+        count + (clustered ? " clustered nodes" : count == 1 ? " node" : " unclustered processes");
     PgEndpoint db = TestPostgres.freshDatabase();
     Vertx vertx = Vertx.vertx();
     Pool pool = Database.pool(vertx, db, 4);
@@ -110,7 +120,12 @@ final class ClusterBenchmark {
                 "TW_INGEST_RATE_PER_KEY", "0", "TW_PG_POOL_SIZE", "16", "TW_HTTP_INSTANCES", "2"),
             clustered)) {
       Progress.say("cluster: starting %s", label);
-      cluster.startAll(Duration.ofSeconds(120));
+      if (clustered || count == 1) {
+        cluster.startAll(Duration.ofSeconds(120));
+      } else {
+        cluster.nodes.forEach(Node::start);
+        cluster.nodes.forEach(n -> n.awaitReady(Duration.ofSeconds(120)));
+      }
       Progress.say("cluster: %s warming up", label);
       everyNode(cluster.nodes, wrk, Duration.ofSeconds(5), key, "warm", String.join(",", runs));
 
@@ -130,6 +145,9 @@ final class ClusterBenchmark {
           "cluster: %s: %.0f durable events/s (%d events/request, %d connections in all)",
           label, rate, BATCH, CONNECTIONS);
 
+      if (count > 1 && !clustered) {
+        return result;
+      }
       result.put("eventToAlert", latency(vertx, cluster.nodes, key, control, runs, each));
       JsonObject l = result.getJsonObject("eventToAlert");
       Progress.say(
