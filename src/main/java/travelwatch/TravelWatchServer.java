@@ -18,6 +18,7 @@ import travelwatch.alert.AlertRoutes;
 import travelwatch.alert.AlertStore;
 import travelwatch.alert.StreamRoutes;
 import travelwatch.config.TravelWatchConfig;
+import travelwatch.ingest.CommittedEvents;
 import travelwatch.ingest.EventAuthorizer;
 import travelwatch.ingest.EventHandOff;
 import travelwatch.ingest.EventParser;
@@ -138,6 +139,7 @@ public final class TravelWatchServer implements AutoCloseable {
               metrics.registry());
       this.health = new Health(pool, () -> shardOwnership.status().toJson());
 
+      CommittedEvents.register(vertx.eventBus());
       Ownership ownership = new Ownership(pool, real);
       vertx.eventBus().consumer(PlanRoutes.PLAN_CHANGED, m -> ownership.planChanged());
       this.plan =

@@ -1,7 +1,7 @@
 package travelwatch.ingest;
 
 import io.vertx.core.eventbus.EventBus;
-import io.vertx.core.json.JsonArray;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,7 +36,7 @@ public final class EventHandOff implements Consumer<List<StoredEvent>> {
     if (events.isEmpty()) {
       return;
     }
-    Map<String, JsonArray> byAddress = new HashMap<>();
+    Map<String, List<CommittedEvents.Committed>> byAddress = new HashMap<>();
     for (StoredEvent e : events) {
       String runId = e.event().runId();
       String address;
@@ -47,8 +47,8 @@ public final class EventHandOff implements Consumer<List<StoredEvent>> {
       } else {
         address = GLOBAL_ADDRESS;
       }
-      byAddress.computeIfAbsent(address, a -> new JsonArray()).add(e.toJson());
+      byAddress.computeIfAbsent(address, a -> new ArrayList<>()).add(e.committed());
     }
-    byAddress.forEach(bus::publish);
+    byAddress.forEach((address, list) -> bus.publish(address, new CommittedEvents(list)));
   }
 }

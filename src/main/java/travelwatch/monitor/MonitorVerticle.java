@@ -3,7 +3,6 @@ package travelwatch.monitor;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
-import io.vertx.core.json.JsonArray;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,6 +23,7 @@ import travelwatch.alert.AlertStore;
 import travelwatch.alert.AlertStore.ActiveKey;
 import travelwatch.alert.LiveEvents;
 import travelwatch.alert.LiveEvents.LiveEvent;
+import travelwatch.ingest.CommittedEvents;
 import travelwatch.ingest.EventHandOff;
 import travelwatch.plan.Plan;
 import travelwatch.plan.PlanRoutes;
@@ -72,12 +72,12 @@ public final class MonitorVerticle extends VerticleBase implements ShardOwnershi
   private final Set<Integer> assigned = new TreeSet<>();
 
   /** Bus messages of shards being rebuilt, applied once the rebuild is done. */
-  private final Map<Integer, List<JsonArray>> buffered = new HashMap<>();
+  private final Map<Integer, List<CommittedEvents>> buffered = new HashMap<>();
 
-  private final Map<Integer, MessageConsumer<JsonArray>> consumers = new HashMap<>();
+  private final Map<Integer, MessageConsumer<CommittedEvents>> consumers = new HashMap<>();
   private final List<MessageConsumer<?>> shared = new ArrayList<>();
   private Future<Void> last = Future.succeededFuture();
-  private List<JsonArray> incoming = new ArrayList<>();
+  private List<CommittedEvents> incoming = new ArrayList<>();
   private boolean drainScheduled;
   private LocalDate serviceDate;
   private long ticker = -1;
@@ -115,7 +115,7 @@ public final class MonitorVerticle extends VerticleBase implements ShardOwnershi
   public Future<?> start() {
     serviceDate = today();
     // Crew facts matter to every shard's rules: every node listens.
-    MessageConsumer<JsonArray> crew =
+    MessageConsumer<CommittedEvents> crew =
         vertx.eventBus().consumer(EventHandOff.CREW_ADDRESS, m -> enqueue(m.body()));
     // A new plan (or a changed one) means new runs to watch: rebuild from the store.
     MessageConsumer<Object> planChanged =
@@ -136,7 +136,7 @@ public final class MonitorVerticle extends VerticleBase implements ShardOwnershi
     for (int shard : taken) {
       buffered.putIfAbsent(shard, new ArrayList<>());
       if (!consumers.containsKey(shard)) {
-        MessageConsumer<JsonArray> consumer =
+        MessageConsumer<CommittedEvents> consumer =
             vertx.eventBus().consumer(address(shard), m -> receive(shard, m.body()));
         consumers.put(shard, consumer);
         listening.add(consumer.completion());
@@ -157,7 +157,7 @@ public final class MonitorVerticle extends VerticleBase implements ShardOwnershi
       assigned.remove(shard);
       monitors.remove(shard);
       buffered.remove(shard);
-      MessageConsumer<JsonArray> consumer = consumers.remove(shard);
+      MessageConsumer<CommittedEvents> consumer = consumers.remove(shard);
       if (consumer != null) {
         consumer.unregister();
       }
@@ -168,8 +168,8 @@ public final class MonitorVerticle extends VerticleBase implements ShardOwnershi
     return shard == global ? EventHandOff.GLOBAL_ADDRESS : EventHandOff.SHARD_ADDRESS + shard;
   }
 
-  private void receive(int shard, JsonArray events) {
-    List<JsonArray> waiting = buffered.get(shard);
+  private void receive(int shard, CommittedEvents events) {
+    List<CommittedEvents> waiting = buffered.get(shard);
     if (waiting != null) {
       waiting.add(events); // rebuild in progress: apply once it is done
     } else if (monitors.containsKey(shard)) {
@@ -178,14 +178,14 @@ public final class MonitorVerticle extends VerticleBase implements ShardOwnershi
   }
 
   /** Events that arrive while a step runs are applied together in the next one. */
-  private void enqueue(JsonArray events) {
+  private void enqueue(CommittedEvents events) {
     incoming.add(events);
     if (!drainScheduled) {
       drainScheduled = true;
       step(
           () -> {
             drainScheduled = false;
-            List<JsonArray> batch = incoming;
+            List<CommittedEvents> batch = incoming;
             incoming = new ArrayList<>();
             return apply(batch);
           });
@@ -275,7 +275,7 @@ public final class MonitorVerticle extends VerticleBase implements ShardOwnershi
         .onComplete(
             done -> {
               for (int shard : wanted) {
-                List<JsonArray> pending = buffered.remove(shard);
+                List<CommittedEvents> pending = buffered.remove(shard);
                 if (pending != null && monitors.containsKey(shard)) {
                   pending.forEach(this::enqueue);
                 }
@@ -377,12 +377,12 @@ public final class MonitorVerticle extends VerticleBase implements ShardOwnershi
         || o instanceof Observation.CrewCleared;
   }
 
-  private Future<Void> apply(List<JsonArray> messages) {
+  private Future<Void> apply(List<CommittedEvents> messages) {
     List<Observation> events = new ArrayList<>();
     Instant received = Instant.EPOCH;
-    for (JsonArray stored : messages) {
-      for (int i = 0; i < stored.size(); i++) {
-        Observation o = ObservationCodec.decode(stored.getJsonObject(i));
+    for (CommittedEvents batch : messages) {
+      for (CommittedEvents.Committed committed : batch.events()) {
+        Observation o = ObservationCodec.decode(committed);
         events.add(o);
         if (o.meta().receivedAt().isAfter(received)) {
           received = o.meta().receivedAt();
