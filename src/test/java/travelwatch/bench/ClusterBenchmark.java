@@ -49,6 +49,7 @@ import travelwatch.support.TestPostgres;
  */
 final class ClusterBenchmark {
   private static final int SHARDS = 16;
+  private static final int CORES = Runtime.getRuntime().availableProcessors();
   private static final String OPERATOR = "OP001";
   private static final int CONNECTIONS = 64;
   private static final int BATCH = 100;
@@ -117,7 +118,13 @@ final class ClusterBenchmark {
             count,
             SHARDS,
             Map.of(
-                "TW_INGEST_RATE_PER_KEY", "0", "TW_PG_POOL_SIZE", "16", "TW_HTTP_INSTANCES", "2"),
+                "TW_INGEST_RATE_PER_KEY",
+                "0",
+                "TW_PG_POOL_SIZE",
+                String.valueOf(16 / count),
+                // The nodes share this machine's cores: each gets its share of event loops.
+                "TW_HTTP_INSTANCES",
+                String.valueOf(Math.max(1, CORES / count))),
             clustered)) {
       Progress.say("cluster: starting %s", label);
       if (clustered || count == 1) {
