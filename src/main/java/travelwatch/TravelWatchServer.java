@@ -20,6 +20,7 @@ import travelwatch.alert.AlertRoutes;
 import travelwatch.alert.AlertStore;
 import travelwatch.alert.StreamRoutes;
 import travelwatch.config.TravelWatchConfig;
+import travelwatch.ingest.CommittedEvents;
 import travelwatch.ingest.EventAuthorizer;
 import travelwatch.ingest.EventHandOff;
 import travelwatch.ingest.EventParser;
@@ -39,6 +40,9 @@ import travelwatch.notify.Notifications;
 import travelwatch.plan.PlanImport;
 import travelwatch.plan.PlanRoutes;
 import travelwatch.plan.PlanStore;
+import travelwatch.platform.cluster.ClusterNode;
+import travelwatch.platform.cluster.Membership;
+import travelwatch.platform.cluster.ShardOwnership;
 import travelwatch.platform.db.Database;
 import travelwatch.platform.http.ApiDocs;
 import travelwatch.platform.http.FailureHandler;
@@ -58,6 +62,7 @@ public final class TravelWatchServer implements AutoCloseable {
   private final Database database;
   private final Vertx vertx;
   private final Pool pool;
+  private String monitorDeployment;
 
   private TravelWatchServer(TravelWatchConfig config, Database database, Vertx vertx, Pool pool) {
     this.config = config;
@@ -70,17 +75,25 @@ public final class TravelWatchServer implements AutoCloseable {
   public static TravelWatchServer start(TravelWatchConfig config, Clock clock) {
     Database database = Database.open(config.database());
     Metrics metrics = new Metrics();
-    Vertx vertx =
-        Vertx.builder()
-            .with(new VertxOptions().setMetricsOptions(Metrics.vertxOptions()))
-            .withMetrics(metrics.vertxFactory())
-            .build();
+    ClusterNode.Started node;
+    try {
+      node =
+          ClusterNode.start(
+              config.cluster(),
+              new VertxOptions().setMetricsOptions(Metrics.vertxOptions()),
+              metrics.vertxFactory());
+    } catch (RuntimeException e) {
+      database.close();
+      throw e;
+    }
+    Vertx vertx = node.vertx();
     Pool pool = database.pool(vertx, config.database().poolSize());
     TravelWatchServer server = new TravelWatchServer(config, database, vertx, pool);
     try {
-      Capabilities capabilities = new Capabilities(config, vertx, pool, metrics, clock);
-      // The monitors rebuild the day before the API takes events.
-      vertx.deployVerticle(capabilities.monitor).await();
+      Capabilities capabilities =
+          new Capabilities(config, vertx, pool, metrics, clock, database, node.membership());
+      // The monitors rebuild their shards of the day before the API takes events.
+      server.monitorDeployment = vertx.deployVerticle(capabilities.monitor).await();
       vertx
           .deployVerticle(
               () -> new HttpVerticle(config.http(), capabilities::router),
@@ -111,7 +124,14 @@ public final class TravelWatchServer implements AutoCloseable {
     final SessionRoutes sessions;
     final ControlRoomRoutes controlRoom;
 
-    Capabilities(TravelWatchConfig config, Vertx vertx, Pool pool, Metrics metrics, Clock clock) {
+    Capabilities(
+        TravelWatchConfig config,
+        Vertx vertx,
+        Pool pool,
+        Metrics metrics,
+        Clock clock,
+        Database database,
+        Membership membership) {
       this.metrics = metrics;
       AccessStore access = new AccessStore(pool);
       // Caches and rate limits run on real time, whatever the service day's clock says.
@@ -121,8 +141,16 @@ public final class TravelWatchServer implements AutoCloseable {
       this.sessions = new SessionRoutes(sessions);
       this.authenticator = new Authenticator(access, sessions, real);
       this.keys = new KeyRoutes(access);
-      this.health = new Health(pool);
+      ShardOwnership shardOwnership =
+          new ShardOwnership(
+              database.endpoint().connectOptions(),
+              MonitorVerticle.units(config.ingest().shards()),
+              membership,
+              ShardOwnership.Timing.forHeartbeatTimeout(config.cluster().heartbeatTimeoutSeconds()),
+              metrics.registry());
+      this.health = new Health(pool, () -> shardOwnership.status().toJson());
 
+      CommittedEvents.register(vertx.eventBus());
       Ownership ownership = new Ownership(pool, real);
       vertx.eventBus().consumer(PlanRoutes.PLAN_CHANGED, m -> ownership.planChanged());
       this.plan =
@@ -192,7 +220,8 @@ public final class TravelWatchServer implements AutoCloseable {
               new PlanStore(pool),
               new MonitorStore(pool, config.zone()),
               alertStore,
-              new MonitorMetrics(metrics.registry()));
+              new MonitorMetrics(metrics.registry()),
+              shardOwnership);
       this.kpi =
           KpiRoutes.start(
               config.kpi(), config.zone(), vertx, pool, metrics.registry(), clock, notifications);
@@ -269,6 +298,14 @@ public final class TravelWatchServer implements AutoCloseable {
 
   @Override
   public void close() {
+    try {
+      // The monitors first: they hand their shards back while the database is still there.
+      if (monitorDeployment != null) {
+        vertx.undeploy(monitorDeployment).await(30, TimeUnit.SECONDS);
+      }
+    } catch (Exception e) {
+      log.warn("Monitors did not stop cleanly: {}", e.toString());
+    }
     try {
       pool.close().await(10, TimeUnit.SECONDS);
     } catch (Exception e) {

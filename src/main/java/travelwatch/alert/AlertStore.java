@@ -13,10 +13,8 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import travelwatch.alert.LiveEvents.LiveEvent;
 import travelwatch.monitor.Condition;
 import travelwatch.platform.http.ApiException;
@@ -77,7 +75,8 @@ public final class AlertStore {
       return Future.succeededFuture(List.of());
     }
     OffsetDateTime at = now();
-    return pool.withTransaction(
+    return LiveEvents.transaction(
+        pool,
         conn -> {
           List<LiveEvent> events = new ArrayList<>();
           Future<Void> chain = Future.succeededFuture();
@@ -162,7 +161,8 @@ public final class AlertStore {
       return Future.succeededFuture(List.of());
     }
     OffsetDateTime at = now();
-    return pool.withTransaction(
+    return LiveEvents.transaction(
+        pool,
         conn -> {
           List<LiveEvent> events = new ArrayList<>();
           Future<Void> chain = Future.succeededFuture();
@@ -180,7 +180,8 @@ public final class AlertStore {
    */
   public Future<List<LiveEvent>> escalate(OffsetDateTime raisedBy) {
     OffsetDateTime at = now();
-    return pool.withTransaction(
+    return LiveEvents.transaction(
+        pool,
         conn ->
             conn.preparedQuery(AlertSql.DUE_FOR_ESCALATION)
                 .execute(Tuple.of(raisedBy.withOffsetSameInstant(ZoneOffset.UTC)))
@@ -232,7 +233,8 @@ public final class AlertStore {
       long id, String sql, String kind, String actor, String note, String refusal) {
     OffsetDateTime at = now();
     List<LiveEvent> events = new ArrayList<>();
-    return pool.withTransaction(
+    return LiveEvents.transaction(
+        pool,
         conn ->
             conn.preparedQuery(sql)
                 .execute(Tuple.of(id, actor, at))
@@ -312,13 +314,16 @@ public final class AlertStore {
                     : Future.succeededFuture(Alert.from(rows.iterator().next())));
   }
 
-  public Future<Set<String>> activeKeys(LocalDate date) {
+  /** An alert whose condition was last seen holding, and the run it is about (null: none). */
+  public record ActiveKey(String dedupKey, String runId) {}
+
+  public Future<List<ActiveKey>> activeKeys(LocalDate date) {
     return pool.preparedQuery(AlertSql.ACTIVE_KEYS)
         .execute(Tuple.of(date))
         .map(
             rows -> {
-              Set<String> keys = new HashSet<>();
-              rows.forEach(r -> keys.add(r.getString(0)));
+              List<ActiveKey> keys = new ArrayList<>();
+              rows.forEach(r -> keys.add(new ActiveKey(r.getString(0), r.getString(1))));
               return keys;
             });
   }

@@ -6,10 +6,12 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * The live stream's log: every alert change and run status change, numbered, stored in the same
@@ -32,7 +34,17 @@ public final class LiveEvents {
 
   private LiveEvents() {}
 
-  /** Appends within the caller's transaction. */
+  /**
+   * Runs {@code work} in a transaction that holds the live stream's lock from its first statement:
+   * entries are then numbered in commit order across the cluster, and since the lock is taken
+   * before any row lock, two such transactions cannot deadlock on it.
+   */
+  public static <T> Future<T> transaction(Pool pool, Function<SqlConnection, Future<T>> work) {
+    return pool.withTransaction(
+        conn -> conn.query(AlertSql.LIVE_ORDER).execute().compose(v -> work.apply(conn)));
+  }
+
+  /** Appends within the caller's transaction (one of {@link #transaction}). */
   public static Future<LiveEvent> append(
       SqlClient conn, String kind, JsonObject data, OffsetDateTime at) {
     return conn.preparedQuery(AlertSql.APPEND_LIVE)

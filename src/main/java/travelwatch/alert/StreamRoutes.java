@@ -8,7 +8,9 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import travelwatch.access.Authenticator;
 import travelwatch.access.Role;
 import travelwatch.alert.LiveEvents.LiveEvent;
@@ -45,7 +47,10 @@ public final class StreamRoutes {
         .putHeader("X-Accel-Buffering", "no");
     response.write(": connected\n\n");
 
-    long[] lastSent = {lastEventId(ctx)};
+    long after = lastEventId(ctx);
+    // Entries reach this node from every node's monitors, so not in number order: an entry is
+    // skipped only if the client has it (up to Last-Event-ID) or the catch-up already sent it.
+    Set<Long> sentFromStore = new HashSet<>();
     List<LiveEvent> early = new ArrayList<>();
     boolean[] caughtUp = {false};
     // Subscribe first, then read the store, so nothing falls between the two.
@@ -58,8 +63,8 @@ public final class StreamRoutes {
                   LiveEvent e = LiveEvent.fromJson(m.body());
                   if (!caughtUp[0]) {
                     early.add(e);
-                  } else {
-                    send(response, e, lastSent);
+                  } else if (e.seq() > after && !sentFromStore.contains(e.seq())) {
+                    send(response, e);
                   }
                 });
     long heartbeat = vertx.setPeriodic(heartbeatMillis, t -> response.write(": heartbeat\n\n"));
@@ -72,13 +77,19 @@ public final class StreamRoutes {
         .completion()
         .compose(
             v ->
-                lastSent[0] < 0
+                after < 0
                     ? io.vertx.core.Future.succeededFuture(List.<LiveEvent>of())
-                    : LiveEvents.after(pool, lastSent[0], CATCH_UP_LIMIT))
+                    : LiveEvents.after(pool, after, CATCH_UP_LIMIT))
         .onSuccess(
             missed -> {
-              missed.forEach(e -> send(response, e, lastSent));
-              early.forEach(e -> send(response, e, lastSent));
+              missed.forEach(
+                  e -> {
+                    sentFromStore.add(e.seq());
+                    send(response, e);
+                  });
+              early.stream()
+                  .filter(e -> e.seq() > after && !sentFromStore.contains(e.seq()))
+                  .forEach(e -> send(response, e));
               early.clear();
               caughtUp[0] = true;
             })
@@ -104,11 +115,7 @@ public final class StreamRoutes {
     }
   }
 
-  private static void send(HttpServerResponse response, LiveEvent e, long[] lastSent) {
-    if (lastSent[0] >= 0 && e.seq() <= lastSent[0]) {
-      return;
-    }
-    lastSent[0] = e.seq();
+  private static void send(HttpServerResponse response, LiveEvent e) {
     response.write(
         "id: " + e.seq() + "\nevent: " + e.kind() + "\ndata: " + e.data().encode() + "\n\n");
   }

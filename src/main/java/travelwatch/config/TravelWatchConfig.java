@@ -21,7 +21,8 @@ public record TravelWatchConfig(
     ZoneId zone,
     KpiConfig kpi,
     NotifyConfig notifications,
-    SessionConfig sessions) {
+    SessionConfig sessions,
+    ClusterConfig cluster) {
 
   /** The HTTP server. */
   public record HttpConfig(
@@ -89,7 +90,14 @@ public record TravelWatchConfig(
         zone,
         kpi,
         NotifyConfig.from(settings, dataDir),
-        SessionConfig.from(settings));
+        SessionConfig.from(settings),
+        ClusterConfig.from(settings));
+  }
+
+  /** The same configuration for a node that joins a cluster ({@code serve --cluster}). */
+  public TravelWatchConfig clustered() {
+    return new TravelWatchConfig(
+        http, database, ingest, monitor, zone, kpi, notifications, sessions, cluster.clustered());
   }
 
   private static MonitorConfig monitor(Settings s) {

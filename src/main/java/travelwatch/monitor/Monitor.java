@@ -39,6 +39,23 @@ public final class Monitor {
           && changedRuns.isEmpty()
           && statusChanges.isEmpty();
     }
+
+    /** Several shards' changes as one, to store together. */
+    public static Changes combine(Collection<Changes> all) {
+      List<Condition> raised = new ArrayList<>();
+      List<Condition> updated = new ArrayList<>();
+      List<Condition> cleared = new ArrayList<>();
+      List<RunState> changedRuns = new ArrayList<>();
+      List<StatusChange> statusChanges = new ArrayList<>();
+      for (Changes c : all) {
+        raised.addAll(c.raised());
+        updated.addAll(c.updated());
+        cleared.addAll(c.cleared());
+        changedRuns.addAll(c.changedRuns());
+        statusChanges.addAll(c.statusChanges());
+      }
+      return new Changes(raised, updated, cleared, changedRuns, statusChanges);
+    }
   }
 
   /** A run that moved to another status. */

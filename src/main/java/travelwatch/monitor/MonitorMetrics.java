@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -40,13 +41,19 @@ public final class MonitorMetrics {
             .register(registry);
   }
 
-  void observe(Monitor monitor, Instant now) {
+  /**
+   * The runs of the shards this node monitors, and the calls if it monitors the council-wide shard
+   * ({@code calls} null otherwise): summed over the nodes, the cluster's figures.
+   */
+  void observe(Collection<Monitor> monitors, Monitor calls, Instant now) {
     Map<Status, Long> counts = new EnumMap<>(Status.class);
-    for (RunState s : monitor.runs()) {
-      counts.merge(s.status(), 1L, Long::sum);
+    for (Monitor monitor : monitors) {
+      for (RunState s : monitor.runs()) {
+        counts.merge(s.status(), 1L, Long::sum);
+      }
     }
     runs.forEach((status, n) -> n.set(counts.getOrDefault(status, 0L)));
-    CallsWindow.Rate rate = monitor.callRate(now);
+    CallsWindow.Rate rate = calls == null ? new CallsWindow.Rate(0, 0) : calls.callRate(now);
     callsOffered.set(rate.offered());
     answerRate.set(rate.offered() == 0 ? Double.NaN : rate.ratio());
   }

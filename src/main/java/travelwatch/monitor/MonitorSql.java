@@ -28,6 +28,31 @@ final class MonitorSql {
           order by seq
           """;
 
+  private static final String CREW_FACTS =
+      "type in ('crew.dbs_checked', 'crew.badge_updated', 'crew.cleared')";
+
+  /**
+   * As {@link #REPLAY}, for some shards: their runs' events, and the council-wide ones if asked.
+   */
+  static final String REPLAY_SHARDS =
+      "select "
+          + EVENT_COLUMNS
+          + " from event where (service_date = $1"
+          + " and (run_id = any($2::text[]) or ($3 and run_id is null))) or "
+          + CREW_FACTS
+          + " order by seq";
+
+  /** As {@link #REPLAY_SHARDS}, from the stored sequence number {@code $4} on. */
+  static final String CATCH_UP =
+      "select "
+          + EVENT_COLUMNS
+          + " from event where seq > $4 and ((service_date = $1"
+          + " and (run_id = any($2::text[]) or ($3 and run_id is null))) or "
+          + CREW_FACTS
+          + ") order by seq";
+
+  static final String LATEST_SEQ = "select coalesce(max(seq), 0) from event";
+
   static final String UPSERT_RUN_STATE =
       """
       insert into run_state (run_id, status, eta, minutes_late, driver_id, guide_id, vehicle_reg,

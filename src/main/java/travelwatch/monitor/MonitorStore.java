@@ -3,6 +3,7 @@ package travelwatch.monitor;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.SqlResult;
 import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
@@ -11,7 +12,9 @@ import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import travelwatch.alert.LiveEvents;
 import travelwatch.alert.LiveEvents.LiveEvent;
@@ -43,6 +46,31 @@ public final class MonitorStore {
         .collecting(Collectors.mapping(MonitorStore::decode, Collectors.toList()))
         .execute()
         .map(SqlResult::value);
+  }
+
+  /**
+   * The events of some shards of the day: their runs' events, the council-wide ones when {@code
+   * global}, and every crew fact; only those stored after {@code afterSeq}, if it is positive.
+   */
+  public Future<List<Observation>> replay(
+      LocalDate date, Collection<String> runIds, boolean global, long afterSeq) {
+    Tuple args = Tuple.of(date, runIds.toArray(new String[0]), global);
+    String sql = MonitorSql.REPLAY_SHARDS;
+    if (afterSeq > 0) {
+      args.addLong(afterSeq);
+      sql = MonitorSql.CATCH_UP;
+    }
+    return pool.preparedQuery(sql)
+        .collecting(Collectors.mapping(MonitorStore::decode, Collectors.toList()))
+        .execute(args)
+        .map(SqlResult::value);
+  }
+
+  /** The highest sequence number stored so far. */
+  public Future<Long> latestSeq() {
+    return pool.query(MonitorSql.LATEST_SEQ)
+        .execute()
+        .map(rows -> rows.iterator().next().getLong(0));
   }
 
   /** Straight from the row: formatting timestamps as text to parse them back cost seconds a day. */
@@ -94,7 +122,7 @@ public final class MonitorStore {
     }
     java.util.Map<String, RunState> byId = new java.util.HashMap<>();
     runs.forEach(r -> byId.put(r.plan().id(), r));
-    return pool.withTransaction(
+    Function<SqlConnection, Future<List<LiveEvent>>> work =
         conn -> {
           Future<List<LiveEvent>> chain =
               conn.preparedQuery(MonitorSql.UPSERT_RUN_STATE)
@@ -122,7 +150,9 @@ public final class MonitorStore {
                                 }));
           }
           return chain;
-        });
+        };
+    // Only a save that appends to the live stream needs the stream's lock.
+    return changes.isEmpty() ? pool.withTransaction(work) : LiveEvents.transaction(pool, work);
   }
 
   private static OffsetDateTime utc(Instant t) {

@@ -3,48 +3,83 @@ package travelwatch.monitor;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
-import io.vertx.core.json.JsonArray;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import travelwatch.alert.AlertStore;
+import travelwatch.alert.AlertStore.ActiveKey;
 import travelwatch.alert.LiveEvents;
 import travelwatch.alert.LiveEvents.LiveEvent;
+import travelwatch.ingest.CommittedEvents;
 import travelwatch.ingest.EventHandOff;
+import travelwatch.plan.Plan;
 import travelwatch.plan.PlanRoutes;
 import travelwatch.plan.PlanStore;
+import travelwatch.platform.cluster.ShardOwnership;
 
 /**
- * Runs the monitors of this node: rebuilds the service day's state by replaying the store, then
- * follows committed events from the event bus and ticks for the deadline rules. Everything happens
- * on this verticle's event loop, one step after another, so the plain-Java monitor needs no locks;
- * each step's alerts and run states are stored before the next step starts.
+ * Runs the monitors of the shards this node owns. Runs are split into {@code shards} shards by run
+ * id; shard number {@code shards} is the council-wide one (calls, incidents without a run). {@link
+ * ShardOwnership} decides which this node owns; for each shard it takes, the verticle listens on
+ * the shard's event-bus address (buffering), rebuilds the shard's state by replaying the service
+ * day from the store, then applies what arrived meanwhile and follows the bus; shortly after, it
+ * reads the shard's newest stored events once more, for any the bus did not bring (events are
+ * idempotent, so reading one twice changes nothing). Everything happens on this verticle's event
+ * loop, one step after another, so the plain-Java monitors need no locks; each step's alerts and
+ * run states are stored before the next step starts.
  */
-public final class MonitorVerticle extends VerticleBase {
+public final class MonitorVerticle extends VerticleBase implements ShardOwnership.Shards {
   private static final Logger log = LoggerFactory.getLogger(MonitorVerticle.class);
+
+  /**
+   * How far before the newest stored event a catch-up reads: events still being written when a
+   * shard was replayed may have lower sequence numbers (a few group writes per node).
+   */
+  static final long CATCH_UP_MARGIN = 20_000;
+
+  /** When, after a shard is taken, its newest events are read again from the store. */
+  private static final long[] CATCH_UP_AFTER_MILLIS = {2_000, 8_000};
 
   private final Clock clock;
   private final ZoneId zone;
   private final MonitorSettings settings;
   private final Duration tickEvery;
   private final int shards;
+  private final int global;
   private final PlanStore plans;
   private final MonitorStore store;
   private final AlertStore alerts;
   private final MonitorMetrics metrics;
+  private final ShardOwnership ownership;
 
-  private Monitor monitor;
+  /** The monitors of the shards this node owns and has rebuilt. */
+  private final Map<Integer, Monitor> monitors = new TreeMap<>();
+
+  /** Shards this node owns (rebuilt or being rebuilt). */
+  private final Set<Integer> assigned = new TreeSet<>();
+
+  /** Bus messages of shards being rebuilt, applied once the rebuild is done. */
+  private final Map<Integer, List<CommittedEvents>> buffered = new HashMap<>();
+
+  private final Map<Integer, MessageConsumer<CommittedEvents>> consumers = new HashMap<>();
+  private final List<MessageConsumer<?>> shared = new ArrayList<>();
   private Future<Void> last = Future.succeededFuture();
-  private final List<MessageConsumer<JsonArray>> consumers = new ArrayList<>();
-  private List<JsonArray> buffered = new ArrayList<>();
-  private List<JsonArray> incoming = new ArrayList<>();
+  private List<CommittedEvents> incoming = new ArrayList<>();
   private boolean drainScheduled;
+  private LocalDate serviceDate;
   private long ticker = -1;
 
   public MonitorVerticle(
@@ -56,65 +91,101 @@ public final class MonitorVerticle extends VerticleBase {
       PlanStore plans,
       MonitorStore store,
       AlertStore alerts,
-      MonitorMetrics metrics) {
+      MonitorMetrics metrics,
+      ShardOwnership ownership) {
     this.clock = clock;
     this.zone = zone;
     this.settings = settings;
     this.tickEvery = tickEvery;
     this.shards = shards;
+    this.global = shards;
     this.plans = plans;
     this.store = store;
     this.alerts = alerts;
     this.metrics = metrics;
+    this.ownership = ownership;
   }
 
-  /** The monitor of the current service day (read on this verticle's event loop only). */
-  public Monitor monitor() {
-    return monitor;
+  /** Shards to own: the run shards and the council-wide one. */
+  public static int units(int shards) {
+    return shards + 1;
   }
 
   @Override
   public Future<?> start() {
-    List<Future<Void>> registered = new ArrayList<>();
-    for (int shard = 0; shard < shards; shard++) {
-      registered.add(follow(EventHandOff.SHARD_ADDRESS + shard));
-    }
-    registered.add(follow(EventHandOff.GLOBAL_ADDRESS));
+    serviceDate = today();
+    // Crew facts matter to every shard's rules: every node listens.
+    MessageConsumer<CommittedEvents> crew =
+        vertx.eventBus().consumer(EventHandOff.CREW_ADDRESS, m -> enqueue(m.body()));
     // A new plan (or a changed one) means new runs to watch: rebuild from the store.
     MessageConsumer<Object> planChanged =
-        vertx.eventBus().consumer(PlanRoutes.PLAN_CHANGED, m -> step(() -> rebuild(today())));
-    registered.add(planChanged.completion());
-    return Future.all(registered)
-        .compose(v -> rebuild(today()))
+        vertx
+            .eventBus()
+            .consumer(PlanRoutes.PLAN_CHANGED, m -> rebuildLater(new TreeSet<>(assigned), today()));
+    shared.add(crew);
+    shared.add(planChanged);
+    return Future.all(crew.completion(), planChanged.completion())
+        .compose(v -> ownership.start(vertx, this))
         .onSuccess(v -> ticker = vertx.setPeriodic(tickEvery.toMillis(), t -> step(this::tick)));
   }
 
-  private Future<Void> follow(String address) {
-    MessageConsumer<JsonArray> consumer =
-        vertx
-            .eventBus()
-            .consumer(
-                address,
-                message -> {
-                  if (buffered != null) {
-                    buffered.add(message.body()); // replay in progress: apply once it is done
-                  } else {
-                    enqueue(message.body());
-                  }
-                });
-    consumers.add(consumer);
-    return consumer.completion();
+  @Override
+  public Future<Void> take(Set<Integer> taken) {
+    assigned.addAll(taken);
+    List<Future<Void>> listening = new ArrayList<>();
+    for (int shard : taken) {
+      buffered.putIfAbsent(shard, new ArrayList<>());
+      if (!consumers.containsKey(shard)) {
+        MessageConsumer<CommittedEvents> consumer =
+            vertx.eventBus().consumer(address(shard), m -> receive(shard, m.body()));
+        consumers.put(shard, consumer);
+        listening.add(consumer.completion());
+      }
+    }
+    return Future.all(listening).compose(v -> rebuildLater(taken, today()));
+  }
+
+  @Override
+  public Future<Void> release(Set<Integer> released) {
+    lost(released);
+    return step(Future::succeededFuture); // done once the steps already queued are
+  }
+
+  @Override
+  public void lost(Set<Integer> gone) {
+    for (int shard : gone) {
+      assigned.remove(shard);
+      monitors.remove(shard);
+      buffered.remove(shard);
+      MessageConsumer<CommittedEvents> consumer = consumers.remove(shard);
+      if (consumer != null) {
+        consumer.unregister();
+      }
+    }
+  }
+
+  private String address(int shard) {
+    return shard == global ? EventHandOff.GLOBAL_ADDRESS : EventHandOff.SHARD_ADDRESS + shard;
+  }
+
+  private void receive(int shard, CommittedEvents events) {
+    List<CommittedEvents> waiting = buffered.get(shard);
+    if (waiting != null) {
+      waiting.add(events); // rebuild in progress: apply once it is done
+    } else if (monitors.containsKey(shard)) {
+      enqueue(events);
+    }
   }
 
   /** Events that arrive while a step runs are applied together in the next one. */
-  private void enqueue(JsonArray events) {
+  private void enqueue(CommittedEvents events) {
     incoming.add(events);
     if (!drainScheduled) {
       drainScheduled = true;
       step(
           () -> {
             drainScheduled = false;
-            List<JsonArray> batch = incoming;
+            List<CommittedEvents> batch = incoming;
             incoming = new ArrayList<>();
             return apply(batch);
           });
@@ -125,84 +196,213 @@ public final class MonitorVerticle extends VerticleBase {
     return clock.instant().atZone(zone).toLocalDate();
   }
 
-  /** Runs steps one after another on this event loop. */
-  private void step(java.util.function.Supplier<Future<Void>> work) {
+  /** Runs steps one after another on this event loop; the future is this step's outcome. */
+  private Future<Void> step(Supplier<Future<Void>> work) {
+    Future<Void> done = last.transform(ignored -> work.get());
     last =
-        last.transform(ignored -> work.get()).onFailure(e -> log.error("Monitor step failed", e));
+        done.recover(
+            e -> {
+              log.error("Monitor step failed", e);
+              return Future.succeededFuture();
+            });
+    return done;
   }
 
-  /** Loads the day's plan, replays its events, and raises what is true now but not yet raised. */
-  private Future<Void> rebuild(LocalDate date) {
+  private Future<Void> rebuildLater(Set<Integer> wanted, LocalDate date) {
+    wanted.forEach(s -> buffered.putIfAbsent(s, new ArrayList<>()));
+    return step(() -> rebuild(wanted, date));
+  }
+
+  /**
+   * Loads the day's plan, replays the shards' events, and raises what is true now but not yet
+   * raised; then applies what the bus brought meanwhile.
+   */
+  private Future<Void> rebuild(Set<Integer> requested, LocalDate date) {
+    Set<Integer> wanted = new TreeSet<>(requested);
+    wanted.retainAll(assigned);
+    if (wanted.isEmpty()) {
+      return Future.succeededFuture();
+    }
     long started = System.nanoTime();
-    buffered = buffered == null ? new ArrayList<>() : buffered;
-    return plans
-        .read(date, date)
+    long[] latest = {0};
+    Map<Integer, Monitor> built = new TreeMap<>();
+    return store
+        .latestSeq()
         .compose(
-            plan -> {
-              CrewRegistry crew = new CrewRegistry();
-              plan.crew().forEach(crew::register);
-              Monitor next =
-                  new Monitor(
-                      date, zone, RunPlans.of(plan, date, zone, settings), crew, true, settings);
-              return alerts
-                  .activeKeys(date)
-                  .map(
-                      keys -> {
-                        next.alreadyRaised(keys);
-                        return next;
-                      });
+            seq -> {
+              latest[0] = seq;
+              return plans.read(date, date);
             })
         .compose(
-            next ->
-                store
-                    .replay(date)
-                    .compose(
-                        events ->
-                            // What the replay finds (runs' states, conditions not yet raised) is
-                            // stored like any other step's outcome.
-                            persist(next.apply(events, clock.instant()), null).map(next)))
+            plan -> {
+              built.putAll(monitorsFor(wanted, plan, date));
+              return alerts.activeKeys(date);
+            })
         .compose(
-            next -> {
-              monitor = next;
-              Monitor.Changes first = next.tick(clock.instant());
-              return persist(first, null)
-                  .compose(v -> alerts.clearKeys(next.staleRaised()))
+            keys -> {
+              Map<Integer, List<String>> byShard = new HashMap<>();
+              for (ActiveKey k : keys) {
+                byShard
+                    .computeIfAbsent(shardOfRun(k.runId()), s -> new ArrayList<>())
+                    .add(k.dedupKey());
+              }
+              built.forEach((s, m) -> m.alreadyRaised(byShard.getOrDefault(s, List.of())));
+              return store.replay(date, runIds(built.values()), built.containsKey(global), 0);
+            })
+        .compose(
+            events ->
+                // What the replay finds (runs' states, conditions not yet raised) is stored like
+                // any other step's outcome.
+                persist(applyTo(built, events), null))
+        .compose(
+            v -> {
+              built.keySet().retainAll(assigned); // lost while rebuilding: not ours any more
+              monitors.putAll(built);
+              serviceDate = date;
+              List<Monitor.Changes> first = new ArrayList<>();
+              List<String> stale = new ArrayList<>();
+              built
+                  .values()
+                  .forEach(
+                      m -> {
+                        first.add(m.tick(clock.instant()));
+                        stale.addAll(m.staleRaised());
+                      });
+              return persist(Monitor.Changes.combine(first), null)
+                  .compose(x -> alerts.clearKeys(stale))
                   .compose(this::publish);
+            })
+        .onComplete(
+            done -> {
+              for (int shard : wanted) {
+                List<CommittedEvents> pending = buffered.remove(shard);
+                if (pending != null && monitors.containsKey(shard)) {
+                  pending.forEach(this::enqueue);
+                }
+              }
             })
         .onSuccess(
             v -> {
-              List<JsonArray> pending = buffered;
-              buffered = null;
-              pending.forEach(this::enqueue);
               log.info(
-                  "Monitor for {} ready: {} runs, rebuilt in {} ms",
+                  "Monitoring shards {} for {}: {} runs, rebuilt in {} ms",
+                  built.keySet(),
                   date,
-                  monitor.runs().size(),
+                  built.values().stream().mapToInt(m -> m.runs().size()).sum(),
                   (System.nanoTime() - started) / 1_000_000);
+              Set<Integer> rebuilt = new TreeSet<>(built.keySet());
+              long from = Math.max(1, latest[0] - CATCH_UP_MARGIN);
+              for (long after : CATCH_UP_AFTER_MILLIS) {
+                vertx.setTimer(after, t -> step(() -> catchUp(rebuilt, date, from)));
+              }
             });
   }
 
-  private Future<Void> apply(List<JsonArray> messages) {
+  /** One monitor per shard: its runs of the day (none for the council-wide shard). */
+  private Map<Integer, Monitor> monitorsFor(Set<Integer> wanted, Plan plan, LocalDate date) {
+    Map<Integer, List<RunPlan>> runsByShard = new HashMap<>();
+    for (RunPlan run : RunPlans.of(plan, date, zone, settings)) {
+      int shard = EventHandOff.shardOf(run.id(), shards);
+      if (wanted.contains(shard)) {
+        runsByShard.computeIfAbsent(shard, s -> new ArrayList<>()).add(run);
+      }
+    }
+    Map<Integer, Monitor> built = new TreeMap<>();
+    for (int shard : wanted) {
+      CrewRegistry crew = new CrewRegistry();
+      plan.crew().forEach(crew::register);
+      built.put(
+          shard,
+          new Monitor(
+              date,
+              zone,
+              runsByShard.getOrDefault(shard, List.of()),
+              crew,
+              shard == global,
+              settings));
+    }
+    return built;
+  }
+
+  private static List<String> runIds(Collection<Monitor> monitors) {
+    List<String> ids = new ArrayList<>();
+    monitors.forEach(m -> m.runs().forEach(r -> ids.add(r.plan().id())));
+    return ids;
+  }
+
+  /** Reads again what was stored since just before the rebuild, for what the bus did not bring. */
+  private Future<Void> catchUp(Set<Integer> rebuilt, LocalDate date, long after) {
+    Map<Integer, Monitor> current = new TreeMap<>();
+    for (int shard : rebuilt) {
+      Monitor m = monitors.get(shard);
+      if (m != null && m.serviceDate().equals(date)) {
+        current.put(shard, m);
+      }
+    }
+    if (current.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return store
+        .replay(date, runIds(current.values()), current.containsKey(global), after)
+        .compose(events -> persist(applyTo(current, events), null));
+  }
+
+  private int shardOfRun(String runId) {
+    return runId == null ? global : EventHandOff.shardOf(runId, shards);
+  }
+
+  /** Hands each event to its shard's monitor (crew facts to all of them) and applies them. */
+  private Monitor.Changes applyTo(Map<Integer, Monitor> targets, List<Observation> events) {
+    Map<Integer, List<Observation>> byShard = new HashMap<>();
+    for (Observation o : events) {
+      if (o.runId() == null && isCrewFact(o)) {
+        for (int shard : targets.keySet()) {
+          byShard.computeIfAbsent(shard, s -> new ArrayList<>()).add(o);
+        }
+      } else {
+        int shard = shardOfRun(o.runId());
+        if (targets.containsKey(shard)) {
+          byShard.computeIfAbsent(shard, s -> new ArrayList<>()).add(o);
+        }
+      }
+    }
+    Instant now = clock.instant();
+    List<Monitor.Changes> changes = new ArrayList<>();
+    byShard.forEach((shard, list) -> changes.add(targets.get(shard).apply(list, now)));
+    return Monitor.Changes.combine(changes);
+  }
+
+  private static boolean isCrewFact(Observation o) {
+    return o instanceof Observation.DbsChecked
+        || o instanceof Observation.BadgeUpdated
+        || o instanceof Observation.CrewCleared;
+  }
+
+  private Future<Void> apply(List<CommittedEvents> messages) {
     List<Observation> events = new ArrayList<>();
     Instant received = Instant.EPOCH;
-    for (JsonArray stored : messages) {
-      for (int i = 0; i < stored.size(); i++) {
-        Observation o = ObservationCodec.decode(stored.getJsonObject(i));
+    for (CommittedEvents batch : messages) {
+      for (CommittedEvents.Committed committed : batch.events()) {
+        Observation o = ObservationCodec.decode(committed);
         events.add(o);
         if (o.meta().receivedAt().isAfter(received)) {
           received = o.meta().receivedAt();
         }
       }
     }
-    return persist(monitor.apply(events, clock.instant()), received);
+    return persist(applyTo(monitors, events), received);
   }
 
   private Future<Void> tick() {
-    if (!today().equals(monitor.serviceDate())) {
-      return rebuild(today());
+    LocalDate today = today();
+    if (!today.equals(serviceDate)) {
+      serviceDate = today;
+      return rebuild(new TreeSet<>(assigned), today);
     }
-    return persist(monitor.tick(clock.instant()), null)
-        .onSuccess(v -> metrics.observe(monitor, clock.instant()));
+    Instant now = clock.instant();
+    List<Monitor.Changes> changes = new ArrayList<>();
+    monitors.values().forEach(m -> changes.add(m.tick(now)));
+    return persist(Monitor.Changes.combine(changes), null)
+        .onSuccess(v -> metrics.observe(monitors.values(), monitors.get(global), now));
   }
 
   private Future<Void> persist(Monitor.Changes changes, Instant eventsReceivedAt) {
@@ -236,8 +436,14 @@ public final class MonitorVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(ticker);
-    List<Future<Void>> done = new ArrayList<>();
-    consumers.forEach(c -> done.add(c.unregister()));
-    return Future.join(done);
+    return ownership
+        .stop()
+        .eventually(
+            () -> {
+              List<Future<Void>> done = new ArrayList<>();
+              shared.forEach(c -> done.add(c.unregister()));
+              consumers.values().forEach(c -> done.add(c.unregister()));
+              return Future.join(done);
+            });
   }
 }

@@ -4,6 +4,7 @@ import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
+import travelwatch.ingest.CommittedEvents;
 import travelwatch.monitor.Observation.Meta;
 import travelwatch.plan.Plan.Badge;
 import travelwatch.plan.Plan.DbsCheck;
@@ -25,6 +26,12 @@ public final class ObservationCodec {
             OffsetDateTime.parse(stored.getString("occurredAt")).toInstant(),
             Instant.from(OffsetDateTime.parse(stored.getString("receivedAt"))));
     return decode(meta, stored.getString("type"), stored.getString("body"));
+  }
+
+  /** A committed event as the bus brings it. */
+  public static Observation decode(CommittedEvents.Committed c) {
+    return decode(
+        new Meta(c.seq(), c.eventId(), c.occurredAt(), c.receivedAt()), c.type(), c.body());
   }
 
   /** A stored event whose metadata is already read, as a replay reads it from the rows. */

@@ -40,10 +40,19 @@ public final class BenchmarkSuite {
     Progress.say(
         "benchmarks: %d cores, %d s per measured run",
         Runtime.getRuntime().availableProcessors(), each.toSeconds());
-    report.put("ingest", IngestBenchmark.run(work.resolve("ingest"), each));
-    report.put("monitor", MonitorBenchmark.run(work.resolve("monitor"), each));
-    if (!Boolean.getBoolean("bench.skipKpi")) {
+    // -Dbench.only=ingest|monitor|kpi|cluster runs just that one.
+    String only = System.getProperty("bench.only", "").trim();
+    if (only.isEmpty() || only.equals("ingest")) {
+      report.put("ingest", IngestBenchmark.run(work.resolve("ingest"), each));
+    }
+    if (only.isEmpty() || only.equals("monitor")) {
+      report.put("monitor", MonitorBenchmark.run(work.resolve("monitor"), each));
+    }
+    if (only.equals("kpi") || only.isEmpty() && !Boolean.getBoolean("bench.skipKpi")) {
       report.put("kpi", KpiBenchmark.run(work.resolve("kpi")));
+    }
+    if (only.isEmpty() || only.equals("cluster")) {
+      report.put("cluster", ClusterBenchmark.run(work.resolve("cluster"), each));
     }
     report.put("finishedAt", OffsetDateTime.now().toString());
 
@@ -164,6 +173,40 @@ public final class BenchmarkSuite {
                   kpi.getDouble("weeklySnapshotMedianMillis"),
                   kpi.getDouble("weeklySnapshotMaxMillis"),
                   kpi.getDouble("dailySnapshotMillis")));
+    }
+    JsonObject cluster = r.getJsonObject("cluster");
+    if (cluster != null) {
+      md.append("## Cluster: two nodes against one, on the same machine\n\n")
+          .append(
+              "| nodes | durable events/s (100 events/request, 64 connections) | ack p99 ms | event-to-alert p50 / p99 ms | samples |\n")
+          .append("|---|---|---|---|---|\n");
+      for (String which : new String[] {"oneNode", "twoProcessesUnclustered", "twoNodes"}) {
+        JsonObject n = cluster.getJsonObject(which);
+        JsonObject l = n.getJsonObject("eventToAlert");
+        String kind =
+            n.getBoolean("clustered")
+                ? " (serve --cluster)"
+                : n.getInteger("nodes") == 1 ? " (serve)" : " (serve, not clustered)";
+        md.append(
+            String.format(
+                "| %d%s | %d | %.1f | %s | %s |%n",
+                n.getInteger("nodes"),
+                kind,
+                n.getLong("durableEventsPerSecond"),
+                n.getDouble("ackP99Millis"),
+                l == null
+                    ? "—"
+                    : String.format(
+                        "%.1f / %.1f", l.getDouble("p50Millis"), l.getDouble("p99Millis")),
+                l == null ? "—" : String.valueOf(l.getInteger("samples"))));
+      }
+      md.append(
+          String.format(
+              "%nTwo nodes reach %.2f of one node's throughput (goal: ≥ 0.70; two processes that"
+                  + " are not clustered reach %.2f on these cores); event-to-alert p99 ×%.2f.%n%n",
+              cluster.getDouble("throughputRatio"),
+              cluster.getDouble("twoProcessesRatio"),
+              cluster.getDouble("eventToAlertP99Ratio")));
     }
     return md.toString();
   }

@@ -348,27 +348,27 @@ class IngestTest {
   void committedEventsPublished() throws Exception {
     JsonObject e = example("vehicle.position");
     int shard = EventHandOff.shardOf(TwoOperators.RUN_A, 16);
-    CompletableFuture<JsonArray> received = new CompletableFuture<>();
+    CompletableFuture<CommittedEvents.Committed> received = new CompletableFuture<>();
     var consumer =
         server
             .server
             .vertx()
             .eventBus()
-            .<JsonArray>consumer(
+            .<CommittedEvents>consumer(
                 EventHandOff.SHARD_ADDRESS + shard,
-                m -> {
-                  if (m.body().encode().contains(e.getString("eventId"))) {
-                    received.complete(m.body());
-                  }
-                });
+                m ->
+                    m.body().events().stream()
+                        .filter(c -> c.eventId().equals(e.getString("eventId")))
+                        .forEach(received::complete));
     consumer.completion().await();
 
     assertThat(post(operatorA, e).statusCode()).isEqualTo(202);
 
-    JsonObject message = received.get(10, TimeUnit.SECONDS).getJsonObject(0);
-    assertThat(message.getString("type")).isEqualTo("vehicle.position");
-    assertThat(message.getLong("seq")).isPositive();
-    assertThat(new JsonObject(message.getString("body"))).isEqualTo(e);
+    CommittedEvents.Committed message = received.get(10, TimeUnit.SECONDS);
+    assertThat(message.type()).isEqualTo("vehicle.position");
+    assertThat(message.seq()).isPositive();
+    assertThat(message.runId()).isEqualTo(TwoOperators.RUN_A);
+    assertThat(new JsonObject(message.body())).isEqualTo(e);
     consumer.unregister().await();
   }
 

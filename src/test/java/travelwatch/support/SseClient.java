@@ -37,9 +37,18 @@ public final class SseClient implements AutoCloseable {
     if (lastEventId != null) {
       options.putHeader("Last-Event-ID", String.valueOf(lastEventId));
     }
-    HttpClientResponse response = client.request(options).compose(req -> req.send()).await();
+    // The handler is set on the event loop as the headers arrive, so no early chunk is missed.
+    HttpClientResponse response =
+        client
+            .request(options)
+            .compose(req -> req.send())
+            .map(
+                r -> {
+                  r.handler(buffer -> receive(buffer.toString()));
+                  return r;
+                })
+            .await();
     status = response.statusCode();
-    response.handler(buffer -> receive(buffer.toString()));
   }
 
   private synchronized void receive(String chunk) {

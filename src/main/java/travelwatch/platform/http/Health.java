@@ -10,15 +10,18 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * Liveness and readiness probes: ready only while PostgreSQL answers. Capabilities add what an
- * operator should see on the ready probe (the mail backlog, say) without changing readiness.
+ * Liveness and readiness probes: ready only while PostgreSQL answers. Readiness also says what this
+ * node sees of the cluster (members, the shards it monitors), and capabilities add what an operator
+ * should see there (the mail backlog, say) without changing readiness.
  */
 public final class Health {
   private final Pool pool;
+  private final Supplier<JsonObject> cluster;
   private final Map<String, Supplier<Future<JsonObject>>> details = new LinkedHashMap<>();
 
-  public Health(Pool pool) {
+  public Health(Pool pool, Supplier<JsonObject> cluster) {
     this.pool = pool;
+    this.cluster = cluster;
   }
 
   /** Adds a section to the ready probe's answer; a failing section shows its error. */
@@ -36,7 +39,11 @@ public final class Health {
         .execute()
         .compose(
             rows -> {
-              JsonObject body = new JsonObject().put("status", "UP").put("database", "UP");
+              JsonObject body =
+                  new JsonObject()
+                      .put("status", "UP")
+                      .put("database", "UP")
+                      .put("cluster", cluster.get());
               Future<Void> all = Future.succeededFuture();
               for (Map.Entry<String, Supplier<Future<JsonObject>>> d : details.entrySet()) {
                 all =
@@ -65,6 +72,7 @@ public final class Health {
                     new JsonObject()
                         .put("status", "DOWN")
                         .put("database", "DOWN")
+                        .put("cluster", cluster.get())
                         .put("reason", e.getMessage())));
   }
 

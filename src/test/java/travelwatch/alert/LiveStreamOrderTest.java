@@ -1,0 +1,86 @@
+package travelwatch.alert;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import travelwatch.access.Scope;
+import travelwatch.alert.LiveEvents.LiveEvent;
+import travelwatch.support.JarProcess;
+import travelwatch.support.SseClient;
+import travelwatch.support.TestServer;
+
+@Timeout(60)
+@DisplayName(
+    "Live stream with several nodes publishing: entries out of number order still reach clients")
+class LiveStreamOrderTest {
+  private static TestServer server;
+  private static Vertx vertx;
+  private static String viewer;
+
+  @BeforeAll
+  static void start() {
+    server = new TestServer();
+    vertx = Vertx.vertx();
+    viewer = server.scopeKey(Scope.CONTROL);
+  }
+
+  @AfterAll
+  static void stop() {
+    vertx.close().await();
+    server.close();
+  }
+
+  @Test
+  @DisplayName(
+      "Entry 1002 arriving before 1001 (two nodes' monitors) is sent, and so is 1001, once each")
+  void outOfOrderEntriesAreAllSent() {
+    try (SseClient stream = new SseClient(vertx, server.port, viewer, null)) {
+      var bus = server.server.vertx().eventBus();
+      subscribed(stream, 500);
+      bus.publish(LiveEvents.ADDRESS, entry(1002).toJson());
+      bus.publish(LiveEvents.ADDRESS, entry(1001).toJson());
+      stream.await("entry 1001", Duration.ofSeconds(10), e -> e.id() == 1001);
+      stream.await("entry 1002", Duration.ofSeconds(10), e -> e.id() == 1002);
+      assertThat(stream.events().stream().filter(e -> e.id() >= 1001)).hasSize(2);
+    }
+  }
+
+  @Test
+  @DisplayName("A client resuming after Last-Event-ID gets later entries, none it already had")
+  void resumedClientSkipsWhatItHas() {
+    try (SseClient stream = new SseClient(vertx, server.port, viewer, 2000L)) {
+      var bus = server.server.vertx().eventBus();
+      subscribed(stream, 2001);
+      bus.publish(LiveEvents.ADDRESS, entry(1999).toJson());
+      bus.publish(LiveEvents.ADDRESS, entry(2002).toJson());
+      stream.await("entry 2002", Duration.ofSeconds(10), e -> e.id() == 2002);
+      assertThat(stream.events()).noneMatch(e -> e.id() == 1999);
+    }
+  }
+
+  /**
+   * Publishes entry {@code seq} until the stream has it: the stream subscribes just after its
+   * response starts, and entries published before that are only in the store.
+   */
+  private static void subscribed(SseClient stream, long seq) {
+    var bus = server.server.vertx().eventBus();
+    JarProcess.await(
+        "the stream to subscribe",
+        Duration.ofSeconds(10),
+        () -> {
+          bus.publish(LiveEvents.ADDRESS, entry(seq).toJson());
+          return stream.find(e -> e.id() == seq).isPresent();
+        });
+  }
+
+  private static LiveEvent entry(long seq) {
+    return new LiveEvent(seq, "alert", new JsonObject().put("id", seq).put("transition", "raised"));
+  }
+}
