@@ -306,6 +306,15 @@ public final class TravelWatchServer implements AutoCloseable {
     } catch (Exception e) {
       log.warn("Monitors did not stop cleanly: {}", e.toString());
     }
+    // Then the rest (HTTP, the mail relay) while the database is still there, so that work in
+    // flight, such as an email being sent, finishes and is recorded.
+    for (String deployment : vertx.deploymentIDs()) {
+      try {
+        vertx.undeploy(deployment).await(30, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        log.warn("A verticle did not stop cleanly: {}", e.toString());
+      }
+    }
     try {
       pool.close().await(10, TimeUnit.SECONDS);
     } catch (Exception e) {

@@ -46,6 +46,7 @@ public final class MailRelay extends VerticleBase {
   private SqlConnection lock;
   private long timer = -1;
   private boolean stopped;
+  private Future<Void> passing = Future.succeededFuture();
 
   public MailRelay(
       NotifyConfig config,
@@ -84,10 +85,11 @@ public final class MailRelay extends VerticleBase {
   }
 
   private void pass() {
-    holdLock()
-        .compose(held -> held ? work() : Future.succeededFuture())
-        .onFailure(e -> log.warn("Mail relay pass failed: {}", e.toString()))
-        .onComplete(v -> schedule(config.relayEvery().toMillis()));
+    passing =
+        holdLock()
+            .compose(held -> held ? work() : Future.<Void>succeededFuture())
+            .onFailure(e -> log.warn("Mail relay pass failed: {}", e.toString()))
+            .onComplete(v -> schedule(config.relayEvery().toMillis()));
   }
 
   /** Keeps (or takes) the relay lock; a lost lock connection means another relay may send. */
@@ -253,6 +255,24 @@ public final class MailRelay extends VerticleBase {
       return Future.succeededFuture();
     }
     Outbox.Pending p = due.get(i);
+    // The lock is checked before each email: a node paused past the cluster's patience may have
+    // lost it, and another relay may be sending this very email now.
+    return stillHeld()
+        .compose(
+            held ->
+                held
+                    ? send(p).compose(ok -> ok ? sendEach(due, i + 1) : Future.succeededFuture())
+                    : Future.succeededFuture());
+  }
+
+  private Future<Boolean> stillHeld() {
+    if (lock == null) {
+      return Future.succeededFuture(false);
+    }
+    return holdLock();
+  }
+
+  private Future<Boolean> send(Outbox.Pending p) {
     return transport
         .send(p.id(), p.email())
         .compose(
@@ -264,8 +284,7 @@ public final class MailRelay extends VerticleBase {
                           metrics.sent(p.email().kind());
                           return true;
                         }),
-            e -> failed(p, e).map(false))
-        .compose(ok -> ok ? sendEach(due, i + 1) : Future.succeededFuture());
+            e -> failed(p, e).map(false));
   }
 
   private Future<Void> failed(Outbox.Pending p, Throwable e) {
@@ -296,8 +315,14 @@ public final class MailRelay extends VerticleBase {
   public Future<?> stop() {
     stopped = true;
     vertx.cancelTimer(timer);
-    Future<Void> closed = lock == null ? Future.succeededFuture() : lock.close();
-    lock = null;
-    return closed.eventually(transport::close);
+    // A graceful stop lets the email being sent be marked sent: no duplicate on a restart.
+    return passing
+        .transform(
+            done -> {
+              Future<Void> closed = lock == null ? Future.succeededFuture() : lock.close();
+              lock = null;
+              return closed;
+            })
+        .eventually(transport::close);
   }
 }

@@ -1,5 +1,8 @@
 package travelwatch.platform.cluster;
 
+import static java.util.stream.Collectors.counting;
+import static java.util.stream.Collectors.groupingBy;
+import static java.util.stream.Collectors.toSet;
 import static org.assertj.core.api.Assertions.assertThat;
 import static travelwatch.support.JarProcess.await;
 
@@ -38,6 +41,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import travelwatch.access.AccessStore;
+import travelwatch.access.Role;
 import travelwatch.access.Scope;
 import travelwatch.ingest.EventHandOff;
 import travelwatch.plan.Plan;
@@ -50,6 +54,7 @@ import travelwatch.platform.db.PgEndpoint;
 import travelwatch.support.ClusterNodes;
 import travelwatch.support.ClusterNodes.Node;
 import travelwatch.support.JarProcess;
+import travelwatch.support.Mailbox;
 import travelwatch.support.SseClient;
 import travelwatch.support.TestPostgres;
 
@@ -59,6 +64,7 @@ import travelwatch.support.TestPostgres;
     "Three serve --cluster processes sharing one PostgreSQL: shards, takeover, alerts once")
 class ClusterIT {
   private static final int SHARDS = 16;
+  private static final String MANAGER = "duty@council.test";
   private static final ZoneId LONDON = ZoneId.of("Europe/London");
 
   /** The shard locks granted in the test's database. */
@@ -70,6 +76,7 @@ class ClusterIT {
   @TempDir static Path dir;
   private static PgEndpoint db;
   private static ClusterNodes cluster;
+  private static Mailbox mailbox;
   private static Vertx vertx;
   private static Pool pool;
   private static String controlKey;
@@ -96,13 +103,22 @@ class ClusterIT {
       keyOfOperator.put(operator, access.createOperatorKey(operator).await());
     }
     controlKey = access.createScopeKey(Scope.CONTROL).await();
+    access.putUser(MANAGER, Role.MANAGER, "not-used").await();
     toCancel.addAll(operatorOfRun.keySet());
     // Kept for the flap test, so that the load cannot use them all up.
     for (int i = 0; i < 2; i++) {
       reserved.add(toCancel.poll());
     }
 
-    cluster = new ClusterNodes(db, dir, 3, SHARDS, Map.of("TW_INGEST_RATE_PER_KEY", "0"));
+    // Every node's relay may send (one at a time): alert emails go to a real SMTP server here.
+    mailbox = new Mailbox();
+    Map<String, String> env = new HashMap<>(mailbox.env());
+    env.put("TW_INGEST_RATE_PER_KEY", "0");
+    env.put("TW_MAIL_RELAY_MS", "100");
+    env.put("TW_MAIL_PER_MINUTE", "100000");
+    env.put("TW_MAIL_RETRY_FIRST_MS", "200");
+    env.put("TW_MAIL_RETRY_MAX_MS", "1000");
+    cluster = new ClusterNodes(db, dir, 3, SHARDS, env);
     cluster.startAll(Duration.ofSeconds(90));
   }
 
@@ -110,6 +126,9 @@ class ClusterIT {
   static void stopCluster() throws Exception {
     if (cluster != null) {
       cluster.close();
+    }
+    if (mailbox != null) {
+      mailbox.close();
     }
     if (pool != null) {
       pool.close().await();
@@ -175,7 +194,8 @@ class ClusterIT {
   @Order(3)
   @DisplayName(
       "Kill -9 of a node under load: every acknowledged event is stored, its shards are taken over"
-          + " within 15 s, and every cancellation raises its alert exactly once")
+          + " within 15 s, every cancellation raises its alert exactly once, and every alert email"
+          + " arrives, at most one twice")
   void killUnderLoad() throws Exception {
     Node a = cluster.get(0);
     Node b = cluster.get(1);
@@ -198,6 +218,7 @@ class ClusterIT {
           () -> acknowledged.size() >= before + 200);
     }
     assertEverythingStoredAndAlertedOnce();
+    assertEveryEmailDelivered(1);
     c.start();
     cluster.awaitBalanced(cluster.nodes, Duration.ofSeconds(60));
   }
@@ -229,6 +250,7 @@ class ClusterIT {
           () -> acknowledged.size() >= before + 100);
     }
     assertEverythingStoredAndAlertedOnce();
+    assertEveryEmailDelivered(1); // stopping a node gracefully sends no email twice
   }
 
   @Test
@@ -287,6 +309,7 @@ class ClusterIT {
     assertThat(doubles).isEmpty();
     assertClaimsMatchLocks();
     assertEverythingStoredAndAlertedOnce();
+    assertEveryEmailDelivered(2);
   }
 
   /** Each node claims exactly the shards its lock session holds. */
@@ -304,6 +327,44 @@ class ClusterIT {
           .as(n.name + "'s claims and its lock session's locks")
           .containsExactlyInAnyOrderElementsOf(n.owned(status));
     }
+  }
+
+  /**
+   * Every alert email in the outbox is sent and reached the mail server, and no more copies than
+   * one per crash (or pause) so far arrived twice: a relay can die after the server took an email
+   * and before marking it sent.
+   */
+  private static void assertEveryEmailDelivered(int crashes) {
+    await(
+        "every alert email sent",
+        Duration.ofSeconds(60),
+        () ->
+            pool.query("select count(*) from outbox where state <> 'sent'")
+                    .execute()
+                    .await()
+                    .iterator()
+                    .next()
+                    .getLong(0)
+                == 0);
+    List<String> ids = new ArrayList<>();
+    pool.query("select message_id from outbox where kind = 'alert'")
+        .execute()
+        .await()
+        .forEach(r -> ids.add(r.getString(0)));
+    await(
+        "every alert email at the mail server",
+        Duration.ofSeconds(30),
+        () -> mailbox.copies().stream().map(m -> m.messageId()).collect(toSet()).containsAll(ids));
+    Map<String, Long> copies =
+        mailbox.copies().stream().collect(groupingBy(m -> m.messageId(), counting()));
+    long duplicates = copies.values().stream().mapToLong(n -> n - 1).sum();
+    assertThat(ids).as("alert emails").isNotEmpty();
+    assertThat(duplicates)
+        .as("emails delivered twice, after " + crashes + " crashes")
+        .isLessThanOrEqualTo(crashes);
+    System.out.printf(
+        "cluster: %d alert emails delivered, %d duplicates after %d crashes%n",
+        ids.size(), duplicates, crashes);
   }
 
   private static void assertEverythingStoredAndAlertedOnce() {
