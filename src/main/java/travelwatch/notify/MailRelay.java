@@ -1,6 +1,7 @@
 package travelwatch.notify;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
@@ -33,6 +34,7 @@ import travelwatch.config.NotifyConfig;
 public final class MailRelay extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(MailRelay.class);
   private static final int BATCH = 50;
+  private static final long STOP_PATIENCE_MS = 5_000;
 
   private final NotifyConfig config;
   private final Outbox outbox;
@@ -315,8 +317,13 @@ public final class MailRelay extends VerticleBase {
   public Future<?> stop() {
     stopped = true;
     vertx.cancelTimer(timer);
-    // A graceful stop lets the email being sent be marked sent: no duplicate on a restart.
-    return passing
+    // A graceful stop lets the email being sent be marked sent (no duplicate on a restart), but
+    // waits no longer than a few seconds for a mail server that does not answer.
+    Promise<Void> patience = Promise.promise();
+    vertx.setTimer(STOP_PATIENCE_MS, t -> patience.tryComplete());
+    passing.onComplete(done -> patience.tryComplete());
+    return patience
+        .future()
         .transform(
             done -> {
               Future<Void> closed = lock == null ? Future.succeededFuture() : lock.close();
