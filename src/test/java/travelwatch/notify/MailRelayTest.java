@@ -240,6 +240,33 @@ class MailRelayTest {
     assertThat(parts.getBodyPart(1).isMimeType("text/html")).isTrue();
   }
 
+  @Test
+  @DisplayName(
+      "TW_NOTIFY_RULES_FILE replaces the stored rules at start; a file with a bad rule stops"
+          + " start-up with a line naming it")
+  void rulesFileAtStart(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("rules.json");
+    Files.writeString(
+        file, "[{\"delivery\": \"escalation\", \"recipients\": [\"director@council.test\"]}]");
+    try (TestServer server =
+        new TestServer(Map.of("TW_NOTIFY_RULES_FILE", file.toString()), Clock.systemUTC())) {
+      var rules =
+          server
+              .get("/api/v1/notify/rules", server.scopeKey(Scope.ADMIN))
+              .bodyAsJsonObject()
+              .getJsonArray("items");
+      assertThat(rules).hasSize(1);
+      assertThat(rules.getJsonObject(0).getString("delivery")).isEqualTo("escalation");
+    }
+    Files.writeString(file, "[{\"delivery\": \"escalation\", \"recipients\": []}]");
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () ->
+                new TestServer(Map.of("TW_NOTIFY_RULES_FILE", file.toString()), Clock.systemUTC()))
+        .isInstanceOf(travelwatch.config.ConfigException.class)
+        .hasMessageContaining("TW_NOTIFY_RULES_FILE " + file)
+        .hasMessageContaining("recipients must name at least one recipient");
+  }
+
   private static List<Path> emlFiles(Path dir) {
     if (!Files.isDirectory(dir)) {
       return List.of();
