@@ -326,9 +326,16 @@ public final class MailRelay extends VerticleBase {
         .future()
         .transform(
             done -> {
-              Future<Void> closed = lock == null ? Future.succeededFuture() : lock.close();
+              SqlConnection held = lock;
               lock = null;
-              return closed;
+              if (held == null) {
+                return Future.<Void>succeededFuture();
+              }
+              // The connection goes back to the pool: release the lock first, or it stays held.
+              return held.preparedQuery(NotifySql.RELAY_UNLOCK)
+                  .execute(Tuple.of(NotifySql.RELAY_LOCK))
+                  .<Void>mapEmpty()
+                  .eventually(held::close);
             })
         .eventually(transport::close);
   }

@@ -106,6 +106,8 @@ final class NotifySql {
 
   static final String TRY_RELAY_LOCK = "select pg_try_advisory_lock($1::int, 0) as locked";
 
+  static final String RELAY_UNLOCK = "select pg_advisory_unlock($1::int, 0)";
+
   static final String HOLDS_RELAY_LOCK =
       """
       select exists (select 1 from pg_locks

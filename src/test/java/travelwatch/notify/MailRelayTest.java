@@ -156,6 +156,57 @@ class MailRelayTest {
 
   @Test
   @DisplayName(
+      "With TW_SMTP_USER and TW_SMTP_PASSWORD the relay logs in to a server that requires it; with"
+          + " the wrong password nothing is delivered and the email waits for a retry")
+  void smtpAuthentication() {
+    PgEndpoint db;
+    try (TestServer migrated = new TestServer()) {
+      db = migrated.database;
+    }
+    try (Mailbox mailbox = new Mailbox("tw", "secret")) {
+      Map<String, String> env = new HashMap<>(mailbox.env());
+      env.put("TW_MAIL_RELAY_MS", "50");
+      env.put("TW_SMTP_USER", "tw");
+      env.put("TW_SMTP_PASSWORD", "wrong");
+      Vertx vertx = Vertx.vertx();
+      try {
+        Pool pool = Database.pool(vertx, db, 4);
+        Outbox.enqueue(pool, email(1), Instant.now()).await();
+        NotifyConfig refused = config(env);
+        String deployment =
+            vertx
+                .deployVerticle(relay(vertx, pool, refused, MailTransport.of(vertx, refused)))
+                .await();
+        JarProcess.await(
+            "a failed try",
+            WAIT,
+            () ->
+                pool.query("select count(*) from outbox where tries > 0 and state = 'pending'")
+                        .execute()
+                        .await()
+                        .iterator()
+                        .next()
+                        .getLong(0)
+                    == 1);
+        assertThat(mailbox.copies()).isEmpty();
+        vertx.undeploy(deployment).await();
+
+        env.put("TW_SMTP_PASSWORD", "secret");
+        env.put("TW_MAIL_RETRY_FIRST_MS", "10");
+        pool.query("update outbox set next_attempt_at = now()").execute().await();
+        NotifyConfig accepted = config(env);
+        vertx
+            .deployVerticle(relay(vertx, pool, accepted, MailTransport.of(vertx, accepted)))
+            .await();
+        JarProcess.await("the email delivered", WAIT, () -> mailbox.copies().size() == 1);
+      } finally {
+        vertx.close().await();
+      }
+    }
+  }
+
+  @Test
+  @DisplayName(
       "Only one relay sends at a time: a second relay on the same database waits while the first"
           + " holds the lock")
   void oneRelayAtATime() {

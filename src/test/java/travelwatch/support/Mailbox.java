@@ -34,13 +34,26 @@ public final class Mailbox implements AutoCloseable {
   public final int port = TestServer.freePort();
   private GreenMail server;
   private final List<Mail> earlier = new ArrayList<>();
+  private final String user;
+  private final String password;
 
   public Mailbox() {
+    this(null, null);
+  }
+
+  /** A server that takes mail only from a client that logs in with this user and password. */
+  public Mailbox(String user, String password) {
+    this.user = user;
+    this.password = password;
     start();
   }
 
   public void start() {
     server = new GreenMail(new ServerSetup(port, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+    if (user != null) {
+      server.setUser(user + "@council.test", user, password);
+      server.getUserManager().setAuthRequired(true);
+    }
     server.start();
   }
 
