@@ -29,6 +29,10 @@ import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
@@ -263,31 +267,30 @@ class ClusterIT {
     Node a = cluster.get(0);
     Node b = cluster.get(1);
     Node c = cluster.get(2);
-    AtomicBoolean sampling = new AtomicBoolean(true);
     AtomicInteger samples = new AtomicInteger();
-    List<String> doubles = new ArrayList<>();
-    Thread sampler =
-        new Thread(
-            () -> {
-              try (Connection conn = TestPostgres.connect(db)) {
-                while (sampling.get()) {
-                  ResultSet rs =
-                      conn.createStatement()
-                          .executeQuery(
-                              "select objid, count(*)"
-                                  + SHARD_LOCKS
-                                  + " group by objid having count(*) > 1");
-                  while (rs.next()) {
-                    doubles.add("shard " + rs.getLong(1) + " held by " + rs.getLong(2));
-                  }
-                  samples.incrementAndGet();
-                  Thread.sleep(50);
-                }
-              } catch (Exception e) {
-                doubles.add("sampling failed: " + e);
-              }
-            });
-    sampler.start();
+    List<String> doubles = new CopyOnWriteArrayList<>();
+    // The shard locks are sampled every 50 ms throughout, on one connection.
+    Connection conn = TestPostgres.connect(db);
+    ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
+    sampler.scheduleWithFixedDelay(
+        () -> {
+          try (ResultSet rs =
+              conn.createStatement()
+                  .executeQuery(
+                      "select objid, count(*)"
+                          + SHARD_LOCKS
+                          + " group by objid having count(*) > 1")) {
+            while (rs.next()) {
+              doubles.add("shard " + rs.getLong(1) + " held by " + rs.getLong(2));
+            }
+            samples.incrementAndGet();
+          } catch (Exception e) {
+            doubles.add("sampling failed: " + e);
+          }
+        },
+        0,
+        50,
+        TimeUnit.MILLISECONDS);
     try {
       b.pause();
       await(
@@ -303,8 +306,9 @@ class ClusterIT {
       assertThat(post(b, List.of(cancellation(afterwards))).await()).isEqualTo(202);
       cancelled.add(afterwards);
     } finally {
-      sampling.set(false);
-      sampler.join();
+      sampler.shutdown();
+      assertThat(sampler.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+      conn.close();
     }
     assertThat(samples.get()).isGreaterThan(10);
     assertThat(doubles).isEmpty();
