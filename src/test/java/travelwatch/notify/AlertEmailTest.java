@@ -240,7 +240,7 @@ class AlertEmailTest {
       "With the mail server down the backlog grows and nothing is lost; when it is back every"
           + " email is delivered exactly once")
   void smtpOutageLosesNothing() {
-    start(Map.of());
+    start(Map.of("TW_MAIL_MAX_TRIES", "100")); // fast retries here: never give up meanwhile
     mailbox.stop();
     for (int i = 0; i < 5; i++) {
       post(safeguarding("2026-11-23T07:4" + i + ":00Z"));
@@ -263,6 +263,19 @@ class AlertEmailTest {
     JsonObject mail = server.get("/health/ready", null).bodyAsJsonObject().getJsonObject("mail");
     assertThat(mail.getLong("pending")).isEqualTo(5);
     assertThat(mail.getBoolean("relayOnThisNode")).isTrue();
+    JarProcess.await(
+        "the metrics to show the five waiting, the oldest for a second or more",
+        WAIT,
+        () -> {
+          String metrics = server.get("/metrics", null).bodyAsString();
+          var oldest =
+              java.util.regex.Pattern.compile(
+                      "(?m)^travelwatch_outbox_oldest_pending_seconds (\\S+)$")
+                  .matcher(metrics);
+          return metrics.contains("travelwatch_outbox_pending 5.0")
+              && oldest.find()
+              && Double.parseDouble(oldest.group(1)) >= 1;
+        });
 
     mailbox.start();
     List<Mail> copies =
