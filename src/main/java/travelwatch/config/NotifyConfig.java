@@ -22,6 +22,11 @@ public record NotifyConfig(
     Optional<Path> rulesFile,
     int kpiWeeks) {
 
+  /** The sender's domain: it names the Message-IDs and the host the relay says it is. */
+  public String domain() {
+    return from.substring(from.indexOf('@') + 1);
+  }
+
   /** How the relay talks TLS to the SMTP server. */
   public enum StartTls {
     NONE,

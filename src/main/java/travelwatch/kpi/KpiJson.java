@@ -65,7 +65,8 @@ public final class KpiJson {
     return json.put("operators", operators);
   }
 
-  private static JsonObject percentage(Percentage p) {
+  /** A percentage as the API ships it: numerator, denominator and percent (null when 0/0). */
+  public static JsonObject percentage(Percentage p) {
     return new JsonObject()
         .put("numerator", p.numerator())
         .put("denominator", p.denominator())

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Locale;
 import travelwatch.access.Authenticator;
 import travelwatch.access.Role;
+import travelwatch.kpi.KpiJson;
 import travelwatch.kpi.Percentage;
 import travelwatch.monitor.CrewCompliance.OperatorCompliance;
 import travelwatch.plan.Plan.Crew;
@@ -100,17 +101,11 @@ public final class ControlRoomRoutes {
   }
 
   private static JsonObject calls(long offered, long answered, long abandoned) {
-    Percentage rate = new Percentage(answered, offered);
     return new JsonObject()
         .put("offered", offered)
         .put("answered", answered)
         .put("abandoned", abandoned)
-        .put(
-            "answerRate",
-            new JsonObject()
-                .put("numerator", rate.numerator())
-                .put("denominator", rate.denominator())
-                .put("percent", rate.percent()));
+        .put("answerRate", KpiJson.percentage(new Percentage(answered, offered)));
   }
 
   private void compliance(RoutingContext ctx) {

@@ -84,10 +84,10 @@ public final class AlertLetters {
   private final URI publicUrl;
   private final String domain;
 
-  public AlertLetters(ZoneId zone, URI publicUrl, String from) {
+  public AlertLetters(ZoneId zone, URI publicUrl, String domain) {
     this.zone = zone;
     this.publicUrl = publicUrl;
-    this.domain = from.substring(from.indexOf('@') + 1);
+    this.domain = domain;
   }
 
   /** The facts an alert email names, read from the plan in the alert's transaction. */

@@ -212,16 +212,16 @@ public final class MailRelay extends VerticleBase {
                     .compose(
                         due -> {
                           long room = Math.max(0, config.perMinute() - sent);
-                          List<Outbox.Pending> now1 = new ArrayList<>();
+                          List<Outbox.Pending> sendNow = new ArrayList<>();
                           List<Long> over = new ArrayList<>();
                           // Digests and the weekly table are few by design (one per recipient
                           // per period): only immediate emails count against the cap.
                           long immediate = 0;
                           for (Outbox.Pending p : due) {
                             if (!foldable(p.email().kind())) {
-                              now1.add(p);
+                              sendNow.add(p);
                             } else if (immediate < room) {
-                              now1.add(p);
+                              sendNow.add(p);
                               immediate++;
                             } else {
                               over.add(p.id());
@@ -241,7 +241,7 @@ public final class MailRelay extends VerticleBase {
                                                 n);
                                             return null;
                                           });
-                          return folded.compose(v -> sendEach(now1, 0));
+                          return folded.compose(v -> sendEach(sendNow, 0));
                         }));
   }
 
@@ -259,19 +259,12 @@ public final class MailRelay extends VerticleBase {
     Outbox.Pending p = due.get(i);
     // The lock is checked before each email: a node paused past the cluster's patience may have
     // lost it, and another relay may be sending this very email now.
-    return stillHeld()
+    return holdLock()
         .compose(
             held ->
                 held
                     ? send(p).compose(ok -> ok ? sendEach(due, i + 1) : Future.succeededFuture())
                     : Future.succeededFuture());
-  }
-
-  private Future<Boolean> stillHeld() {
-    if (lock == null) {
-      return Future.succeededFuture(false);
-    }
-    return holdLock();
   }
 
   private Future<Boolean> send(Outbox.Pending p) {

@@ -24,8 +24,8 @@ public interface MailTransport {
   /** The transport the configuration asks for. */
   static MailTransport of(Vertx vertx, NotifyConfig config) {
     return config.smtp().isPresent()
-        ? new Smtp(vertx, config.smtp().get(), config.from())
-        : new EmlFolder(vertx, config.mailDir(), config.from());
+        ? new Smtp(vertx, config.smtp().get(), config.from(), config.domain())
+        : new EmlFolder(vertx, config.mailDir(), config.from(), config.domain());
   }
 
   /** The message as the SMTP client and the {@code .eml} files both encode it. */
@@ -48,7 +48,7 @@ public interface MailTransport {
     private final MailClient client;
     private final String from;
 
-    Smtp(Vertx vertx, NotifyConfig.Smtp smtp, String from) {
+    Smtp(Vertx vertx, NotifyConfig.Smtp smtp, String from, String domain) {
       MailConfig config =
           new MailConfig()
               .setHostname(smtp.host())
@@ -61,7 +61,7 @@ public interface MailTransport {
                   })
               .setKeepAlive(true)
               .setConnectTimeout(10_000);
-      config.setOwnHostname(from.substring(from.indexOf('@') + 1));
+      config.setOwnHostname(domain);
       if (smtp.user().isPresent()) {
         config
             .setLogin(LoginOption.REQUIRED)
@@ -90,17 +90,18 @@ public interface MailTransport {
     private final Vertx vertx;
     private final Path folder;
     private final String from;
+    private final String domain;
 
-    EmlFolder(Vertx vertx, Path folder, String from) {
+    EmlFolder(Vertx vertx, Path folder, String from, String domain) {
       this.vertx = vertx;
       this.folder = folder;
       this.from = from;
+      this.domain = domain;
     }
 
     @Override
     public Future<Void> send(long outboxId, Email email) {
-      String encoded =
-          new MailEncoder(message(from, email), from.substring(from.indexOf('@') + 1)).encode();
+      String encoded = new MailEncoder(message(from, email), domain).encode();
       String name = String.format("%08d-%s.eml", outboxId, email.kind().wireName());
       return vertx
           .fileSystem()

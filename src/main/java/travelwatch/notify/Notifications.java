@@ -64,7 +64,7 @@ public final class Notifications implements WeeklyKpiMail {
       Clock clock,
       Health health) {
     Outbox outbox = new Outbox(pool);
-    AlertLetters letters = new AlertLetters(zone, publicUrl, config.from());
+    AlertLetters letters = new AlertLetters(zone, publicUrl, config.domain());
     alerts.listen(new AlertMail(letters, clock, OUTBOX_CLOCK));
     NotifyMetrics metrics = new NotifyMetrics(registry);
     metrics.start(vertx, outbox, OUTBOX_CLOCK, Duration.ofSeconds(5));
@@ -121,14 +121,7 @@ public final class Notifications implements WeeklyKpiMail {
                     .put("transport", config.smtp().isPresent() ? "smtp" : "eml")
                     .put("relayOnThisNode", relay.sending())
                     .put("pending", b.pending())
-                    .put(
-                        "oldestPendingSeconds",
-                        b.oldestPending()
-                            .map(
-                                o ->
-                                    Math.max(
-                                        0, Duration.between(o, OUTBOX_CLOCK.instant()).toSeconds()))
-                            .orElse(0L))
+                    .put("oldestPendingSeconds", b.oldestPendingSeconds(OUTBOX_CLOCK.instant()))
                     .put("failed", b.failed()));
   }
 

@@ -68,12 +68,7 @@ public final class NotifyMetrics {
                     b -> {
                       pending.set(b.pending());
                       failedNow.set(b.failed());
-                      oldestSeconds.set(
-                          b.oldestPending()
-                              .map(
-                                  o ->
-                                      Math.max(0, Duration.between(o, clock.instant()).toSeconds()))
-                              .orElse(0L));
+                      oldestSeconds.set(b.oldestPendingSeconds(clock.instant()));
                     }));
   }
 }

@@ -5,6 +5,7 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -32,7 +33,12 @@ public final class Outbox {
   record Waiting(long id, String recipient, long alertId, String transition, boolean folded) {}
 
   /** The backlog: emails waiting, the oldest one's age, emails given up on. */
-  public record Backlog(long pending, Optional<Instant> oldestPending, long failed) {}
+  public record Backlog(long pending, Optional<Instant> oldestPending, long failed) {
+    /** How long the oldest pending email has waited at {@code now}; 0 when none waits. */
+    public long oldestPendingSeconds(Instant now) {
+      return oldestPending.map(o -> Math.max(0, Duration.between(o, now).toSeconds())).orElse(0L);
+    }
+  }
 
   static Future<RoutingTable> rules(SqlClient sql) {
     return sql.query(NotifySql.RULES)

@@ -76,7 +76,7 @@ class MailRelayTest {
         new Outbox(pool),
         new AlertStore(pool, clock, ZoneId.of("Europe/London"), false),
         new AlertLetters(
-            ZoneId.of("Europe/London"), java.net.URI.create("http://x"), config.from()),
+            ZoneId.of("Europe/London"), java.net.URI.create("http://x"), config.domain()),
         transport,
         clock,
         clock,
@@ -131,15 +131,7 @@ class MailRelayTest {
         JarProcess.await(
             "every email marked sent",
             WAIT,
-            () ->
-                secondPool
-                        .query("select count(*) from outbox where state = 'sent'")
-                        .execute()
-                        .await()
-                        .iterator()
-                        .next()
-                        .getLong(0)
-                    == 3);
+            () -> count(secondPool, "select count(*) from outbox where state = 'sent'") == 3);
       } finally {
         second.close().await();
       }
@@ -181,12 +173,7 @@ class MailRelayTest {
             "a failed try",
             WAIT,
             () ->
-                pool.query("select count(*) from outbox where tries > 0 and state = 'pending'")
-                        .execute()
-                        .await()
-                        .iterator()
-                        .next()
-                        .getLong(0)
+                count(pool, "select count(*) from outbox where tries > 0 and state = 'pending'")
                     == 1);
         assertThat(mailbox.copies()).isEmpty();
         vertx.undeploy(deployment).await();
@@ -229,14 +216,7 @@ class MailRelayTest {
       JarProcess.await(
           "the email sent",
           WAIT,
-          () ->
-              a.query("select count(*) from outbox where state = 'sent'")
-                      .execute()
-                      .await()
-                      .iterator()
-                      .next()
-                      .getLong(0)
-                  == 1);
+          () -> count(a, "select count(*) from outbox where state = 'sent'") == 1);
       assertThat(second.sending()).isFalse();
       assertThat(first.sending()).isTrue();
     } finally {
@@ -316,6 +296,10 @@ class MailRelayTest {
         .isInstanceOf(travelwatch.config.ConfigException.class)
         .hasMessageContaining("TW_NOTIFY_RULES_FILE " + file)
         .hasMessageContaining("recipients must name at least one recipient");
+  }
+
+  private static long count(Pool pool, String sql) {
+    return pool.query(sql).execute().await().iterator().next().getLong(0);
   }
 
   private static List<Path> emlFiles(Path dir) {
