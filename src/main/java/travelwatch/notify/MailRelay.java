@@ -328,6 +328,8 @@ public final class MailRelay extends VerticleBase {
               return held.preparedQuery(NotifySql.RELAY_UNLOCK)
                   .execute(Tuple.of(NotifySql.RELAY_LOCK))
                   .<Void>mapEmpty()
+                  // A connection already gone holds no lock.
+                  .recover(e -> Future.succeededFuture())
                   .eventually(held::close);
             })
         .eventually(transport::close);
