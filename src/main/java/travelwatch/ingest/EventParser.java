@@ -8,9 +8,9 @@ import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.DateTimeException;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -105,8 +105,8 @@ public final class EventParser {
       }
       OffsetDateTime occurredAt;
       try {
-        occurredAt = OffsetDateTime.parse(json.getString("occurredAt"));
-      } catch (DateTimeParseException e) {
+        occurredAt = Timestamps.parse(json.getString("occurredAt"));
+      } catch (DateTimeException e) {
         problems.add(new FieldProblem(i, "occurredAt", "is not a real date and time"));
         continue;
       }
