@@ -8,6 +8,7 @@ import io.vertx.sqlclient.Pool;
 import java.net.URI;
 import java.time.Clock;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import travelwatch.access.AccessStore;
@@ -161,24 +162,31 @@ public final class TravelWatchServer implements AutoCloseable {
 
       var ingestConfig = config.ingest();
       IngestMetrics ingestMetrics = new IngestMetrics(metrics.registry());
-      GroupCommitWriter writer =
-          new GroupCommitWriter(
-              vertx,
-              pool,
-              clock,
-              new GroupCommitWriter.Tuning(
-                  ingestConfig.flushRows(),
-                  ingestConfig.flushDelayMillis(),
-                  ingestConfig.maxInFlight(),
-                  ingestConfig.maxQueuedRows()),
-              ingestMetrics,
-              new EventHandOff(vertx.eventBus(), ingestConfig.shards()));
+      GroupCommitWriter.Tuning tuning =
+          new GroupCommitWriter.Tuning(
+              ingestConfig.flushRows(),
+              ingestConfig.flushDelayMillis(),
+              ingestConfig.maxInFlight(),
+              ingestConfig.maxQueuedRows());
+      EventHandOff handOff = new EventHandOff(vertx.eventBus(), ingestConfig.shards());
+      // Called on each HTTP event loop: its writer's pool is created there, so the inserts run
+      // on that loop, and the pool closes with that loop's verticle.
+      Supplier<GroupCommitWriter> writers =
+          () ->
+              new GroupCommitWriter(
+                  vertx,
+                  Database.pool(
+                      vertx, database.endpoint(), ingestConfig.maxInFlight(), "travelwatch-ingest"),
+                  clock,
+                  tuning,
+                  ingestMetrics,
+                  handOff);
       this.ingest =
           new IngestRoutes(
               new EventParser(EventSchemas.fromContract(), config.zone()),
               new EventAuthorizer(ownership),
               new RateLimiter(ingestConfig.ratePerKey(), real),
-              writer,
+              writers,
               ingestMetrics,
               config.http().bodyLimitBytes());
 

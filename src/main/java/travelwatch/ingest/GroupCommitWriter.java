@@ -8,7 +8,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.nio.ByteBuffer;
 import java.time.Clock;
@@ -33,8 +33,11 @@ import travelwatch.platform.http.FieldProblem;
  * groups, so a batch is stored whole or not at all.
  *
  * <p>A group is flushed at once when nothing else is being written; while writes are in flight
- * requests gather until {@code flushRows} rows or {@code flushDelayMillis} have passed. All state
- * lives on the writer's own context, so nothing here needs a lock.
+ * requests gather until {@code flushRows} rows or {@code flushDelayMillis} have passed.
+ *
+ * <p>Each HTTP event loop has a writer of its own, created on that loop with a pool of its own: a
+ * request, its group's insert and its answer all run on the one thread, with no hand-over between
+ * threads and no lock.
  */
 public final class GroupCommitWriter {
   private static final Logger log = LoggerFactory.getLogger(GroupCommitWriter.class);
@@ -85,7 +88,12 @@ public final class GroupCommitWriter {
   /** Stores the request's events; the future completes after the commit. */
   public Future<Outcome> submit(String owner, List<IncomingEvent> events) {
     Promise<Outcome> promise = Promise.promise();
-    context.runOnContext(v -> enqueue(new Pending(owner, events, promise)));
+    Pending pending = new Pending(owner, events, promise);
+    if (Vertx.currentContext() == context) {
+      enqueue(pending);
+    } else {
+      context.runOnContext(v -> enqueue(pending));
+    }
     return promise.future();
   }
 
@@ -192,9 +200,33 @@ public final class GroupCommitWriter {
     }
     OffsetDateTime receivedAt = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
     List<Map.Entry<Key, IncomingEvent>> entries = new ArrayList<>(rows.entrySet());
+    // Usually every row is new: one plain insert, its own transaction, one round trip. If any
+    // eventId is already stored, nothing was written and the group takes the careful path.
     Future<Written> written =
-        pool.withTransaction(
-            conn -> insert(conn, entries, receivedAt, writable, duplicates, rowOwners, rows));
+        insert(
+                pool,
+                IngestSql.INSERT_NEW_EVENTS,
+                entries,
+                receivedAt,
+                writable,
+                duplicates,
+                rowOwners,
+                rows)
+            .recover(
+                failure ->
+                    isUniqueViolation(failure)
+                        ? pool.withTransaction(
+                            conn ->
+                                insert(
+                                    conn,
+                                    IngestSql.INSERT_EVENTS,
+                                    entries,
+                                    receivedAt,
+                                    writable,
+                                    duplicates,
+                                    rowOwners,
+                                    rows))
+                        : Future.failedFuture(failure));
     return written
         .compose(
             done -> {
@@ -224,8 +256,13 @@ public final class GroupCommitWriter {
             });
   }
 
+  private static boolean isUniqueViolation(Throwable failure) {
+    return failure instanceof PgException pg && "23505".equals(pg.getSqlState());
+  }
+
   private Future<Written> insert(
-      SqlConnection conn,
+      SqlClient conn,
+      String statement,
       List<Map.Entry<Key, IncomingEvent>> entries,
       OffsetDateTime receivedAt,
       List<Pending> writable,
@@ -255,9 +292,9 @@ public final class GroupCommitWriter {
       bodies[i] = e.body();
       hashes[i] = Buffer.buffer(e.hash());
     }
-    return conn.preparedQuery(IngestSql.INSERT_EVENTS)
+    return conn.preparedQuery(statement)
         .execute(
-            Tuple.wrap(
+            Tuple.from(
                 List.<Object>of(
                     owners, ids, types, occurred, received, dates, runs, bodies, hashes)))
         .compose(
@@ -302,7 +339,7 @@ public final class GroupCommitWriter {
    * and a conflict (the whole request refused, the transaction rolled back) if not.
    */
   private Future<Map<Key, Long>> resolveExisting(
-      SqlConnection conn,
+      SqlClient conn,
       List<Map.Entry<Key, IncomingEvent>> entries,
       Map<Key, Long> seqs,
       List<Pending> writable) {
@@ -311,7 +348,7 @@ public final class GroupCommitWriter {
     String[] owners = skipped.stream().map(e -> e.getKey().owner()).toArray(String[]::new);
     String[] ids = skipped.stream().map(e -> e.getKey().eventId()).toArray(String[]::new);
     return conn.preparedQuery(IngestSql.EXISTING_HASHES)
-        .execute(Tuple.wrap(List.<Object>of(owners, ids)))
+        .execute(Tuple.from(List.<Object>of(owners, ids)))
         .compose(
             existing -> {
               Map<Key, ByteBuffer> hashes = new HashMap<>();

@@ -1,10 +1,10 @@
 package travelwatch.ingest;
 
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.util.List;
+import java.util.function.Supplier;
 import travelwatch.access.Authenticator;
 import travelwatch.access.Caller;
 
@@ -13,7 +13,7 @@ public final class IngestRoutes {
   private final EventParser parser;
   private final EventAuthorizer authorizer;
   private final RateLimiter rateLimiter;
-  private final GroupCommitWriter writer;
+  private final Supplier<GroupCommitWriter> writers;
   private final IngestMetrics metrics;
   private final long bodyLimitBytes;
 
@@ -21,13 +21,13 @@ public final class IngestRoutes {
       EventParser parser,
       EventAuthorizer authorizer,
       RateLimiter rateLimiter,
-      GroupCommitWriter writer,
+      Supplier<GroupCommitWriter> writers,
       IngestMetrics metrics,
       long bodyLimitBytes) {
     this.parser = parser;
     this.authorizer = authorizer;
     this.rateLimiter = rateLimiter;
-    this.writer = writer;
+    this.writers = writers;
     this.metrics = metrics;
     this.bodyLimitBytes = bodyLimitBytes;
   }
@@ -37,14 +37,16 @@ public final class IngestRoutes {
     router.post("/api/v1/events").handler(metrics::track);
   }
 
+  /** Mounts the endpoint on this HTTP event loop's router, with a writer of the loop's own. */
   public void mount(Router api) {
+    GroupCommitWriter writer = writers.get();
     api.post("/events")
         .consumes("application/json")
         .handler(BodyHandler.create(false).setBodyLimit(bodyLimitBytes))
-        .handler(this::post);
+        .handler(ctx -> post(ctx, writer));
   }
 
-  private void post(RoutingContext ctx) {
+  private void post(RoutingContext ctx, GroupCommitWriter writer) {
     Caller caller = Authenticator.caller(ctx);
     List<Object> items = EventParser.items(ctx.body().buffer());
     rateLimiter.acquire(caller.owner(), items.size());
@@ -58,10 +60,11 @@ public final class IngestRoutes {
                     .setStatusCode(202)
                     .putHeader("Content-Type", "application/json")
                     .end(
-                        new JsonObject()
-                            .put("accepted", outcome.accepted())
-                            .put("duplicates", outcome.duplicates())
-                            .encode()))
+                        "{\"accepted\":"
+                            + outcome.accepted()
+                            + ",\"duplicates\":"
+                            + outcome.duplicates()
+                            + "}"))
         .onFailure(ctx::fail);
   }
 }

@@ -4,16 +4,28 @@ package travelwatch.ingest;
 final class IngestSql {
   private IngestSql() {}
 
-  /** One multi-row insert per group of requests; existing (owner, eventId) rows are skipped. */
-  static final String INSERT_EVENTS =
+  /**
+   * A group's rows, one array per column. Bodies travel as text and become json here (a Java string
+   * bound as json would be a JSON string).
+   */
+  private static final String INSERT_GROUP =
       """
       insert into event (owner, event_id, type, occurred_at, received_at, service_date, run_id,
                          body, body_hash)
-      select * from unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[],
-                           $5::timestamptz[], $6::date[], $7::text[], $8::json[], $9::bytea[])
-      on conflict (owner, event_id) do nothing
-      returning seq, owner, event_id
+      select o, i, t, oc, rc, d, r, b::json, h
+      from unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::timestamptz[],
+                  $6::date[], $7::text[], $8::text[], $9::bytea[]) as u(o, i, t, oc, rc, d, r, b, h)
       """;
+
+  /**
+   * A group whose rows are all new: it fails as a whole (unique violation) if any eventId is
+   * already stored, and costs less per row than skipping conflicts.
+   */
+  static final String INSERT_NEW_EVENTS = INSERT_GROUP + "returning seq, owner, event_id";
+
+  /** A group that may repeat stored events: existing (owner, eventId) rows are skipped. */
+  static final String INSERT_EVENTS =
+      INSERT_GROUP + "on conflict (owner, event_id) do nothing returning seq, owner, event_id";
 
   static final String EXISTING_HASHES =
       """

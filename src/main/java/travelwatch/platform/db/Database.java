@@ -49,8 +49,16 @@ public final class Database implements AutoCloseable {
   }
 
   public static Pool pool(Vertx vertx, PgEndpoint endpoint, int size) {
+    return pool(vertx, endpoint, size, "travelwatch");
+  }
+
+  /**
+   * A pool under its own name in the metrics. Created on a verticle's event loop, its connections
+   * live on that loop and it closes when the verticle is undeployed.
+   */
+  public static Pool pool(Vertx vertx, PgEndpoint endpoint, int size, String name) {
     return PgBuilder.pool()
-        .with(new PoolOptions().setMaxSize(size).setName("travelwatch").setShared(false))
+        .with(new PoolOptions().setMaxSize(size).setName(name).setShared(false))
         .connectingTo(endpoint.connectOptions())
         .using(vertx)
         .build();
