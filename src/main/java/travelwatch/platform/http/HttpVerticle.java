@@ -25,6 +25,9 @@ public final class HttpVerticle extends VerticleBase {
             .setHost(config.host())
             .setPort(config.port())
             .setCompressionSupported(true)
+            // The live stream is server-sent events; no WebSocket extension is ever negotiated.
+            .setPerMessageWebSocketCompressionSupported(false)
+            .setPerFrameWebSocketCompressionSupported(false)
             .setTcpNoDelay(true);
     return vertx.createHttpServer(options).requestHandler(routes.apply(vertx)).listen();
   }

@@ -12,6 +12,7 @@ import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.micrometer.Label;
+import io.vertx.micrometer.MetricsDomain;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.time.Duration;
@@ -70,9 +71,14 @@ public final class Metrics {
   }
 
   public static MicrometerMetricsOptions vertxOptions() {
+    // Per-message event-bus and per-socket TCP meters cost on every event and say nothing the
+    // HTTP, pool and ingest meters do not.
     return new MicrometerMetricsOptions()
         .setEnabled(true)
-        .addLabels(Label.HTTP_ROUTE, Label.POOL_NAME);
+        .addLabels(Label.HTTP_ROUTE, Label.POOL_NAME)
+        .addDisabledMetricsCategory(MetricsDomain.EVENT_BUS)
+        .addDisabledMetricsCategory(MetricsDomain.NET_SERVER)
+        .addDisabledMetricsCategory(MetricsDomain.NET_CLIENT);
   }
 
   public String scrape() {
