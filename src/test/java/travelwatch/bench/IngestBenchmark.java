@@ -1,42 +1,41 @@
 package travelwatch.bench;
 
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServer;
-import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
 import java.io.StringReader;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.postgresql.copy.CopyManager;
 import org.postgresql.core.BaseConnection;
-import travelwatch.TravelWatchServer;
 import travelwatch.access.AccessStore;
-import travelwatch.config.Settings;
-import travelwatch.config.TravelWatchConfig;
 import travelwatch.plan.Plan;
 import travelwatch.plan.PlanGenerator;
 import travelwatch.plan.PlanImport;
 import travelwatch.plan.PlanJson;
 import travelwatch.plan.PlanStore;
+import travelwatch.platform.db.Database;
 import travelwatch.platform.db.PgEndpoint;
+import travelwatch.support.ClusterNodes;
+import travelwatch.support.TestPostgres;
 import travelwatch.support.TestServer;
 
 /**
  * Ingest throughput and acknowledgement latency, against the two limits measured in the same run on
  * the same machine: (a) a trivial Vert.x endpoint that only parses the JSON, (b) PostgreSQL COPY of
- * the same rows into the same table layout. Durable events/s are counted in the table.
+ * the same rows into the same table layout. Durable events/s are counted in the table. The server
+ * and the trivial endpoint each run in a JVM of their own, as a user runs the server.
  */
 final class IngestBenchmark {
   private static final LocalDate DATE = LocalDate.of(2026, 11, 23);
@@ -45,30 +44,45 @@ final class IngestBenchmark {
     if (!Wrk.installed()) {
       throw new IllegalStateException("wrk is not installed (apt-get install wrk)");
     }
-    int port = TestServer.freePort();
-    Map<String, String> env = new HashMap<>();
-    env.put("TW_HTTP_PORT", String.valueOf(port));
-    env.put("TW_INGEST_RATE_PER_KEY", "0");
-    env.put("TW_PG_POOL_SIZE", "16");
-    TravelWatchConfig config =
-        TravelWatchConfig.from(new Settings(null, env), workDir.resolve("data"));
+    Files.createDirectories(workDir);
+    int cores = Runtime.getRuntime().availableProcessors();
+    // The server runs as users run it: `serve` in a JVM of its own, here on a fresh database.
+    PgEndpoint db = TestPostgres.freshDatabase();
+    Vertx vertx = Vertx.vertx();
+    Pool setup = Database.pool(vertx, db, 2);
+    Plan plan = new PlanGenerator(1, 1050, List.of(DATE)).generate();
+    new PlanImport(new PlanStore(setup)).upsert(PlanJson.write(plan)).await();
+    String operator = "OP001";
+    String key = new AccessStore(setup).createOperatorKey(operator).await();
+    setup.close().await();
+    vertx.close().await();
+    String runs = runsOf(plan, operator);
     Wrk wrk = new Wrk(workDir);
     JsonObject report = new JsonObject();
-    try (TravelWatchServer server = TravelWatchServer.start(config, Clock.systemUTC())) {
-      Plan plan = new PlanGenerator(1, 1050, List.of(DATE)).generate();
-      new PlanImport(new PlanStore(server.pool())).upsert(PlanJson.write(plan)).await();
-      String operator = "OP001";
-      String key = new AccessStore(server.pool()).createOperatorKey(operator).await();
-      String runs = runsOf(plan, operator);
-      PgEndpoint db = server.database();
-
-      int trivialPort = TestServer.freePort();
-      Vertx trivialVertx = Vertx.vertx();
-      List<HttpServer> trivial = startTrivial(trivialVertx, trivialPort, config.http().instances());
+    int trivialPort = TestServer.freePort();
+    Process trivial = ParseOnlyEndpoint.start(trivialPort, cores, workDir);
+    try (ClusterNodes servers =
+        new ClusterNodes(
+            db,
+            workDir,
+            1,
+            16,
+            Map.of(
+                "TW_INGEST_RATE_PER_KEY", "0",
+                "TW_PG_POOL_SIZE", "16",
+                "TW_HTTP_INSTANCES", String.valueOf(cores)),
+            false)) {
+      ClusterNodes.Node server = servers.get(0);
+      server.start();
+      server.awaitReady(Duration.ofSeconds(120));
+      int port = server.httpPort;
 
       Progress.say("ingest: warming up");
-      wrk.run("http://localhost:" + port, 64, Duration.ofSeconds(5), key, "warm", 1, runs);
-      wrk.run("http://localhost:" + trivialPort, 64, Duration.ofSeconds(3), key, "warm", 1, runs);
+      // Long enough for the JIT to finish with both shapes, so the runs measure steady state.
+      wrk.run("http://localhost:" + port, 256, Duration.ofSeconds(20), key, "warm1", 1, runs);
+      wrk.run("http://localhost:" + port, 64, Duration.ofSeconds(5), key, "warm100", 100, runs);
+      wrk.run("http://localhost:" + trivialPort, 256, Duration.ofSeconds(5), key, "warm", 1, runs);
+      wrk.run("http://localhost:" + trivialPort, 64, Duration.ofSeconds(3), key, "warm", 100, runs);
 
       double copyRate = copyRate(db, 300_000);
       report.put("copyRowsPerSecond", copyRate);
@@ -76,14 +90,19 @@ final class IngestBenchmark {
 
       JsonArray shapes = new JsonArray();
       int n = 0;
-      for (int batch : new int[] {1, 100}) {
-        for (int connections : new int[] {64, 256}) {
+      // -Dbench.batches=1,100 and -Dbench.connections=64,256 choose the shapes.
+      for (int batch : ints("bench.batches", "1,100")) {
+        for (int connections : ints("bench.connections", "64,256")) {
           n++;
           String prefix = "b" + System.nanoTime();
           long before = count(db);
+          double[] groupsBefore = groupCommits(port);
           Wrk.Result tw =
               wrk.run("http://localhost:" + port, connections, each, key, prefix, batch, runs);
           long durable = settle(db) - before;
+          double[] groupsAfter = groupCommits(port);
+          double groups = groupsAfter[1] - groupsBefore[1];
+          double rowsPerGroup = groups == 0 ? 0 : (groupsAfter[0] - groupsBefore[0]) / groups;
           Wrk.Result parse =
               wrk.run(
                   "http://localhost:" + trivialPort,
@@ -101,6 +120,7 @@ final class IngestBenchmark {
                   .put("eventsPerRequest", batch)
                   .put("connections", connections)
                   .put("durableEventsPerSecond", round(durableRate))
+                  .put("rowsPerGroupCommit", round(rowsPerGroup))
                   .put("ackP50Millis", tw.p50Millis())
                   .put("ackP99Millis", tw.p99Millis())
                   .put("non2xx", tw.non2xx())
@@ -112,11 +132,12 @@ final class IngestBenchmark {
                   .put("ratioToCopy", round2(durableRate / copyRate));
           shapes.add(shape);
           Progress.say(
-              "ingest %d/4: %d event(s)/request, %d connections: %.0f durable events/s, p50 %.1f ms, p99 %.1f ms; parse-only %.0f/s; ratio %.2f of combined limit, %.2f of COPY",
+              "ingest %d: %d event(s)/request, %d connections: %.0f durable events/s (%.0f rows per group commit), p50 %.1f ms, p99 %.1f ms; parse-only %.0f/s; ratio %.2f of combined limit, %.2f of COPY",
               n,
               batch,
               connections,
               durableRate,
+              rowsPerGroup,
               tw.p50Millis(),
               tw.p99Millis(),
               parseRate,
@@ -125,10 +146,9 @@ final class IngestBenchmark {
         }
       }
       report.put("shapes", shapes);
-      for (HttpServer s : trivial) {
-        s.close().await();
-      }
-      trivialVertx.close().await();
+    } finally {
+      trivial.destroy();
+      trivial.waitFor();
     }
     return report;
   }
@@ -143,30 +163,6 @@ final class IngestBenchmark {
         .filter(r -> routes.contains(r.routeId()))
         .map(Plan.Run::id)
         .collect(Collectors.joining(","));
-  }
-
-  /** Limit (a): the same requests, only parsed. */
-  private static List<HttpServer> startTrivial(Vertx vertx, int port, int instances) {
-    List<HttpServer> servers = new ArrayList<>();
-    for (int i = 0; i < instances; i++) {
-      HttpServer server =
-          vertx
-              .createHttpServer()
-              .requestHandler(
-                  req ->
-                      req.body()
-                          .onSuccess(
-                              body -> {
-                                Object parsed = Json.decodeValue(body);
-                                int n = parsed instanceof JsonArray a ? a.size() : 1;
-                                req.response()
-                                    .setStatusCode(202)
-                                    .putHeader("Content-Type", "application/json")
-                                    .end("{\"accepted\":" + n + ",\"duplicates\":0}");
-                              }));
-      servers.add(server.listen(port).await());
-    }
-    return servers;
   }
 
   /** Limit (b): COPY the same kind of rows into a table with the event table's layout. */
@@ -218,6 +214,27 @@ final class IngestBenchmark {
     }
   }
 
+  /** The server's group-commit histogram: rows written in all, and group commits. */
+  private static double[] groupCommits(int port) throws Exception {
+    String text =
+        java.net.http.HttpClient.newHttpClient()
+            .send(
+                java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://localhost:" + port + "/metrics"))
+                    .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString())
+            .body();
+    double[] sumAndCount = new double[2];
+    for (String line : text.split("\n")) {
+      if (line.startsWith("travelwatch_ingest_batch_rows_sum ")) {
+        sumAndCount[0] = Double.parseDouble(line.substring(line.indexOf(' ') + 1));
+      } else if (line.startsWith("travelwatch_ingest_batch_rows_count ")) {
+        sumAndCount[1] = Double.parseDouble(line.substring(line.indexOf(' ') + 1));
+      }
+    }
+    return sumAndCount;
+  }
+
   private static long count(PgEndpoint db) throws Exception {
     try (Connection c =
             DriverManager.getConnection(
@@ -240,6 +257,14 @@ final class IngestBenchmark {
       last = now;
     }
     return last;
+  }
+
+  private static int[] ints(String property, String defaults) {
+    return java.util.Arrays.stream(System.getProperty(property, defaults).split(","))
+        .map(String::trim)
+        .filter(t -> !t.isEmpty())
+        .mapToInt(Integer::parseInt)
+        .toArray();
   }
 
   static double round(double d) {

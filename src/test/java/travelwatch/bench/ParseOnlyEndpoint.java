@@ -1,0 +1,85 @@
+package travelwatch.bench;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonArray;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Limit (a) of the ingest benchmark: a trivial Vert.x endpoint that only parses the JSON and
+ * answers 202, in a process of its own as the server is. {@code main(port, instances)}.
+ */
+public final class ParseOnlyEndpoint {
+  private ParseOnlyEndpoint() {}
+
+  public static void main(String[] args) {
+    int port = Integer.parseInt(args[0]);
+    int instances = Integer.parseInt(args[1]);
+    Vertx vertx = Vertx.vertx();
+    for (int i = 0; i < instances; i++) {
+      vertx
+          .createHttpServer(new HttpServerOptions().setTcpNoDelay(true))
+          .requestHandler(
+              req ->
+                  req.body()
+                      .onSuccess(
+                          body -> {
+                            Object parsed = Json.decodeValue(body);
+                            int n = parsed instanceof JsonArray a ? a.size() : 1;
+                            req.response()
+                                .setStatusCode(202)
+                                .putHeader("Content-Type", "application/json")
+                                .end("{\"accepted\":" + n + ",\"duplicates\":0}");
+                          }))
+          .listen(port)
+          .await();
+    }
+    System.out.println("listening on " + port);
+  }
+
+  /** Starts it as a separate JVM on this test classpath; close the returned process to stop it. */
+  static Process start(int port, int instances, Path workDir) {
+    try {
+      Process p =
+          new ProcessBuilder(
+                  List.of(
+                      Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                      "-Xmx512m",
+                      "-cp",
+                      System.getProperty("java.class.path"),
+                      ParseOnlyEndpoint.class.getName(),
+                      String.valueOf(port),
+                      String.valueOf(instances)))
+              .redirectErrorStream(true)
+              .redirectOutput(workDir.resolve("parse-only.log").toFile())
+              .start();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (!listening(port)) {
+        if (!p.isAlive() || System.nanoTime() > deadline) {
+          p.destroyForcibly();
+          throw new IllegalStateException("the parse-only endpoint did not start");
+        }
+        TimeUnit.MILLISECONDS.sleep(100);
+      }
+      return p;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static boolean listening(int port) {
+    try (var socket = new java.net.Socket("localhost", port)) {
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+}
