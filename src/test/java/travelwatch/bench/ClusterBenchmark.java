@@ -57,6 +57,8 @@ final class ClusterBenchmark {
   private static final long BACKGROUND_TICK_MILLIS = 10;
   private static final long SAMPLE_EVERY_MILLIS = 100;
   private static final int WARM_UP_SAMPLES = 20;
+  private static final Duration WARM_UP = Duration.ofSeconds(50);
+  private static final int RUNS = 3;
 
   private ClusterBenchmark() {}
 
@@ -134,23 +136,37 @@ final class ClusterBenchmark {
         cluster.nodes.forEach(n -> n.awaitReady(Duration.ofSeconds(120)));
       }
       Progress.say("cluster: %s warming up", label);
-      everyNode(cluster.nodes, wrk, Duration.ofSeconds(5), key, "warm", String.join(",", runs));
+      // Until the JIT is done: each JVM compiles the same code, and on 2 cores two JVMs doing so
+      // during the measured run would count a one-off start-up cost as the cost of clustering.
+      everyNode(cluster.nodes, wrk, WARM_UP, key, "warm", String.join(",", runs));
 
-      long before = TestPostgres.count(db, "select count(*) from event");
+      // Three measured runs, the median reported: one run on shared cores varies by a fifth.
+      List<Double> rates = new ArrayList<>();
+      double ackP99 = 0;
+      long non2xx = 0;
       long started = System.nanoTime();
-      List<Wrk.Result> results =
-          everyNode(cluster.nodes, wrk, each, key, "b" + System.nanoTime(), String.join(",", runs));
-      double seconds = results.stream().mapToDouble(Wrk.Result::seconds).max().orElseThrow();
-      long durable = settle(db) - before;
-      double rate = durable / seconds;
+      for (int run = 0; run < RUNS; run++) {
+        long before = TestPostgres.count(db, "select count(*) from event");
+        List<Wrk.Result> results =
+            everyNode(
+                cluster.nodes, wrk, each, key, "b" + System.nanoTime(), String.join(",", runs));
+        double seconds = results.stream().mapToDouble(Wrk.Result::seconds).max().orElseThrow();
+        rates.add((settle(db) - before) / seconds);
+        ackP99 =
+            Math.max(ackP99, results.stream().mapToDouble(Wrk.Result::p99Millis).max().orElse(0));
+        non2xx += results.stream().mapToLong(Wrk.Result::non2xx).sum();
+      }
+      List<Double> sorted = rates.stream().sorted().toList();
+      double rate = sorted.get(sorted.size() / 2);
       result
           .put("durableEventsPerSecond", Math.round(rate))
-          .put("ackP99Millis", results.stream().mapToDouble(Wrk.Result::p99Millis).max().orElse(0))
-          .put("non2xx", results.stream().mapToLong(Wrk.Result::non2xx).sum())
+          .put("runs", new JsonArray(rates.stream().map(Math::round).toList()))
+          .put("ackP99Millis", ackP99)
+          .put("non2xx", non2xx)
           .put("wallSeconds", (System.nanoTime() - started) / 1e9);
       Progress.say(
-          "cluster: %s: %.0f durable events/s (%d events/request, %d connections in all)",
-          label, rate, BATCH, CONNECTIONS);
+          "cluster: %s: %.0f durable events/s, median of %s (%d events/request, %d connections in all)",
+          label, rate, result.getJsonArray("runs").encode(), BATCH, CONNECTIONS);
 
       if (count > 1 && !clustered) {
         return result;
