@@ -2,9 +2,9 @@ package travelwatch.access;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Base64;
+import travelwatch.platform.Sha256;
 
 /**
  * Random secrets (API keys, session ids, CSRF tokens) and their stored form. A secret of 256 random
@@ -23,11 +23,7 @@ final class Secrets {
   }
 
   static byte[] sha256(String secret) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return Sha256.of(secret);
   }
 
   /** Compares in time that does not depend on where the texts differ. */
