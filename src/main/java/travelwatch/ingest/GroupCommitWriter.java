@@ -58,6 +58,7 @@ public final class GroupCommitWriter {
 
   private final Vertx vertx;
   private final Context context;
+  private volatile Thread loop;
   private final Pool pool;
   private final Clock clock;
   private final Tuning tuning;
@@ -78,6 +79,7 @@ public final class GroupCommitWriter {
       Consumer<List<StoredEvent>> committed) {
     this.vertx = vertx;
     this.context = vertx.getOrCreateContext();
+    context.runOnContext(v -> loop = Thread.currentThread());
     this.pool = pool;
     this.clock = clock;
     this.tuning = tuning;
@@ -89,7 +91,8 @@ public final class GroupCommitWriter {
   public Future<Outcome> submit(String owner, List<IncomingEvent> events) {
     Promise<Outcome> promise = Promise.promise();
     Pending pending = new Pending(owner, events, promise);
-    if (Vertx.currentContext() == context) {
+    // Requests run on duplicates of the loop's context, so the thread tells if this is the loop.
+    if (Thread.currentThread() == loop) {
       enqueue(pending);
     } else {
       context.runOnContext(v -> enqueue(pending));
