@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
@@ -12,6 +13,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 import travelwatch.platform.http.ApiException;
 
 /** The only code that reads and writes API keys, users and sessions. */
@@ -85,18 +87,15 @@ public final class AccessStore {
     return pool.preparedQuery(AccessSql.USER_BY_EMAIL)
         .execute(Tuple.of(email))
         .map(
-            rows -> {
-              if (rows.size() == 0) {
-                return Optional.empty();
-              }
-              Row r = rows.iterator().next();
-              return Optional.of(
-                  new User(
-                      r.getLong("id"),
-                      r.getString("email"),
-                      Role.parse(r.getString("role")),
-                      r.getString("password_hash")));
-            });
+            rows ->
+                firstRow(
+                    rows,
+                    r ->
+                        new User(
+                            r.getLong("id"),
+                            r.getString("email"),
+                            Role.parse(r.getString("role")),
+                            r.getString("password_hash"))));
   }
 
   /** The email addresses of every user with one of the roles, read with the caller's connection. */
@@ -130,17 +129,18 @@ public final class AccessStore {
     return pool.preparedQuery(AccessSql.TOUCH_SESSION)
         .execute(Tuple.of(Buffer.buffer(idHash), utc(now), utc(idleSince), utc(startedSince)))
         .map(
-            rows -> {
-              if (rows.size() == 0) {
-                return Optional.empty();
-              }
-              Row r = rows.iterator().next();
-              return Optional.of(
-                  new StoredSession(
-                      r.getString("email"),
-                      Role.parse(r.getString("role")),
-                      r.getString("csrf_token")));
-            });
+            rows ->
+                firstRow(
+                    rows,
+                    r ->
+                        new StoredSession(
+                            r.getString("email"),
+                            Role.parse(r.getString("role")),
+                            r.getString("csrf_token"))));
+  }
+
+  private static <T> Optional<T> firstRow(RowSet<Row> rows, Function<Row, T> read) {
+    return rows.size() == 0 ? Optional.empty() : Optional.of(read.apply(rows.iterator().next()));
   }
 
   Future<Void> deleteSession(byte[] idHash) {

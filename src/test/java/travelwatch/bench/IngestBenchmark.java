@@ -5,6 +5,10 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import java.io.StringReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -13,9 +17,11 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.postgresql.copy.CopyManager;
 import org.postgresql.core.BaseConnection;
@@ -218,12 +224,10 @@ final class IngestBenchmark {
   /** The server's group-commit histogram: rows written in all, and group commits. */
   private static double[] groupCommits(int port) throws Exception {
     String text =
-        java.net.http.HttpClient.newHttpClient()
+        HttpClient.newHttpClient()
             .send(
-                java.net.http.HttpRequest.newBuilder(
-                        java.net.URI.create("http://localhost:" + port + "/metrics"))
-                    .build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString())
+                HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString())
             .body();
     double[] sumAndCount = new double[2];
     for (String line : text.split("\n")) {
@@ -250,7 +254,7 @@ final class IngestBenchmark {
   private static long settle(PgEndpoint db) throws Exception {
     long last = count(db);
     for (int i = 0; i < 20; i++) {
-      java.util.concurrent.TimeUnit.MILLISECONDS.sleep(250);
+      TimeUnit.MILLISECONDS.sleep(250);
       long now = count(db);
       if (now == last) {
         return now;
@@ -261,7 +265,7 @@ final class IngestBenchmark {
   }
 
   private static int[] ints(String property, String defaults) {
-    return java.util.Arrays.stream(System.getProperty(property, defaults).split(","))
+    return Arrays.stream(System.getProperty(property, defaults).split(","))
         .map(String::trim)
         .filter(t -> !t.isEmpty())
         .mapToInt(Integer::parseInt)
