@@ -182,16 +182,15 @@ class MonitoringEndToEndTest {
   void runBoardAndLookup() {
     assertThat(server.post("/api/v1/events", operatorA, startWithUnclearedDriver()).statusCode())
         .isEqualTo(202);
+    // The run's state and its alert are stored one after the other; wait for both.
     JarProcess.await(
-        "the run to show as started",
+        "the run to show as started, with its open alert",
         Duration.ofSeconds(10),
-        () ->
-            "started"
-                .equals(
-                    server
-                        .get("/api/v1/runs/" + TwoOperators.RUN_A, viewer)
-                        .bodyAsJsonObject()
-                        .getString("status")));
+        () -> {
+          JsonObject live =
+              server.get("/api/v1/runs/" + TwoOperators.RUN_A, viewer).bodyAsJsonObject();
+          return "started".equals(live.getString("status")) && live.getLong("openAlerts") > 0;
+        });
 
     JsonArray board =
         server.get("/api/v1/runs?date=2026-11-23", viewer).bodyAsJsonObject().getJsonArray("items");
