@@ -46,6 +46,11 @@ class ServeProcessIT {
             vertx, new WebClientOptions().setDefaultPort(port).setDefaultHost("localhost"));
     serve = JarProcess.start(env, dir, "serve");
     await("serve to be ready", Duration.ofSeconds(90), () -> status("/health/ready") == 200);
+    // It listens a moment before it says so.
+    await(
+        "serve to print its URL",
+        Duration.ofSeconds(10),
+        () -> serve.stdout().contains("TravelWatch is running at"));
   }
 
   @AfterAll

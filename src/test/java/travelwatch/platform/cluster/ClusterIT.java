@@ -120,6 +120,7 @@ class ClusterIT {
     Map<String, String> env = new HashMap<>(mailbox.env());
     env.put("TW_INGEST_RATE_PER_KEY", "0");
     env.put("TW_MAIL_RELAY_MS", "100");
+    env.put("TW_STREAM_HEARTBEAT_SECONDS", "1");
     env.put("TW_MAIL_PER_MINUTE", "100000");
     env.put("TW_MAIL_RETRY_FIRST_MS", "200");
     env.put("TW_MAIL_RETRY_MAX_MS", "1000");
@@ -180,6 +181,11 @@ class ClusterIT {
     SseClient stream = new SseClient(vertx, c.httpPort, controlKey, null);
     try {
       assertThat(stream.status).isEqualTo(200);
+      // A new subscription takes a moment to reach the other nodes; a heartbeat is a second.
+      JarProcess.await(
+          "a heartbeat on node C's stream",
+          Duration.ofSeconds(10),
+          () -> stream.heartbeats.get() > 0);
       int status = post(a, List.of(cancellation(run))).await();
       assertThat(status).isEqualTo(202);
       cancelled.add(run);

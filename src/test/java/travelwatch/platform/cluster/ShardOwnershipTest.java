@@ -226,15 +226,15 @@ class ShardOwnershipTest {
 
             @Override
             public Future<Void> release(Set<Integer> gone) {
-              monitored.removeAll(gone);
               released.addAll(gone);
+              monitored.removeAll(gone);
               return Future.succeededFuture();
             }
 
             @Override
             public void lost(Set<Integer> gone) {
+              lost.addAll(gone); // first, so a test that sees them unmonitored sees them lost
               monitored.removeAll(gone);
-              lost.addAll(gone);
             }
           };
       vertx
