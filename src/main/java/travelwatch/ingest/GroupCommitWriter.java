@@ -233,11 +233,11 @@ public final class GroupCommitWriter {
     return written
         .compose(
             done -> {
-              // Only now, after the commit, is any request answered.
-              done.outcomes().forEach((p, outcome) -> p.promise().tryComplete(outcome));
               for (StoredEvent s : done.stored()) {
                 metrics.stored(s.event().type());
               }
+              // Only now, after the commit, is any request answered.
+              done.outcomes().forEach((p, outcome) -> p.promise().tryComplete(outcome));
               try {
                 committed.accept(done.stored());
               } catch (RuntimeException e) {

@@ -7,6 +7,7 @@ import static travelwatch.support.Events.example;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -22,6 +23,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import travelwatch.access.Scope;
+import travelwatch.support.JarProcess;
 import travelwatch.support.TestPostgres;
 import travelwatch.support.TestServer;
 import travelwatch.support.TwoOperators;
@@ -377,12 +379,20 @@ class IngestTest {
   void metricsCountEvents() {
     post(operatorA, example("run.arrived"));
     post(operatorA, example("run.started").put("runId", TwoOperators.RUN_B));
-    String metrics = server.get("/metrics", null).bodyAsString();
-    assertThat(metrics)
+    // A refusal is counted as its response ends, which may be just after the client has it.
+    String[] metrics = {""};
+    JarProcess.await(
+        "the refusal to be counted",
+        Duration.ofSeconds(5),
+        () -> {
+          metrics[0] = server.get("/metrics", null).bodyAsString();
+          return metrics[0].contains("travelwatch_events_rejected_total{reason=\"forbidden\"}");
+        });
+    assertThat(metrics[0])
         .containsPattern("travelwatch_events_ingested_total\\{type=\"run.arrived\"\\} [1-9]");
-    assertThat(metrics)
+    assertThat(metrics[0])
         .containsPattern("travelwatch_events_rejected_total\\{reason=\"forbidden\"\\} [1-9]");
-    assertThat(metrics)
+    assertThat(metrics[0])
         .contains(
             "travelwatch_ingest_commit_seconds_bucket",
             "travelwatch_ingest_batch_rows",
