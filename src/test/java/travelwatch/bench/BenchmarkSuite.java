@@ -77,7 +77,9 @@ public final class BenchmarkSuite {
       md.append("## Ingest (POST /api/v1/events)\n\n")
           .append("PostgreSQL COPY limit: ")
           .append((long) (double) ingest.getDouble("copyRowsPerSecond"))
-          .append(" rows/s.\n\n")
+          .append(" rows/s. Server warm-up until its JIT settled: ")
+          .append(ingest.getLong("warmUpSeconds"))
+          .append(" s.\n\n")
           .append(
               "| events/request | connections | durable events/s | ack p50 ms | ack p99 ms | parse-only events/s | combined limit | ratio to combined | ratio to COPY | non-2xx |\n")
           .append("|---|---|---|---|---|---|---|---|---|---|\n");
@@ -178,8 +180,8 @@ public final class BenchmarkSuite {
     if (cluster != null) {
       md.append("## Cluster: two nodes against one, on the same machine\n\n")
           .append(
-              "| nodes | durable events/s (100 events/request, 64 connections) | ack p99 ms | event-to-alert p50 / p99 ms | samples |\n")
-          .append("|---|---|---|---|---|\n");
+              "| nodes | durable events/s (100 events/request, 64 connections) | runs | ack p99 ms | event-to-alert p50 / p99 ms | samples | warm-up s |\n")
+          .append("|---|---|---|---|---|---|---|\n");
       for (String which : new String[] {"oneNode", "twoProcessesUnclustered", "twoNodes"}) {
         JsonObject n = cluster.getJsonObject(which);
         JsonObject l = n.getJsonObject("eventToAlert");
@@ -189,16 +191,18 @@ public final class BenchmarkSuite {
                 : n.getInteger("nodes") == 1 ? " (serve)" : " (serve, not clustered)";
         md.append(
             String.format(
-                "| %d%s | %d | %.1f | %s | %s |%n",
+                "| %d%s | %d | %s | %.1f | %s | %s | %d |%n",
                 n.getInteger("nodes"),
                 kind,
                 n.getLong("durableEventsPerSecond"),
+                n.getJsonArray("runs").encode(),
                 n.getDouble("ackP99Millis"),
                 l == null
                     ? "—"
                     : String.format(
                         "%.1f / %.1f", l.getDouble("p50Millis"), l.getDouble("p99Millis")),
-                l == null ? "—" : String.valueOf(l.getInteger("samples"))));
+                l == null ? "—" : String.valueOf(l.getInteger("samples")),
+                n.getLong("warmUpSeconds")));
       }
       md.append(
           String.format(

@@ -5,10 +5,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import java.io.StringReader;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -83,11 +79,26 @@ final class IngestBenchmark {
       server.awaitReady(Duration.ofSeconds(120));
       int port = server.httpPort;
 
-      Progress.say("ingest: warming up");
-      // The JIT compiles for some 40 s under load on 2 cores: the runs measure the steady state
-      // after.
-      wrk.run("http://localhost:" + port, 256, Duration.ofSeconds(40), key, "warm1", 1, runs);
-      wrk.run("http://localhost:" + port, 64, Duration.ofSeconds(10), key, "warm100", 100, runs);
+      // Both shapes, until the server's JIT has settled: the runs measure the steady state.
+      boolean[] batches = {false};
+      Duration warm =
+          WarmUp.untilCompiled(
+              "ingest",
+              List.of(port),
+              Duration.ofSeconds(40),
+              Duration.ofSeconds(180),
+              chunk -> {
+                batches[0] = !batches[0];
+                wrk.run(
+                    "http://localhost:" + port,
+                    batches[0] ? 64 : 256,
+                    chunk,
+                    key,
+                    "warm" + System.nanoTime(),
+                    batches[0] ? 100 : 1,
+                    runs);
+              });
+      report.put("warmUpSeconds", warm.toSeconds());
       wrk.run("http://localhost:" + trivialPort, 256, Duration.ofSeconds(5), key, "warm", 1, runs);
       wrk.run("http://localhost:" + trivialPort, 64, Duration.ofSeconds(3), key, "warm", 100, runs);
 
@@ -223,21 +234,10 @@ final class IngestBenchmark {
 
   /** The server's group-commit histogram: rows written in all, and group commits. */
   private static double[] groupCommits(int port) throws Exception {
-    String text =
-        HttpClient.newHttpClient()
-            .send(
-                HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString())
-            .body();
-    double[] sumAndCount = new double[2];
-    for (String line : text.split("\n")) {
-      if (line.startsWith("travelwatch_ingest_batch_rows_sum ")) {
-        sumAndCount[0] = Double.parseDouble(line.substring(line.indexOf(' ') + 1));
-      } else if (line.startsWith("travelwatch_ingest_batch_rows_count ")) {
-        sumAndCount[1] = Double.parseDouble(line.substring(line.indexOf(' ') + 1));
-      }
-    }
-    return sumAndCount;
+    return new double[] {
+      WarmUp.metric(port, "travelwatch_ingest_batch_rows_sum"),
+      WarmUp.metric(port, "travelwatch_ingest_batch_rows_count")
+    };
   }
 
   private static long count(PgEndpoint db) throws Exception {
