@@ -58,7 +58,7 @@ final class ClusterBenchmark {
   private static final long SAMPLE_EVERY_MILLIS = 100;
   private static final int WARM_UP_SAMPLES = 20;
   private static final Duration MIN_WARM_UP = Duration.ofSeconds(50);
-  private static final Duration MAX_WARM_UP = Duration.ofSeconds(240);
+  private static final Duration MAX_WARM_UP = Duration.ofSeconds(300);
   private static final int RUNS = 3;
 
   private ClusterBenchmark() {}
