@@ -120,7 +120,7 @@ public final class EventParser {
               json.getString("crewId"),
               json.getString("pupilId"),
               body,
-              sha256(body)));
+              Sha256.of(body)));
     }
     if (!problems.isEmpty()) {
       throw ApiException.badRequest(
@@ -148,10 +148,6 @@ public final class EventParser {
 
   static String canonical(JsonObject json) {
     return new JsonObject(new TreeMap<>(json.getMap())).encode();
-  }
-
-  static byte[] sha256(String s) {
-    return Sha256.of(s);
   }
 
   private static String clip(String s) {

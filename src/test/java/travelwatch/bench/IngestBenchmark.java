@@ -8,7 +8,6 @@ import java.io.StringReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -213,9 +212,7 @@ final class IngestBenchmark {
       }
       chunks.add(csv.toString());
     }
-    try (Connection c =
-            DriverManager.getConnection(
-                db.jdbcUrl(), db.user(), db.password() == null ? "" : db.password());
+    try (Connection c = TestPostgres.connect(db);
         Statement s = c.createStatement()) {
       s.execute("drop table if exists bench_event_copy");
       s.execute("create table bench_event_copy (like event including all)");
@@ -242,17 +239,10 @@ final class IngestBenchmark {
     };
   }
 
-  private static long count(PgEndpoint db) throws Exception {
-    try (Connection c =
-            DriverManager.getConnection(
-                db.jdbcUrl(), db.user(), db.password() == null ? "" : db.password());
-        var rs = c.createStatement().executeQuery("select count(*) from event")) {
-      rs.next();
-      return rs.getLong(1);
-    }
+  private static long count(PgEndpoint db) {
+    return TestPostgres.count(db, "select count(*) from event");
   }
 
-  /** The count once requests still in flight when wrk stopped have landed. */
   private static long settle(PgEndpoint db) throws Exception {
     long last = count(db);
     for (int i = 0; i < 20; i++) {
