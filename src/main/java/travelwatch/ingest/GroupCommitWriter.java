@@ -8,6 +8,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.nio.ByteBuffer;
@@ -49,9 +50,32 @@ public final class GroupCommitWriter {
   /** Tuning, from {@code TW_INGEST_…} settings. */
   public record Tuning(int flushRows, int flushDelayMillis, int maxInFlight, int maxQueuedRows) {}
 
-  private record Pending(String owner, List<IncomingEvent> events, Promise<Outcome> promise) {}
+  /** A request waiting for its group; compared by identity, never by its events. */
+  private static final class Pending {
+    final String owner;
+    final List<IncomingEvent> events;
+    final Promise<Outcome> promise;
+
+    Pending(String owner, List<IncomingEvent> events, Promise<Outcome> promise) {
+      this.owner = owner;
+      this.events = events;
+      this.promise = promise;
+    }
+  }
 
   private record Key(String owner, String eventId) {}
+
+  /**
+   * A group's distinct rows, in insert order, and for each writable request where each of its
+   * events went: the index of its row, or -1 for a repeat within the group.
+   */
+  private record Rows(
+      List<Key> keys,
+      List<IncomingEvent> events,
+      List<Pending> writable,
+      Map<Pending, int[]> rowOf,
+      Map<Pending, Integer> repeats,
+      List<Pending> deferred) {}
 
   /** What a committed group came to: the stored events and each request's outcome. */
   private record Written(List<StoredEvent> stored, Map<Pending, Outcome> outcomes) {}
@@ -101,16 +125,14 @@ public final class GroupCommitWriter {
   }
 
   private void enqueue(Pending pending) {
-    if (queuedRows + pending.events().size() > tuning.maxQueuedRows()) {
-      pending
-          .promise()
-          .fail(
-              ApiException.unavailable(
-                  "The event store is behind; retry shortly with the same eventIds.", 1));
+    if (queuedRows + pending.events.size() > tuning.maxQueuedRows()) {
+      pending.promise.fail(
+          ApiException.unavailable(
+              "The event store is behind; retry shortly with the same eventIds.", 1));
       return;
     }
     queue.add(pending);
-    queuedRows += pending.events().size();
+    queuedRows += pending.events.size();
     maybeFlush();
   }
 
@@ -139,10 +161,10 @@ public final class GroupCommitWriter {
     List<Pending> group = new ArrayList<>();
     int rows = 0;
     while (!queue.isEmpty()
-        && (group.isEmpty() || rows + queue.peek().events().size() <= tuning.flushRows())) {
+        && (group.isEmpty() || rows + queue.peek().events.size() <= tuning.flushRows())) {
       Pending p = queue.poll();
       group.add(p);
-      rows += p.events().size();
+      rows += p.events.size();
     }
     queuedRows -= rows;
     inFlight++;
@@ -168,67 +190,25 @@ public final class GroupCommitWriter {
   }
 
   private Future<Void> write(List<Pending> group, int attempt) {
-    // Repeats inside the group: the same body is a duplicate, another body a conflict.
-    Map<Pending, Integer> duplicates = new HashMap<>();
-    List<Pending> writable = new ArrayList<>();
-    Map<Key, IncomingEvent> rows = new HashMap<>();
-    Map<Key, Pending> rowOwners = new HashMap<>();
-    for (Pending p : group) {
-      Map<Key, IncomingEvent> mine = new HashMap<>();
-      List<FieldProblem> conflicts = new ArrayList<>();
-      int dup = 0;
-      for (IncomingEvent e : p.events()) {
-        Key key = new Key(p.owner(), e.eventId());
-        IncomingEvent first = mine.containsKey(key) ? mine.get(key) : rows.get(key);
-        if (first == null) {
-          mine.put(key, e);
-        } else if (Arrays.equals(first.hash(), e.hash())) {
-          dup++;
-        } else {
-          conflicts.add(
-              new FieldProblem(e.index(), "eventId", "is used again with a different body"));
-        }
-      }
-      if (!conflicts.isEmpty()) {
-        p.promise().fail(conflict(conflicts));
-        continue;
-      }
-      duplicates.put(p, dup);
-      writable.add(p);
-      rows.putAll(mine);
-      mine.keySet().forEach(k -> rowOwners.put(k, p));
-    }
-    if (writable.isEmpty()) {
-      return Future.succeededFuture();
-    }
+    Rows rows = distinctRows(group);
+    Future<Void> written =
+        rows.writable().isEmpty() ? Future.succeededFuture() : write(rows, attempt);
+    // A request sending an eventId that an earlier request of the group sent with another body
+    // is decided after that one, against what it stored: as if the two had come one by one.
+    return rows.deferred().isEmpty() ? written : written.compose(v -> write(rows.deferred(), 0));
+  }
+
+  private Future<Void> write(Rows rows, int attempt) {
     OffsetDateTime receivedAt = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
-    List<Map.Entry<Key, IncomingEvent>> entries = new ArrayList<>(rows.entrySet());
     // Usually every row is new: one plain insert, its own transaction, one round trip. If any
     // eventId is already stored, nothing was written and the group takes the careful path.
     Future<Written> written =
-        insert(
-                pool,
-                IngestSql.INSERT_NEW_EVENTS,
-                entries,
-                receivedAt,
-                writable,
-                duplicates,
-                rowOwners,
-                rows)
+        insert(pool, IngestSql.INSERT_NEW_EVENTS, rows, receivedAt)
             .recover(
                 failure ->
                     isUniqueViolation(failure)
                         ? pool.withTransaction(
-                            conn ->
-                                insert(
-                                    conn,
-                                    IngestSql.INSERT_EVENTS,
-                                    entries,
-                                    receivedAt,
-                                    writable,
-                                    duplicates,
-                                    rowOwners,
-                                    rows))
+                            conn -> insert(conn, IngestSql.INSERT_EVENTS, rows, receivedAt))
                         : Future.failedFuture(failure));
     return written
         .compose(
@@ -237,7 +217,7 @@ public final class GroupCommitWriter {
                 metrics.stored(s.event().type());
               }
               // Only now, after the commit, is any request answered.
-              done.outcomes().forEach((p, outcome) -> p.promise().tryComplete(outcome));
+              done.outcomes().forEach((p, outcome) -> p.promise.tryComplete(outcome));
               try {
                 committed.accept(done.stored());
               } catch (RuntimeException e) {
@@ -248,15 +228,72 @@ public final class GroupCommitWriter {
         .recover(
             failure -> {
               if (failure instanceof Conflicts c && attempt < MAX_RACE_RETRIES) {
-                c.byRequest.forEach((p, problems) -> p.promise().fail(conflict(problems)));
-                List<Pending> rest = new ArrayList<>(writable);
+                c.byRequest.forEach((p, problems) -> p.promise.fail(conflict(problems)));
+                List<Pending> rest = new ArrayList<>(rows.writable());
                 rest.removeAll(c.byRequest.keySet());
                 return rest.isEmpty() ? Future.succeededFuture() : write(rest, attempt + 1);
               }
               ApiException error = storageFailure(failure);
-              writable.forEach(p -> p.promise().tryFail(error));
+              rows.writable().forEach(p -> p.promise.tryFail(error));
               return Future.succeededFuture();
             });
+  }
+
+  /**
+   * Repeats inside the group: the same body again is a duplicate. Another body for an eventId is a
+   * conflict that fails its request if the request itself repeats it; if an earlier request sent
+   * it, the later request waits for the next write. Neither writes any of its rows now.
+   */
+  private static Rows distinctRows(List<Pending> group) {
+    Map<Key, Integer> index = new HashMap<>();
+    List<Key> keys = new ArrayList<>();
+    List<IncomingEvent> events = new ArrayList<>();
+    List<Pending> writable = new ArrayList<>(group.size());
+    Map<Pending, int[]> rowOf = new HashMap<>();
+    Map<Pending, Integer> repeats = new HashMap<>();
+    List<Pending> deferred = new ArrayList<>();
+    for (Pending p : group) {
+      int first = keys.size();
+      int[] mine = new int[p.events.size()];
+      List<FieldProblem> conflicts = new ArrayList<>();
+      boolean waits = false;
+      int repeated = 0;
+      for (int j = 0; j < mine.length; j++) {
+        IncomingEvent e = p.events.get(j);
+        Key key = new Key(p.owner, e.eventId());
+        Integer seen = index.putIfAbsent(key, keys.size());
+        if (seen == null) {
+          mine[j] = keys.size();
+          keys.add(key);
+          events.add(e);
+        } else if (Arrays.equals(events.get(seen).hash(), e.hash())) {
+          mine[j] = -1;
+          repeated++;
+        } else if (seen >= first) {
+          conflicts.add(
+              new FieldProblem(e.index(), "eventId", "is used again with a different body"));
+        } else {
+          waits = true;
+        }
+      }
+      if (!conflicts.isEmpty() || waits) {
+        // Take back this request's rows: they are the last ones added.
+        for (int i = keys.size() - 1; i >= first; i--) {
+          index.remove(keys.remove(i));
+          events.remove(i);
+        }
+        if (conflicts.isEmpty()) {
+          deferred.add(p);
+        } else {
+          p.promise.fail(conflict(conflicts));
+        }
+        continue;
+      }
+      writable.add(p);
+      rowOf.put(p, mine);
+      repeats.put(p, repeated);
+    }
+    return new Rows(keys, events, writable, rowOf, repeats, deferred);
   }
 
   private static boolean isUniqueViolation(Throwable failure) {
@@ -264,32 +301,23 @@ public final class GroupCommitWriter {
   }
 
   private Future<Written> insert(
-      SqlClient conn,
-      String statement,
-      List<Map.Entry<Key, IncomingEvent>> entries,
-      OffsetDateTime receivedAt,
-      List<Pending> writable,
-      Map<Pending, Integer> duplicates,
-      Map<Key, Pending> rowOwners,
-      Map<Key, IncomingEvent> rows) {
-    int n = entries.size();
+      SqlClient conn, String statement, Rows rows, OffsetDateTime receivedAt) {
+    int n = rows.keys().size();
     String[] owners = new String[n];
     String[] ids = new String[n];
     String[] types = new String[n];
     OffsetDateTime[] occurred = new OffsetDateTime[n];
-    OffsetDateTime[] received = new OffsetDateTime[n];
     LocalDate[] dates = new LocalDate[n];
     String[] runs = new String[n];
     String[] bodies = new String[n];
     Buffer[] hashes = new Buffer[n];
     for (int i = 0; i < n; i++) {
-      Key k = entries.get(i).getKey();
-      IncomingEvent e = entries.get(i).getValue();
+      Key k = rows.keys().get(i);
+      IncomingEvent e = rows.events().get(i);
       owners[i] = k.owner();
       ids[i] = k.eventId();
       types[i] = e.type().wireName();
       occurred[i] = e.occurredAt();
-      received[i] = receivedAt;
       dates[i] = e.serviceDate();
       runs[i] = e.runId();
       bodies[i] = e.body();
@@ -299,59 +327,90 @@ public final class GroupCommitWriter {
         .execute(
             Tuple.from(
                 List.<Object>of(
-                    owners, ids, types, occurred, received, dates, runs, bodies, hashes)))
+                    owners, ids, types, occurred, receivedAt, dates, runs, bodies, hashes)))
         .compose(
             result -> {
-              Map<Key, Long> seqs = new HashMap<>();
-              for (Row r : result) {
-                seqs.put(new Key(r.getString(1), r.getString(2)), r.getLong(0));
-              }
-              if (seqs.size() == n) {
-                return Future.succeededFuture(seqs);
-              }
-              return resolveExisting(conn, entries, seqs, writable);
-            })
-        .map(
-            seqs -> {
-              List<StoredEvent> stored = new ArrayList<>(seqs.size());
-              Map<Pending, Outcome> outcomes = new HashMap<>();
-              for (Pending p : writable) {
-                int accepted = 0;
-                int dup = duplicates.get(p);
-                for (IncomingEvent e : p.events()) {
-                  Key key = new Key(p.owner(), e.eventId());
-                  if (rowOwners.get(key) != p || rows.get(key) != e) {
-                    continue; // a repeat within the group, already counted as a duplicate
-                  }
-                  Long seq = seqs.get(key);
-                  if (seq != null && seq > 0) {
-                    accepted++;
-                    stored.add(new StoredEvent(seq, p.owner(), e, receivedAt));
-                  } else {
-                    dup++;
-                  }
+              long[] seqs = seqsOf(result, owners, ids);
+              for (long seq : seqs) {
+                if (seq == 0) {
+                  return resolveExisting(conn, rows, seqs);
                 }
-                outcomes.put(p, new Outcome(accepted, dup));
               }
-              return new Written(stored, outcomes);
-            });
+              return Future.succeededFuture(seqs);
+            })
+        .map(seqs -> outcomes(rows, seqs, receivedAt));
   }
 
   /**
-   * Rows the insert skipped already existed: each is a duplicate if the stored body is the same,
-   * and a conflict (the whole request refused, the transaction rolled back) if not.
+   * Each row's stored number, 0 where the insert skipped it. The rows come back in insert order
+   * (checked row by row); only when they do not are they matched by key.
    */
-  private Future<Map<Key, Long>> resolveExisting(
-      SqlClient conn,
-      List<Map.Entry<Key, IncomingEvent>> entries,
-      Map<Key, Long> seqs,
-      List<Pending> writable) {
-    List<Map.Entry<Key, IncomingEvent>> skipped =
-        entries.stream().filter(e -> !seqs.containsKey(e.getKey())).toList();
-    String[] owners = skipped.stream().map(e -> e.getKey().owner()).toArray(String[]::new);
-    String[] ids = skipped.stream().map(e -> e.getKey().eventId()).toArray(String[]::new);
+  private static long[] seqsOf(RowSet<Row> result, String[] owners, String[] ids) {
+    long[] seqs = new long[ids.length];
+    int i = 0;
+    boolean inOrder = result.size() == ids.length;
+    for (Row r : result) {
+      if (!inOrder || !ids[i].equals(r.getString(2)) || !owners[i].equals(r.getString(1))) {
+        inOrder = false;
+        break;
+      }
+      seqs[i++] = r.getLong(0);
+    }
+    if (inOrder) {
+      return seqs;
+    }
+    Map<Key, Integer> index = new HashMap<>();
+    for (int j = 0; j < ids.length; j++) {
+      index.put(new Key(owners[j], ids[j]), j);
+    }
+    Arrays.fill(seqs, 0);
+    for (Row r : result) {
+      seqs[index.get(new Key(r.getString(1), r.getString(2)))] = r.getLong(0);
+    }
+    return seqs;
+  }
+
+  private static Written outcomes(Rows rows, long[] seqs, OffsetDateTime receivedAt) {
+    List<StoredEvent> stored = new ArrayList<>(seqs.length);
+    Map<Pending, Outcome> outcomes = new HashMap<>();
+    for (Pending p : rows.writable()) {
+      int[] mine = rows.rowOf().get(p);
+      int accepted = 0;
+      int duplicates = rows.repeats().get(p);
+      for (int j = 0; j < mine.length; j++) {
+        if (mine[j] < 0) {
+          continue; // a repeat within the group, already counted as a duplicate
+        }
+        long seq = seqs[mine[j]];
+        if (seq > 0) {
+          accepted++;
+          stored.add(new StoredEvent(seq, p.owner, p.events.get(j), receivedAt));
+        } else {
+          duplicates++;
+        }
+      }
+      outcomes.put(p, new Outcome(accepted, duplicates));
+    }
+    return new Written(stored, outcomes);
+  }
+
+  /**
+   * Rows the insert skipped already existed: each is a duplicate (its number set to -1) if the
+   * stored body is the same, and a conflict (the whole request refused, the transaction rolled
+   * back) if not.
+   */
+  private Future<long[]> resolveExisting(SqlClient conn, Rows rows, long[] seqs) {
+    List<String> owners = new ArrayList<>();
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < seqs.length; i++) {
+      if (seqs[i] == 0) {
+        owners.add(rows.keys().get(i).owner());
+        ids.add(rows.keys().get(i).eventId());
+      }
+    }
     return conn.preparedQuery(IngestSql.EXISTING_HASHES)
-        .execute(Tuple.from(List.<Object>of(owners, ids)))
+        .execute(
+            Tuple.from(List.<Object>of(owners.toArray(String[]::new), ids.toArray(String[]::new))))
         .compose(
             existing -> {
               Map<Key, ByteBuffer> hashes = new HashMap<>();
@@ -361,9 +420,9 @@ public final class GroupCommitWriter {
                     ByteBuffer.wrap(r.getBuffer(2).getBytes()));
               }
               Map<Pending, List<FieldProblem>> conflicts = new HashMap<>();
-              for (Pending p : writable) {
-                for (IncomingEvent e : p.events()) {
-                  ByteBuffer stored = hashes.get(new Key(p.owner(), e.eventId()));
+              for (Pending p : rows.writable()) {
+                for (IncomingEvent e : p.events) {
+                  ByteBuffer stored = hashes.get(new Key(p.owner, e.eventId()));
                   if (stored != null && !stored.equals(ByteBuffer.wrap(e.hash()))) {
                     conflicts
                         .computeIfAbsent(p, k -> new ArrayList<>())
@@ -378,9 +437,12 @@ public final class GroupCommitWriter {
               if (!conflicts.isEmpty()) {
                 return Future.failedFuture(new Conflicts(conflicts));
               }
-              Map<Key, Long> all = new HashMap<>(seqs);
-              hashes.keySet().forEach(k -> all.putIfAbsent(k, -1L));
-              return Future.succeededFuture(all);
+              for (int i = 0; i < seqs.length; i++) {
+                if (seqs[i] == 0 && hashes.containsKey(rows.keys().get(i))) {
+                  seqs[i] = -1;
+                }
+              }
+              return Future.succeededFuture(seqs);
             });
   }
 

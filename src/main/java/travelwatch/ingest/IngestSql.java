@@ -5,16 +5,16 @@ final class IngestSql {
   private IngestSql() {}
 
   /**
-   * A group's rows, one array per column. Bodies travel as text and become json here (a Java string
-   * bound as json would be a JSON string).
+   * A group's rows, one array per column, and the one time they were received. Bodies travel as
+   * text and become json here (a Java string bound as json would be a JSON string).
    */
   private static final String INSERT_GROUP =
       """
       insert into event (owner, event_id, type, occurred_at, received_at, service_date, run_id,
                          body, body_hash)
-      select o, i, t, oc, rc, d, r, b::json, h
-      from unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::timestamptz[],
-                  $6::date[], $7::text[], $8::text[], $9::bytea[]) as u(o, i, t, oc, rc, d, r, b, h)
+      select o, i, t, oc, $5::timestamptz, d, r, b::json, h
+      from unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[],
+                  $6::date[], $7::text[], $8::text[], $9::bytea[]) as u(o, i, t, oc, d, r, b, h)
       """;
 
   /**

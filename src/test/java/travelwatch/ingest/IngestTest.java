@@ -4,10 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static travelwatch.support.Events.event;
 import static travelwatch.support.Events.example;
 
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -67,13 +70,17 @@ class IngestTest {
     };
   }
 
-  private static io.vertx.ext.web.client.HttpResponse<Buffer> post(String key, Object body) {
+  private static HttpResponse<Buffer> post(String key, Object body) {
+    return postAsync(key, body).await();
+  }
+
+  private static Future<HttpResponse<Buffer>> postAsync(String key, Object body) {
     var request =
         server.client.post("/api/v1/events").putHeader("Content-Type", "application/json");
     if (key != null) {
       request.putHeader("Authorization", "Bearer " + key);
     }
-    return request.sendBuffer(Buffer.buffer(body.toString())).await();
+    return request.sendBuffer(Buffer.buffer(body.toString()));
   }
 
   @ParameterizedTest
@@ -254,6 +261,72 @@ class IngestTest {
   }
 
   @Test
+  @DisplayName(
+      "An eventId used twice in one request with different bodies is a 409, and none of the"
+          + " request is stored")
+  void conflictInsideRequest() {
+    JsonObject fresh = example("vehicle.position");
+    JsonObject repeated = example("vehicle.position");
+    JsonObject changed = repeated.copy().put("lat", 52.0);
+
+    var response = post(operatorA, new JsonArray().add(fresh).add(repeated).add(changed));
+
+    assertThat(response.statusCode()).isEqualTo(409);
+    JsonObject error = response.bodyAsJsonObject().getJsonArray("errors").getJsonObject(0);
+    assertThat(error.getInteger("index")).isEqualTo(2);
+    assertThat(error.getString("field")).isEqualTo("eventId");
+    assertThat(stored(fresh.getString("eventId"))).isZero();
+    assertThat(stored(repeated.getString("eventId"))).isZero();
+    assertThat(post(operatorA, fresh).bodyAsJsonObject().getInteger("accepted")).isEqualTo(1);
+  }
+
+  @Test
+  @DisplayName(
+      "Concurrent requests sharing events: each event stored once, the repeats counted as"
+          + " duplicates, and a reuse with another body fails only its own request")
+  void concurrentRequestsShareEvents() {
+    // Several bursts: which requests share a group commit is up to timing.
+    for (int burst = 0; burst < 5; burst++) {
+      JsonObject stored = example("vehicle.position");
+      assertThat(post(operatorA, stored).statusCode()).isEqualTo(202);
+      JsonObject shared = example("vehicle.position");
+      JsonObject changed = stored.copy().put("lat", 52.0);
+      List<JsonObject> own = new ArrayList<>();
+      List<JsonObject> refused = new ArrayList<>();
+      List<Future<HttpResponse<Buffer>>> sharing = new ArrayList<>();
+      List<Future<HttpResponse<Buffer>>> conflicting = new ArrayList<>();
+      for (int i = 0; i < 40; i++) {
+        JsonObject mine = example("vehicle.position");
+        if (i % 8 == 7) {
+          refused.add(mine);
+          conflicting.add(postAsync(operatorA, new JsonArray().add(mine).add(changed)));
+        } else {
+          own.add(mine);
+          sharing.add(postAsync(operatorA, new JsonArray().add(mine).add(stored).add(shared)));
+        }
+      }
+      List<Future<?>> all = new ArrayList<>(sharing);
+      all.addAll(conflicting);
+      Future.join(all).await();
+
+      int accepted = 0;
+      int duplicates = 0;
+      for (var f : sharing) {
+        assertThat(f.result().statusCode()).isEqualTo(202);
+        accepted += f.result().bodyAsJsonObject().getInteger("accepted");
+        duplicates += f.result().bodyAsJsonObject().getInteger("duplicates");
+      }
+      assertThat(accepted).isEqualTo(own.size() + 1);
+      assertThat(duplicates).isEqualTo(own.size() + own.size() - 1);
+      conflicting.forEach(f -> assertThat(f.result().statusCode()).isEqualTo(409));
+      own.forEach(e -> assertThat(stored(e.getString("eventId"))).isEqualTo(1));
+      refused.forEach(e -> assertThat(stored(e.getString("eventId"))).isZero());
+      assertThat(stored(shared.getString("eventId"))).isEqualTo(1);
+      assertThat(stored(stored.getString("eventId"))).isEqualTo(1);
+    }
+  }
+
+  @Test
   @DisplayName("The same eventId from two different operators is two events (unique per key owner)")
   void eventIdUniquePerOwner() {
     JsonObject a = example("run.completed");
@@ -421,7 +494,7 @@ class IngestTest {
       assertThat(response.statusCode()).isEqualTo(429);
       assertThat(Integer.parseInt(response.getHeader("Retry-After"))).isPositive();
       assertThat(TestPostgres.count(limited.database, "select count(*) from event")).isZero();
-      List<Integer> statuses = new java.util.ArrayList<>();
+      List<Integer> statuses = new ArrayList<>();
       for (int i = 0; i < 3; i++) {
         statuses.add(
             limited
