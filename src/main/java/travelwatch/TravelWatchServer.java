@@ -81,13 +81,21 @@ public final class TravelWatchServer implements AutoCloseable {
       node =
           ClusterNode.start(
               config.cluster(),
-              new VertxOptions().setMetricsOptions(Metrics.vertxOptions()),
+              // Netty's epoll transport where the platform has it (Linux), else Java NIO.
+              new VertxOptions()
+                  .setMetricsOptions(Metrics.vertxOptions())
+                  .setPreferNativeTransport(true),
               metrics.vertxFactory());
     } catch (RuntimeException e) {
       database.close();
       throw e;
     }
     Vertx vertx = node.vertx();
+    if (vertx.isNativeTransportEnabled()) {
+      log.info("Network transport: native epoll");
+    } else {
+      log.info("Network transport: Java NIO ({})", vertx.unavailableNativeTransportCause());
+    }
     Pool pool = database.pool(vertx, config.database().poolSize());
     TravelWatchServer server = new TravelWatchServer(config, database, vertx, pool);
     try {

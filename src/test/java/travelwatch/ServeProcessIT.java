@@ -72,6 +72,13 @@ class ServeProcessIT {
 
   @Test
   @Order(1)
+  @DisplayName("serve on Linux runs on Netty's native epoll transport, not Java NIO")
+  void serveUsesNativeTransport() {
+    assertThat(serve.stdout() + serve.stderr()).contains("Network transport: native epoll");
+  }
+
+  @Test
+  @Order(1)
   @DisplayName("serve prints its URL, and /health/live and /health/ready answer 200")
   void serveIsReady() {
     assertThat(serve.stdout()).contains("TravelWatch is running at http://localhost:" + port + "/");

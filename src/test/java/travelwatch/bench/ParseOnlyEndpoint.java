@@ -1,6 +1,7 @@
 package travelwatch.bench;
 
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
@@ -20,7 +21,8 @@ public final class ParseOnlyEndpoint {
   public static void main(String[] args) {
     int port = Integer.parseInt(args[0]);
     int instances = Integer.parseInt(args[1]);
-    Vertx vertx = Vertx.vertx();
+    // The same network transport as the server, so the limit is the server's own floor.
+    Vertx vertx = Vertx.builder().with(new VertxOptions().setPreferNativeTransport(true)).build();
     for (int i = 0; i < instances; i++) {
       vertx
           .createHttpServer(new HttpServerOptions().setTcpNoDelay(true))
