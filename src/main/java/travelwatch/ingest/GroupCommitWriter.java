@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import travelwatch.platform.db.Database;
 import travelwatch.platform.http.ApiException;
 import travelwatch.platform.http.FieldProblem;
 
@@ -459,9 +460,7 @@ public final class GroupCommitWriter {
     }
     if (failure instanceof PgException pg
         && pg.getSqlState() != null
-        && !pg.getSqlState().startsWith("08")
-        && !pg.getSqlState().startsWith("53")
-        && !pg.getSqlState().startsWith("57")) {
+        && !Database.isUnavailable(pg)) {
       log.error("Storing events failed", failure);
       return new ApiException(
           500, "internal", "Internal error", "The events could not be stored.", List.of(), null);

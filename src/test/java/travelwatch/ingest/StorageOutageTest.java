@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -23,9 +24,12 @@ import travelwatch.access.AccessStore;
 import travelwatch.access.Scope;
 import travelwatch.config.Settings;
 import travelwatch.config.TravelWatchConfig;
+import travelwatch.plan.PlanImport;
+import travelwatch.plan.PlanStore;
 import travelwatch.support.Events;
 import travelwatch.support.JarProcess;
 import travelwatch.support.TestServer;
+import travelwatch.support.TwoOperators;
 
 @Timeout(180)
 @DisplayName("PostgreSQL outage: 503 with Retry-After and nothing acknowledged; recovery by itself")
@@ -41,7 +45,7 @@ class StorageOutageTest {
 
   @Test
   @DisplayName(
-      "Events posted while PostgreSQL is down get 503; the client's retry with the same eventIds succeeds after it returns")
+      "Events posted while PostgreSQL is down get 503, also when their key or pupil must first be looked up; the client's retry with the same eventIds succeeds after it returns")
   void outageThenRecovery(@TempDir Path dir) throws Exception {
     int pgPort = TestServer.freePort();
     EmbeddedPostgres pg = startPg(dir.resolve("pg"), pgPort);
@@ -58,6 +62,13 @@ class StorageOutageTest {
       String key = new AccessStore(server.pool()).createScopeKey(Scope.TELEPHONY).await();
       JsonArray before = new JsonArray().add(Events.example("call.offered"));
       assertThat(post(client, key, before).statusCode()).isEqualTo(202);
+      new PlanImport(new PlanStore(server.pool())).upsert(TwoOperators.json()).await();
+      String operator = new AccessStore(server.pool()).createOperatorKey("OPA").await();
+      String unusedKey = new AccessStore(server.pool()).createOperatorKey("OPA").await();
+      // The operator's key and run are looked up (and cached) now; its pupil is not.
+      assertThat(post(client, operator, new JsonArray().add(Events.example("run.started"))))
+          .extracting(HttpResponse::statusCode)
+          .isEqualTo(202);
 
       pg.close();
       JsonArray during =
@@ -69,6 +80,15 @@ class StorageOutageTest {
       assertThat(refused.getHeader("Content-Type")).isEqualTo("application/problem+json");
       assertThat(Integer.parseInt(refused.getHeader("Retry-After"))).isPositive();
       assertThat(client.get("/health/ready").send().await().statusCode()).isEqualTo(503);
+      // Checks that need the database before the store is reached get the same answer.
+      for (HttpResponse<Buffer> lookup :
+          List.of(
+              post(client, operator, new JsonArray().add(Events.example("pupil.boarded"))),
+              post(client, unusedKey, new JsonArray().add(Events.example("run.started"))))) {
+        assertThat(lookup.statusCode()).as(lookup.bodyAsString()).isEqualTo(503);
+        assertThat(lookup.getHeader("Content-Type")).isEqualTo("application/problem+json");
+        assertThat(Integer.parseInt(lookup.getHeader("Retry-After"))).isPositive();
+      }
 
       pg = startPg(dir.resolve("pg"), pgPort);
       JarProcess.await(
@@ -84,7 +104,7 @@ class StorageOutageTest {
           var s = c.createStatement();
           var rs = s.executeQuery("select count(*) from event")) {
         rs.next();
-        assertThat(rs.getInt(1)).isEqualTo(3);
+        assertThat(rs.getInt(1)).isEqualTo(4);
       }
     } finally {
       client.close();

@@ -2,8 +2,11 @@ package travelwatch.platform.db;
 
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.ClosedConnectionException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
+import java.io.IOException;
 import travelwatch.config.TravelWatchConfig.DatabaseConfig;
 
 /**
@@ -62,6 +65,25 @@ public final class Database implements AutoCloseable {
         .connectingTo(endpoint.connectOptions())
         .using(vertx)
         .build();
+  }
+
+  /**
+   * Whether a failure means the database could not be reached or is refusing work for now
+   * (connection lost or refused, server shutting down or out of resources), so a retry later can
+   * succeed, rather than a fault in the statement itself.
+   */
+  public static boolean isUnavailable(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof PgException pg) {
+        String state = pg.getSqlState();
+        return state != null
+            && (state.startsWith("08") || state.startsWith("53") || state.startsWith("57"));
+      }
+      if (t instanceof ClosedConnectionException || t instanceof IOException) {
+        return true; // connection refused, reset or closed under a query
+      }
+    }
+    return false;
   }
 
   @Override

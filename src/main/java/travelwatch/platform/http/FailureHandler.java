@@ -8,6 +8,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import travelwatch.platform.db.Database;
 
 /**
  * The router's only failure handler: maps any failure to an RFC 9457 problem document, and does
@@ -24,6 +25,17 @@ public final class FailureHandler implements Handler<RoutingContext> {
       return;
     }
     Throwable failure = ctx.failure();
+    if (!(failure instanceof ApiException) && failure != null && Database.isUnavailable(failure)) {
+      // Anything that needed PostgreSQL while it is away: the client retries, as with ingest.
+      log.warn(
+          "Database unavailable on {} {}: {}",
+          ctx.request().method(),
+          ctx.normalizedPath(),
+          failure.toString());
+      failure =
+          ApiException.unavailable(
+              "The database is unavailable; nothing was changed. Retry shortly.", 2);
+    }
     JsonObject problem;
     int status;
     if (failure instanceof ApiException api) {
