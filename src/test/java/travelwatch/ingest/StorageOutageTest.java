@@ -59,12 +59,13 @@ class StorageOutageTest {
         WebClient.create(
             vertx, new WebClientOptions().setDefaultPort(port).setDefaultHost("localhost"));
     try (TravelWatchServer server = TravelWatchServer.start(config, Clock.systemUTC())) {
-      String key = new AccessStore(server.pool()).createScopeKey(Scope.TELEPHONY).await();
+      AccessStore access = new AccessStore(server.pool());
+      String key = access.createScopeKey(Scope.TELEPHONY).await();
       JsonArray before = new JsonArray().add(Events.example("call.offered"));
       assertThat(post(client, key, before).statusCode()).isEqualTo(202);
       new PlanImport(new PlanStore(server.pool())).upsert(TwoOperators.json()).await();
-      String operator = new AccessStore(server.pool()).createOperatorKey("OPA").await();
-      String unusedKey = new AccessStore(server.pool()).createOperatorKey("OPA").await();
+      String operator = access.createOperatorKey("OPA").await();
+      String unusedKey = access.createOperatorKey("OPA").await();
       // The operator's key and run are looked up (and cached) now; its pupil is not.
       assertThat(post(client, operator, new JsonArray().add(Events.example("run.started"))))
           .extracting(HttpResponse::statusCode)
