@@ -75,19 +75,20 @@ public final class BenchmarkSuite {
     JsonObject ingest = r.getJsonObject("ingest");
     if (ingest != null) {
       md.append("## Ingest (POST /api/v1/events)\n\n")
-          .append("Each shape's limits (parse-only, COPY) are measured right after it. ")
+          .append("Each shape's limits (parse-only, COPY) and the group-insert floor (parse, ")
+          .append("group commit, nothing else; empty table) are measured right after it. ")
           .append("Server warm-up until its JIT settled: ")
           .append(ingest.getLong("warmUpSeconds"))
           .append(" s.\n\n")
           .append(
-              "| events/request | connections | durable events/s | ack p50 ms | ack p99 ms | parse-only events/s | COPY rows/s | combined limit | ratio to combined | ratio to COPY | non-2xx |\n")
-          .append("|---|---|---|---|---|---|---|---|---|---|---|\n");
+              "| events/request | connections | durable events/s | ack p50 ms | ack p99 ms | parse-only events/s | COPY rows/s | combined limit | ratio to combined | ratio to COPY | group-insert floor events/s | ratio to floor | non-2xx |\n")
+          .append("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
       JsonArray shapes = ingest.getJsonArray("shapes");
       for (int i = 0; i < shapes.size(); i++) {
         JsonObject s = shapes.getJsonObject(i);
         md.append(
             String.format(
-                "| %d | %d | %.0f | %.1f | %.1f | %.0f | %.0f | %.0f | %.2f | %.2f | %d |%n",
+                "| %d | %d | %.0f | %.1f | %.1f | %.0f | %.0f | %.0f | %.2f | %.2f | %.0f | %.2f | %d |%n",
                 s.getInteger("eventsPerRequest"),
                 s.getInteger("connections"),
                 s.getDouble("durableEventsPerSecond"),
@@ -98,6 +99,8 @@ public final class BenchmarkSuite {
                 s.getDouble("combinedLimit"),
                 s.getDouble("ratioToCombinedLimit"),
                 s.getDouble("ratioToCopy"),
+                s.getDouble("groupInsertFloorEventsPerSecond"),
+                s.getDouble("ratioToFloor"),
                 s.getLong("non2xx")));
       }
       md.append('\n');

@@ -56,6 +56,10 @@ final class IngestBenchmark {
     new PlanImport(new PlanStore(setup)).upsert(PlanJson.write(plan)).await();
     String operator = "OP001";
     String key = new AccessStore(setup).createOperatorKey(operator).await();
+    setup
+        .query("create table " + GroupInsertEndpoint.TABLE + " (like event including all)")
+        .execute()
+        .await();
     setup.close().await();
     vertx.close().await();
     String runs = runsOf(plan, operator);
@@ -63,6 +67,8 @@ final class IngestBenchmark {
     JsonObject report = new JsonObject();
     int trivialPort = TestServer.freePort();
     Process trivial = ParseOnlyEndpoint.start(trivialPort, cores, workDir);
+    int floorPort = TestServer.freePort();
+    Process floor = GroupInsertEndpoint.start(floorPort, cores, db, workDir);
     try (ClusterNodes servers =
         new ClusterNodes(
             db,
@@ -101,6 +107,8 @@ final class IngestBenchmark {
       report.put("warmUpSeconds", warm.toSeconds());
       wrk.run("http://localhost:" + trivialPort, 256, Duration.ofSeconds(5), key, "warm", 1, runs);
       wrk.run("http://localhost:" + trivialPort, 64, Duration.ofSeconds(3), key, "warm", 100, runs);
+      floorRate(db, wrk, floorPort, 256, Duration.ofSeconds(5), key, 1, runs);
+      floorRate(db, wrk, floorPort, 64, Duration.ofSeconds(3), key, 100, runs);
 
       // The first COPY also warms PostgreSQL's side of it; each shape then measures its own.
       Progress.say("ingest: PostgreSQL COPY %.0f rows/s (warm-up)", copyRate(db, COPY_ROWS));
@@ -112,11 +120,11 @@ final class IngestBenchmark {
         for (int connections : ints("bench.connections", "64,256")) {
           n++;
           String prefix = "b" + System.nanoTime();
-          long before = count(db);
+          long before = count(db, "event");
           double[] groupsBefore = groupCommits(port);
           Wrk.Result tw =
               wrk.run("http://localhost:" + port, connections, each, key, prefix, batch, runs);
-          long durable = settle(db) - before;
+          long durable = settle(db, "event") - before;
           double[] groupsAfter = groupCommits(port);
           double groups = groupsAfter[1] - groupsBefore[1];
           double rowsPerGroup = groups == 0 ? 0 : (groupsAfter[0] - groupsBefore[0]) / groups;
@@ -131,6 +139,7 @@ final class IngestBenchmark {
                   runs);
           // The limits are measured right beside the shape: this machine's speed drifts by a
           // fifth or more over minutes, and a ratio is only fair between runs at the same speed.
+          double floorRate = floorRate(db, wrk, floorPort, connections, each, key, batch, runs);
           double copyRate = copyRate(db, COPY_ROWS);
           double durableRate = durable / tw.seconds();
           double parseRate = parse.requestsPerSecond() * batch;
@@ -148,11 +157,13 @@ final class IngestBenchmark {
                   .put("parseOnlyEventsPerSecond", round(parseRate))
                   .put("copyRowsPerSecond", round(copyRate))
                   .put("combinedLimit", round(combined))
+                  .put("groupInsertFloorEventsPerSecond", round(floorRate))
+                  .put("ratioToFloor", round2(durableRate / floorRate))
                   .put("ratioToCombinedLimit", round2(durableRate / combined))
                   .put("ratioToCopy", round2(durableRate / copyRate));
           shapes.add(shape);
           Progress.say(
-              "ingest %d: %d event(s)/request, %d connections: %.0f durable events/s (%.0f rows per group commit), p50 %.1f ms, p99 %.1f ms; parse-only %.0f/s; ratio %.2f of combined limit, %.2f of COPY",
+              "ingest %d: %d event(s)/request, %d connections: %.0f durable events/s (%.0f rows per group commit), p50 %.1f ms, p99 %.1f ms; parse-only %.0f/s; group-insert floor %.0f/s; ratio %.2f of combined limit, %.2f of COPY, %.2f of the floor",
               n,
               batch,
               connections,
@@ -161,14 +172,18 @@ final class IngestBenchmark {
               tw.p50Millis(),
               tw.p99Millis(),
               parseRate,
+              floorRate,
               durableRate / combined,
-              durableRate / copyRate);
+              durableRate / copyRate,
+              durableRate / floorRate);
         }
       }
       report.put("shapes", shapes);
     } finally {
       trivial.destroy();
+      floor.destroy();
       trivial.waitFor();
+      floor.waitFor();
     }
     return report;
   }
@@ -236,6 +251,44 @@ final class IngestBenchmark {
     }
   }
 
+  /**
+   * Durable events/s of {@link GroupInsertEndpoint} for one shape, counted in its table, which is
+   * made empty for each run as COPY's is.
+   */
+  private static double floorRate(
+      PgEndpoint db,
+      Wrk wrk,
+      int port,
+      int connections,
+      Duration each,
+      String key,
+      int batch,
+      String runs)
+      throws Exception {
+    String table = GroupInsertEndpoint.TABLE;
+    try (Connection c = TestPostgres.connect(db);
+        Statement s = c.createStatement()) {
+      s.execute("truncate " + table);
+      s.execute("checkpoint");
+    }
+    Wrk.Result r =
+        wrk.run(
+            "http://localhost:" + port,
+            connections,
+            each,
+            key,
+            "f" + System.nanoTime(),
+            batch,
+            runs);
+    long stored = settle(db, table);
+    try (Connection c = TestPostgres.connect(db);
+        Statement s = c.createStatement()) {
+      s.execute("truncate " + table);
+      s.execute("checkpoint");
+    }
+    return stored / r.seconds();
+  }
+
   /** The server's group-commit histogram: rows written in all, and group commits. */
   private static double[] groupCommits(int port) throws Exception {
     return new double[] {
@@ -244,15 +297,16 @@ final class IngestBenchmark {
     };
   }
 
-  private static long count(PgEndpoint db) {
-    return TestPostgres.count(db, "select count(*) from event");
+  private static long count(PgEndpoint db, String table) {
+    return TestPostgres.count(db, "select count(*) from " + table);
   }
 
-  private static long settle(PgEndpoint db) throws Exception {
-    long last = count(db);
+  /** The rows in {@code table} once the last acknowledged commits are in. */
+  private static long settle(PgEndpoint db, String table) throws Exception {
+    long last = count(db, table);
     for (int i = 0; i < 20; i++) {
       TimeUnit.MILLISECONDS.sleep(250);
-      long now = count(db);
+      long now = count(db, table);
       if (now == last) {
         return now;
       }

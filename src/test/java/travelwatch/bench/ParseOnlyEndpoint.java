@@ -5,11 +5,7 @@ import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Limit (a) of the ingest benchmark: a trivial Vert.x endpoint that only parses the JSON and
@@ -46,42 +42,11 @@ public final class ParseOnlyEndpoint {
 
   /** Starts it as a separate JVM on this test classpath; close the returned process to stop it. */
   static Process start(int port, int instances, Path workDir) {
-    try {
-      Process p =
-          new ProcessBuilder(
-                  List.of(
-                      Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                      "-Xmx512m",
-                      "-cp",
-                      System.getProperty("java.class.path"),
-                      ParseOnlyEndpoint.class.getName(),
-                      String.valueOf(port),
-                      String.valueOf(instances)))
-              .redirectErrorStream(true)
-              .redirectOutput(workDir.resolve("parse-only.log").toFile())
-              .start();
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-      while (!listening(port)) {
-        if (!p.isAlive() || System.nanoTime() > deadline) {
-          p.destroyForcibly();
-          throw new IllegalStateException("the parse-only endpoint did not start");
-        }
-        TimeUnit.MILLISECONDS.sleep(100);
-      }
-      return p;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static boolean listening(int port) {
-    try (var socket = new java.net.Socket("localhost", port)) {
-      return true;
-    } catch (IOException e) {
-      return false;
-    }
+    return BenchProcess.start(
+        ParseOnlyEndpoint.class,
+        port,
+        workDir.resolve("parse-only.log"),
+        String.valueOf(port),
+        String.valueOf(instances));
   }
 }
