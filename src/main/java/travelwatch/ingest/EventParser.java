@@ -120,7 +120,8 @@ public final class EventParser {
               json.getString("crewId"),
               json.getString("pupilId"),
               body,
-              Sha256.of(body)));
+              Sha256.of(body),
+              json));
     }
     if (!problems.isEmpty()) {
       throw ApiException.badRequest(

@@ -14,6 +14,7 @@ public record StoredEvent(long seq, String owner, IncomingEvent event, OffsetDat
         event.occurredAt().toInstant(),
         receivedAt.toInstant(),
         event.runId(),
-        event.body());
+        event.body(),
+        event.fields());
   }
 }

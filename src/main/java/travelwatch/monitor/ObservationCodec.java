@@ -31,12 +31,15 @@ public final class ObservationCodec {
   /** A committed event as the bus brings it. */
   public static Observation decode(CommittedEvents.Committed c) {
     return decode(
-        new Meta(c.seq(), c.eventId(), c.occurredAt(), c.receivedAt()), c.type(), c.body());
+        new Meta(c.seq(), c.eventId(), c.occurredAt(), c.receivedAt()), c.type(), c.parsed());
   }
 
   /** A stored event whose metadata is already read, as a replay reads it from the rows. */
   public static Observation decode(Meta meta, String type, String body) {
-    JsonObject b = new JsonObject(body);
+    return decode(meta, type, new JsonObject(body));
+  }
+
+  private static Observation decode(Meta meta, String type, JsonObject b) {
     return switch (type) {
       case "crew.assigned" ->
           new Observation.CrewAssigned(
