@@ -266,11 +266,7 @@ final class IngestBenchmark {
       String runs)
       throws Exception {
     String table = GroupInsertEndpoint.TABLE;
-    try (Connection c = TestPostgres.connect(db);
-        Statement s = c.createStatement()) {
-      s.execute("truncate " + table);
-      s.execute("checkpoint");
-    }
+    empty(db, table);
     Wrk.Result r =
         wrk.run(
             "http://localhost:" + port,
@@ -281,12 +277,17 @@ final class IngestBenchmark {
             batch,
             runs);
     long stored = settle(db, table);
+    empty(db, table);
+    return stored / r.seconds();
+  }
+
+  /** Empties {@code table} and writes back what is dirty, so the next run starts clean. */
+  private static void empty(PgEndpoint db, String table) throws Exception {
     try (Connection c = TestPostgres.connect(db);
         Statement s = c.createStatement()) {
       s.execute("truncate " + table);
       s.execute("checkpoint");
     }
-    return stored / r.seconds();
   }
 
   /** The server's group-commit histogram: rows written in all, and group commits. */
