@@ -3,7 +3,6 @@ package travelwatch.ingest;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.MessageCodec;
-import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -15,11 +14,7 @@ import java.util.List;
  * the body is already the stored text), and handed over as is within a node (it is immutable).
  */
 public record CommittedEvents(List<Committed> events) {
-  /**
-   * One stored event. {@code runId} is null for events not about a run. {@code fields} is the body
-   * as ingest parsed it, when the event is handed over within the node; it never goes on the wire,
-   * so it is null on another node, where the monitor parses the body.
-   */
+  /** One stored event. {@code runId} is null for events not about a run. */
   public record Committed(
       long seq,
       String eventId,
@@ -27,13 +22,7 @@ public record CommittedEvents(List<Committed> events) {
       Instant occurredAt,
       Instant receivedAt,
       String runId,
-      String body,
-      JsonObject fields) {
-    /** The body's fields: as parsed at ingest when at hand, else parsed from the text. */
-    public JsonObject parsed() {
-      return fields != null ? fields : new JsonObject(body);
-    }
-  }
+      String body) {}
 
   public CommittedEvents {
     events = List.copyOf(events);
@@ -75,7 +64,7 @@ public record CommittedEvents(List<Committed> events) {
         String type = text(buffer, at);
         String runId = text(buffer, at);
         String body = text(buffer, at);
-        events.add(new Committed(seq, eventId, type, occurredAt, receivedAt, runId, body, null));
+        events.add(new Committed(seq, eventId, type, occurredAt, receivedAt, runId, body));
       }
       return new CommittedEvents(events);
     }

@@ -120,8 +120,7 @@ public final class EventParser {
               json.getString("crewId"),
               json.getString("pupilId"),
               body,
-              Sha256.of(body),
-              json));
+              Sha256.of(body)));
     }
     if (!problems.isEmpty()) {
       throw ApiException.badRequest(

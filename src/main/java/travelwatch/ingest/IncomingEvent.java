@@ -1,14 +1,12 @@
 package travelwatch.ingest;
 
-import io.vertx.core.json.JsonObject;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 
 /**
  * One valid event of a request, with the fields authorisation and storage need. {@code body} is the
  * event in canonical form (keys sorted), and {@code hash} its SHA-256, so a retry can be told from
- * a conflicting reuse of the same eventId. {@code fields} is the event as parsed, handed on to the
- * monitors in this process so that they need not parse the body again; nothing changes it.
+ * a conflicting reuse of the same eventId.
  */
 public record IncomingEvent(
     int index,
@@ -20,5 +18,4 @@ public record IncomingEvent(
     String crewId,
     String pupilId,
     String body,
-    byte[] hash,
-    JsonObject fields) {}
+    byte[] hash) {}

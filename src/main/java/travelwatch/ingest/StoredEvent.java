@@ -14,7 +14,6 @@ public record StoredEvent(long seq, String owner, IncomingEvent event, OffsetDat
         event.occurredAt().toInstant(),
         receivedAt.toInstant(),
         event.runId(),
-        event.body(),
-        event.fields());
+        event.body());
   }
 }

@@ -31,15 +31,12 @@ public final class ObservationCodec {
   /** A committed event as the bus brings it. */
   public static Observation decode(CommittedEvents.Committed c) {
     return decode(
-        new Meta(c.seq(), c.eventId(), c.occurredAt(), c.receivedAt()), c.type(), c.parsed());
+        new Meta(c.seq(), c.eventId(), c.occurredAt(), c.receivedAt()), c.type(), c.body());
   }
 
   /** A stored event whose metadata is already read, as a replay reads it from the rows. */
   public static Observation decode(Meta meta, String type, String body) {
-    return decode(meta, type, new JsonObject(body));
-  }
-
-  private static Observation decode(Meta meta, String type, JsonObject b) {
+    JsonObject b = new JsonObject(body);
     return switch (type) {
       case "crew.assigned" ->
           new Observation.CrewAssigned(

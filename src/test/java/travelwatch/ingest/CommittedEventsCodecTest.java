@@ -3,13 +3,11 @@ package travelwatch.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import travelwatch.ingest.CommittedEvents.Committed;
-import travelwatch.monitor.ObservationCodec;
 
 @DisplayName("Committed events between nodes: the wire form gives back exactly what was sent")
 class CommittedEventsCodecTest {
@@ -26,8 +24,7 @@ class CommittedEventsCodecTest {
                     Instant.parse("2026-11-23T08:05:00.123456789Z"),
                     Instant.parse("2026-11-23T08:05:01Z"),
                     "R1-AM",
-                    "{\"runId\":\"R1-AM\",\"lat\":52.48}",
-                    null),
+                    "{\"runId\":\"R1-AM\",\"lat\":52.48}"),
                 new Committed(
                     43,
                     "c-é",
@@ -35,39 +32,11 @@ class CommittedEventsCodecTest {
                     Instant.parse("2026-11-23T08:06:00Z"),
                     Instant.parse("2026-11-23T08:06:00.5Z"),
                     null,
-                    "{\"callId\":\"Cé-1\",\"queue\":\"transport\"}",
-                    null)));
+                    "{\"callId\":\"Cé-1\",\"queue\":\"transport\"}")));
     CommittedEvents.Codec codec = new CommittedEvents.Codec();
     Buffer wire = Buffer.buffer().appendString("header");
     codec.encodeToWire(wire, sent);
     assertThat(codec.decodeFromWire(6, wire)).isEqualTo(sent);
     assertThat(codec.transform(sent)).isSameAs(sent);
-  }
-
-  @Test
-  @DisplayName("The parsed fields stay within the node: the wire carries the body, parsed there")
-  void parsedFieldsStayLocal() {
-    String body = "{\"lat\":52.48,\"lon\":-1.9,\"runId\":\"R1-AM\",\"speedKph\":31}";
-    JsonObject fields = new JsonObject(body);
-    Committed local =
-        new Committed(
-            42,
-            "e-1",
-            "vehicle.position",
-            Instant.parse("2026-11-23T08:05:00Z"),
-            Instant.parse("2026-11-23T08:05:01Z"),
-            "R1-AM",
-            body,
-            fields);
-    CommittedEvents sent = new CommittedEvents(List.of(local));
-    CommittedEvents.Codec codec = new CommittedEvents.Codec();
-    assertThat(codec.transform(sent).events().get(0).parsed()).isSameAs(fields);
-
-    Buffer wire = Buffer.buffer();
-    codec.encodeToWire(wire, sent);
-    Committed remote = codec.decodeFromWire(0, wire).events().get(0);
-    assertThat(remote.fields()).isNull();
-    assertThat(remote.parsed()).isEqualTo(fields).isNotSameAs(fields);
-    assertThat(ObservationCodec.decode(remote)).isEqualTo(ObservationCodec.decode(local));
   }
 }
