@@ -112,6 +112,17 @@ public final class ClusterNodes implements AutoCloseable {
     return union;
   }
 
+  /** The node that says it owns {@code unit}, or null when none does (or none answers). */
+  public Node ownerOf(int unit) {
+    for (Node n : nodes) {
+      JsonObject c = n.cluster();
+      if (c != null && n.owned(c).contains(unit)) {
+        return n;
+      }
+    }
+    return null;
+  }
+
   @Override
   public void close() throws InterruptedException {
     for (Node n : nodes) {
