@@ -122,6 +122,11 @@ public final class MailRelay extends VerticleBase {
                         r -> {
                           if (r.succeeded() && r.result()) {
                             lock = conn;
+                            // Checked on the next pass; without a handler the client prints it.
+                            conn.exceptionHandler(
+                                e ->
+                                    log.info(
+                                        "Mail relay's lock connection failed: {}", e.toString()));
                             log.info("This node's mail relay sends the outbox");
                           } else {
                             conn.close();

@@ -264,6 +264,9 @@ public final class ShardOwnership {
                           conn = c;
                           sessionName = name;
                           backendPid = rows.iterator().next().getInteger(0);
+                          // The close handler acts; without this the client prints it.
+                          c.exceptionHandler(
+                              e -> log.info("Shard lock connection failed: {}", e.toString()));
                           c.closeHandler(
                               v -> {
                                 if (conn == c) {
