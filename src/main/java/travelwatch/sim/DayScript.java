@@ -310,7 +310,9 @@ public final class DayScript {
 
     List<Stop> stops = run.stops();
     Instant firstPickup = date.atTime(stops.get(0).plannedTime()).atZone(zone).toInstant();
-    Instant started = firstPickup.minusSeconds(660 + random.nextInt(240));
+    // 12 to 16 minutes before the first pickup: at least two simulated minutes before the
+    // not-started line (10 minutes), so on a fast clock a healthy run's start is not late.
+    Instant started = firstPickup.minusSeconds(720 + random.nextInt(240));
     emit(
         started,
         op,
