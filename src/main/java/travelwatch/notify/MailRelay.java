@@ -122,7 +122,8 @@ public final class MailRelay extends VerticleBase {
                         r -> {
                           if (r.succeeded() && r.result()) {
                             lock = conn;
-                            // Checked on the next pass; without a handler the client prints it.
+                            // The next pass notices; without a handler the SQL client prints it
+                            // bare on stderr.
                             conn.exceptionHandler(
                                 e ->
                                     log.info(

@@ -264,7 +264,8 @@ public final class ShardOwnership {
                           conn = c;
                           sessionName = name;
                           backendPid = rows.iterator().next().getInteger(0);
-                          // The close handler acts; without this the client prints it.
+                          // The close handler acts on it; without this the SQL client prints it
+                          // bare on stderr.
                           c.exceptionHandler(
                               e -> log.info("Shard lock connection failed: {}", e.toString()));
                           c.closeHandler(
