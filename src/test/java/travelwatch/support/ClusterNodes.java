@@ -112,15 +112,23 @@ public final class ClusterNodes implements AutoCloseable {
     return union;
   }
 
-  /** The node that says it owns {@code unit}, or null when none does (or none answers). */
-  public Node ownerOf(int unit) {
-    for (Node n : nodes) {
-      JsonObject c = n.cluster();
-      if (c != null && n.owned(c).contains(unit)) {
-        return n;
-      }
-    }
-    return null;
+  /** The node that says it owns {@code unit}, waiting up to {@code deadline} for one to. */
+  public Node ownerOf(int unit, Duration deadline) {
+    Node[] owner = {null};
+    JarProcess.await(
+        "a node to own shard " + unit,
+        deadline,
+        () -> {
+          for (Node n : nodes) {
+            JsonObject c = n.cluster();
+            if (c != null && n.owned(c).contains(unit)) {
+              owner[0] = n;
+              return true;
+            }
+          }
+          return false;
+        });
+    return owner[0];
   }
 
   @Override

@@ -94,13 +94,17 @@ class ClusterIT {
   private static final Set<String> cancelled = ConcurrentHashMap.newKeySet();
 
   @BeforeAll
-  static void startCluster() throws InterruptedException {
+  static void startCluster() {
     // The nodes run on the real clock with a plan for today only; across London midnight they
     // would rebuild for a day with no runs. So close to midnight, the class starts just after.
     ZonedDateTime now = ZonedDateTime.now(LONDON);
     Duration toMidnight = Duration.between(now, now.toLocalDate().plusDays(1).atStartOfDay(LONDON));
     if (toMidnight.compareTo(Duration.ofMinutes(5)) < 0) {
-      Thread.sleep(toMidnight.plusSeconds(5).toMillis());
+      LocalDate before = now.toLocalDate();
+      await(
+          "London midnight to pass",
+          toMidnight.plusSeconds(30),
+          () -> LocalDate.now(LONDON).isAfter(before));
     }
     db = TestPostgres.freshDatabase();
     vertx = Vertx.vertx();
@@ -179,11 +183,7 @@ class ClusterIT {
     // The run comes first and its owner is B: a node may own few shards, none with a run here.
     String run = toCancel.poll();
     int shard = EventHandOff.shardOf(run, SHARDS);
-    JarProcess.await(
-        "a node to own shard " + shard,
-        Duration.ofSeconds(30),
-        () -> cluster.ownerOf(shard) != null);
-    Node b = cluster.ownerOf(shard);
+    Node b = cluster.ownerOf(shard, Duration.ofSeconds(30));
     List<Node> others = cluster.nodes.stream().filter(n -> n != b).toList();
     Node a = others.get(0);
     Node c = others.get(1);
