@@ -283,8 +283,8 @@ class MonitoringEndToEndTest {
         "the condition to clear",
         Duration.ofSeconds(10),
         () -> !alerts("?type=crew.dbs_not_cleared").getJsonObject(0).getBoolean("conditionActive"));
-    // Crew changed (planned driver A-D1) and feed silent are true too (raised on the rebuilt
-    // monitor's own checks, so given the time of a few); each alert exists once.
+    // Crew changed (planned driver A-D1) and feed silent are true too; the rebuilt monitor raises
+    // them on its periodic checks, so they may take a tick to appear. Each alert exists once.
     List<String> expected =
         List.of("crew.dbs_not_cleared", "run.not_started", "crew.changed", "run.feed_silent");
     JarProcess.await(
