@@ -49,6 +49,7 @@ import travelwatch.platform.http.ApiDocs;
 import travelwatch.platform.http.FailureHandler;
 import travelwatch.platform.http.Health;
 import travelwatch.platform.http.HttpVerticle;
+import travelwatch.platform.http.InboundText;
 import travelwatch.platform.metrics.Metrics;
 import travelwatch.web.ControlRoomPage;
 
@@ -191,7 +192,8 @@ public final class TravelWatchServer implements AutoCloseable {
                   handOff);
       this.ingest =
           new IngestRoutes(
-              new EventParser(EventSchemas.fromContract(), config.zone()),
+              new EventParser(
+                  EventSchemas.fromContract(), config.zone(), clock, ingestConfig.maxAhead()),
               new EventAuthorizer(ownership),
               new RateLimiter(ingestConfig.ratePerKey(), real),
               writers,
@@ -260,6 +262,7 @@ public final class TravelWatchServer implements AutoCloseable {
                       .end(metrics.scrape()));
       ApiDocs.mount(router);
       ingest.mountTracking(router);
+      router.route().handler(InboundText::guardRequest);
       ControlRoomPage.mount(router);
 
       Router api = Router.router(vertx);

@@ -15,6 +15,7 @@ import travelwatch.access.Caller;
 import travelwatch.access.Role;
 import travelwatch.platform.http.ApiException;
 import travelwatch.platform.http.FieldProblem;
+import travelwatch.platform.http.InboundText;
 
 /**
  * Alerts for the control room: the list (viewers), acknowledge and resolve (controllers and up).
@@ -118,6 +119,7 @@ public final class AlertRoutes {
               "Unknown field.", List.of(FieldProblem.at(f, "unknown field")));
         }
       }
+      InboundText.require(body);
       Object n = body.getValue("note");
       if (n != null && (!(n instanceof String s) || s.length() > 2000)) {
         throw ApiException.badRequest(

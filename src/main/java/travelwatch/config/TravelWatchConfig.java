@@ -40,14 +40,18 @@ public record TravelWatchConfig(
     }
   }
 
-  /** Event ingestion: rate limit per key and group-commit tuning. */
+  /**
+   * Event ingestion: rate limit per key, group-commit tuning, and how far ahead of the service's
+   * clock an event's occurredAt may be (a device's clock drifts a little; hours means it is wrong).
+   */
   public record IngestConfig(
       int ratePerKey,
       int flushRows,
       int flushDelayMillis,
       int maxInFlight,
       int maxQueuedRows,
-      int shards) {}
+      int shards,
+      Duration maxAhead) {}
 
   /** The live monitors: rule thresholds, how often deadline rules are checked, the stream. */
   public record MonitorConfig(MonitorSettings rules, Duration tick, Duration streamHeartbeat) {}
@@ -79,7 +83,8 @@ public record TravelWatchConfig(
             settings.integer("ingestFlushDelayMs", 2, 1, 1000),
             settings.integer("ingestMaxInFlight", 4, 1, 64),
             settings.integer("ingestMaxQueuedRows", 100_000, 1000, 10_000_000),
-            settings.integer("shards", 16, 1, 1024));
+            settings.integer("shards", 16, 1, 1024),
+            Duration.ofSeconds(settings.integer("ingestMaxFutureSeconds", 120, 0, 366 * 86_400)));
     ZoneId zone = zone(settings);
     KpiConfig kpi = KpiConfig.from(settings);
     return new TravelWatchConfig(

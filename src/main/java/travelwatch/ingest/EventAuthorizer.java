@@ -10,6 +10,7 @@ import travelwatch.access.Caller;
 import travelwatch.access.Scope;
 import travelwatch.ingest.EventType.Sender;
 import travelwatch.ingest.Ownership.Kind;
+import travelwatch.ingest.Ownership.Owners;
 import travelwatch.platform.http.ApiException;
 import travelwatch.platform.http.FieldProblem;
 
@@ -73,29 +74,61 @@ public final class EventAuthorizer {
       addIfPresent(crew, e.crewId());
       addIfPresent(pupils, e.pupilId());
     }
-    Future<Map<String, Set<String>>> runOwners = lookup(Kind.RUN, runs);
-    Future<Map<String, Set<String>>> crewOwners = lookup(Kind.CREW, crew);
-    Future<Map<String, Set<String>>> pupilOwners = lookup(Kind.PUPIL, pupils);
+    Future<Map<String, Owners>> runOwners = lookup(Kind.RUN, runs);
+    Future<Map<String, Owners>> crewOwners = lookup(Kind.CREW, crew);
+    Future<Map<String, Owners>> pupilOwners = lookup(Kind.PUPIL, pupils);
     return Future.all(runOwners, crewOwners, pupilOwners)
         .compose(
             all -> {
               List<FieldProblem> problems = new ArrayList<>();
+              List<FieldProblem> misdated = new ArrayList<>();
               for (IncomingEvent e : events) {
-                notOwned(problems, e, "runId", e.runId(), runOwners.result(), operatorId, "run");
-                notOwned(
-                    problems,
-                    e,
-                    "crewId",
-                    e.crewId(),
-                    crewOwners.result(),
-                    operatorId,
-                    "crew member");
-                notOwned(
-                    problems, e, "pupilId", e.pupilId(), pupilOwners.result(), operatorId, "pupil");
+                Owners run = owners(runOwners.result(), e.runId());
+                if (e.runId() != null && !run.include(operatorId)) {
+                  problems.add(
+                      new FieldProblem(
+                          e.index(),
+                          "runId",
+                          "no run " + e.runId() + " of this key's operator: check the run id"));
+                } else if (e.runId() != null && !run.date().equals(e.serviceDate())) {
+                  misdated.add(
+                      new FieldProblem(
+                          e.index(),
+                          "occurredAt",
+                          "falls on "
+                              + e.serviceDate()
+                              + ", but run "
+                              + e.runId()
+                              + " runs on "
+                              + run.date()
+                              + ": an event of a run happens on its day (check the device's"
+                              + " clock and the run id)"));
+                }
+                if (e.crewId() != null
+                    && !owners(crewOwners.result(), e.crewId()).include(operatorId)) {
+                  problems.add(
+                      new FieldProblem(
+                          e.index(), "crewId", "not a crew member of this key's operator"));
+                }
+                if (e.pupilId() != null
+                    && !owners(pupilOwners.result(), e.pupilId()).include(operatorId)) {
+                  problems.add(
+                      new FieldProblem(e.index(), "pupilId", "not a pupil of this key's operator"));
+                }
               }
-              return problems.isEmpty()
+              if (!problems.isEmpty()) {
+                return Future.failedFuture(refused(problems));
+              }
+              return misdated.isEmpty()
                   ? Future.<Void>succeededFuture()
-                  : Future.failedFuture(refused(problems));
+                  : Future.failedFuture(
+                      ApiException.badRequest(
+                          misdated.size() == 1
+                              ? "An event is dated outside its run's day; nothing was stored."
+                              : misdated.size()
+                                  + " events are dated outside their runs' days; nothing was"
+                                  + " stored.",
+                          misdated));
             });
   }
 
@@ -107,7 +140,7 @@ public final class EventAuthorizer {
             owners -> {
               List<FieldProblem> problems = new ArrayList<>();
               for (IncomingEvent e : events) {
-                if (e.crewId() != null && owners.get(e.crewId()).isEmpty()) {
+                if (e.crewId() != null && owners(owners, e.crewId()).operators().isEmpty()) {
                   problems.add(new FieldProblem(e.index(), "crewId", "unknown crew member"));
                 }
               }
@@ -118,21 +151,12 @@ public final class EventAuthorizer {
             });
   }
 
-  private Future<Map<String, Set<String>>> lookup(Kind kind, Set<String> ids) {
+  private Future<Map<String, Owners>> lookup(Kind kind, Set<String> ids) {
     return ids.isEmpty() ? Future.succeededFuture(Map.of()) : ownership.operators(kind, ids);
   }
 
-  private static void notOwned(
-      List<FieldProblem> problems,
-      IncomingEvent e,
-      String field,
-      String id,
-      Map<String, Set<String>> owners,
-      String operatorId,
-      String what) {
-    if (id != null && !owners.getOrDefault(id, Set.of()).contains(operatorId)) {
-      problems.add(new FieldProblem(e.index(), field, "not a " + what + " of this key's operator"));
-    }
+  private static Owners owners(Map<String, Owners> found, String id) {
+    return id == null ? Owners.NONE : found.getOrDefault(id, Owners.NONE);
   }
 
   private static void addIfPresent(Set<String> set, String id) {

@@ -5,7 +5,9 @@ import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.time.Clock;
 import java.time.DateTimeException;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -15,6 +17,7 @@ import java.util.TreeMap;
 import travelwatch.platform.Sha256;
 import travelwatch.platform.http.ApiException;
 import travelwatch.platform.http.FieldProblem;
+import travelwatch.platform.http.InboundText;
 
 /**
  * Turns a request body into valid events, or an {@link ApiException} listing every problem with its
@@ -25,10 +28,18 @@ public final class EventParser {
 
   private final EventSchemas schemas;
   private final ZoneId serviceZone;
+  private final Clock clock;
+  private final Duration maxAhead;
 
-  public EventParser(EventSchemas schemas, ZoneId serviceZone) {
+  /**
+   * @param clock the service's clock, which an event's time may not run ahead of
+   * @param maxAhead how far ahead of that clock an occurredAt may be and still be believed
+   */
+  public EventParser(EventSchemas schemas, ZoneId serviceZone, Clock clock, Duration maxAhead) {
     this.schemas = schemas;
     this.serviceZone = serviceZone;
+    this.clock = clock;
+    this.maxAhead = maxAhead;
   }
 
   /** The raw JSON items of a body: one object, or an array of 1 to 1,000 objects. */
@@ -85,6 +96,11 @@ public final class EventParser {
         problems.add(new FieldProblem(i, "", "must be an event object"));
         continue;
       }
+      List<FieldProblem> unreadable = InboundText.problems(json, "", i);
+      if (!unreadable.isEmpty()) {
+        problems.addAll(unreadable);
+        continue;
+      }
       Object typeValue = json.getValue("type");
       if (!(typeValue instanceof String typeName)) {
         problems.add(
@@ -106,6 +122,11 @@ public final class EventParser {
         occurredAt = Timestamps.parse(json.getString("occurredAt"));
       } catch (DateTimeException e) {
         problems.add(new FieldProblem(i, "occurredAt", "is not a real date and time"));
+        continue;
+      }
+      Duration ahead = Duration.between(clock.instant(), occurredAt.toInstant());
+      if (ahead.compareTo(maxAhead) > 0) {
+        problems.add(new FieldProblem(i, "occurredAt", aheadOfClock(ahead)));
         continue;
       }
       String body = canonical(json);
@@ -132,6 +153,16 @@ public final class EventParser {
     return events;
   }
 
+  /** Says how far ahead an event is, in words an integrator can act on. */
+  static String aheadOfClock(Duration ahead) {
+    long minutes = ahead.toMinutes();
+    String by =
+        minutes >= 60
+            ? (minutes / 60) + " h " + (minutes % 60) + " min"
+            : minutes >= 1 ? minutes + " min" : ahead.toSeconds() + " s";
+    return "is " + by + " ahead of the server's clock: check the device's clock";
+  }
+
   /** Replaces the schema's pattern wording with what the field must look like. */
   private static FieldProblem explained(FieldProblem p) {
     if (!p.message().equals("does not have the required format")) {
@@ -141,7 +172,16 @@ public final class EventParser {
         switch (p.field()) {
           case "occurredAt" -> "must be RFC 3339 with an offset, e.g. 2026-11-23T08:15:00Z";
           case "vehicleReg" -> "must be 2 to 10 capital letters, digits or spaces";
-          default -> "must be a date YYYY-MM-DD";
+          case "issuedOn", "expiresOn", "decidedOn", "receivedOn", "on" ->
+              "must be a date YYYY-MM-DD";
+          case "reason",
+              "summary",
+              "queue",
+              "certificateNumber",
+              "badgeNumber",
+              "licensingAuthority" ->
+              "must not hold control characters (only tab and newline are allowed in text)";
+          default -> InboundText.ID_RULE;
         };
     return new FieldProblem(p.index(), p.field(), message);
   }

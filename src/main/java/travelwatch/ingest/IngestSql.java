@@ -37,7 +37,7 @@ final class IngestSql {
 
   static final String RUN_OPERATORS =
       """
-      select r.id, rt.operator_id from run r join route rt on rt.id = r.route_id
+      select r.id, rt.operator_id, r.service_date from run r join route rt on rt.id = r.route_id
       where r.id = any($1::text[])
       """;
 

@@ -5,6 +5,7 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.time.Clock;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -14,15 +15,25 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Which operator each run, crew member and pupil belongs to, looked up in the plan and cached: a
- * pupil belongs to every operator with a run that carries them. The cache is cleared when the plan
- * changes, and entries expire so another process's plan import is seen within minutes.
+ * Which operator each run, crew member and pupil belongs to (and the date each run runs on), looked
+ * up in the plan and cached: a pupil belongs to every operator with a run that carries them. The
+ * cache is cleared when the plan changes, and entries expire so another process's plan import is
+ * seen within minutes.
  */
 public final class Ownership {
   private static final long TTL_MILLIS = 5 * 60_000;
   private static final int LIMIT = 500_000;
 
-  private record Entry(Set<String> operators, long expiresAt) {}
+  /** Who an id belongs to; for a run, also the service date it runs on. */
+  record Owners(Set<String> operators, LocalDate date) {
+    static final Owners NONE = new Owners(Set.of(), null);
+
+    boolean include(String operatorId) {
+      return operators.contains(operatorId);
+    }
+  }
+
+  private record Entry(Owners owners, long expiresAt) {}
 
   enum Kind {
     RUN(IngestSql.RUN_OPERATORS),
@@ -52,16 +63,16 @@ public final class Ownership {
     cache.values().forEach(Map::clear);
   }
 
-  /** The operators of each id (empty set for an id that is not in the plan). */
-  Future<Map<String, Set<String>>> operators(Kind kind, Set<String> ids) {
-    Map<String, Set<String>> found = new HashMap<>();
+  /** The owners of each id ({@link Owners#NONE} for an id that is not in the plan). */
+  Future<Map<String, Owners>> operators(Kind kind, Set<String> ids) {
+    Map<String, Owners> found = new HashMap<>();
     List<String> missing = new ArrayList<>();
     long now = clock.millis();
     ConcurrentHashMap<String, Entry> entries = cache.get(kind);
     for (String id : ids) {
       Entry e = entries.get(id);
       if (e != null && e.expiresAt() > now) {
-        found.put(id, e.operators());
+        found.put(id, e.owners());
       } else {
         missing.add(id);
       }
@@ -74,18 +85,25 @@ public final class Ownership {
         .map(
             rows -> {
               Map<String, Set<String>> loaded = new HashMap<>();
+              Map<String, LocalDate> dates = new HashMap<>();
               for (Row r : rows) {
                 loaded.computeIfAbsent(r.getString(0), k -> new HashSet<>()).add(r.getString(1));
+                if (kind == Kind.RUN) {
+                  dates.put(r.getString(0), r.getLocalDate(2));
+                }
               }
               if (entries.size() > LIMIT) {
                 entries.clear();
               }
               for (String id : missing) {
-                Set<String> operators = Set.copyOf(loaded.getOrDefault(id, Set.of()));
-                found.put(id, operators);
-                if (!operators.isEmpty()) { // unknown ids are not cached: a new plan may add them
-                  entries.put(id, new Entry(operators, now + TTL_MILLIS));
+                Set<String> operators = loaded.get(id);
+                if (operators == null) { // unknown ids are not cached: a new plan may add them
+                  found.put(id, Owners.NONE);
+                  continue;
                 }
+                Owners owners = new Owners(Set.copyOf(operators), dates.get(id));
+                found.put(id, owners);
+                entries.put(id, new Entry(owners, now + TTL_MILLIS));
               }
               return found;
             });

@@ -11,6 +11,7 @@ import travelwatch.alert.AlertType;
 import travelwatch.notify.RoutingRule.Delivery;
 import travelwatch.platform.http.ApiException;
 import travelwatch.platform.http.FieldProblem;
+import travelwatch.platform.http.InboundText;
 
 /**
  * Routing rules as JSON: {@code [{"delivery", "recipients", "alertTypes"?, "severities"?,
@@ -56,6 +57,11 @@ public final class RuleJson {
       Object item = array.getValue(i);
       if (!(item instanceof JsonObject)) {
         problems.add(new FieldProblem(i, "", "must be an object"));
+        continue;
+      }
+      List<FieldProblem> unreadable = InboundText.problems(item, "", i);
+      if (!unreadable.isEmpty()) {
+        problems.addAll(unreadable);
         continue;
       }
       RoutingRule rule = rule(i, (JsonObject) item, problems);

@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 import travelwatch.platform.http.FieldProblem;
+import travelwatch.platform.http.InboundText;
 
 /** Reads one JSON object of a plan document, noting every problem with its path. */
 final class FieldReader {
@@ -49,8 +50,8 @@ final class FieldReader {
 
   String id(String field) {
     String value = text(field, true);
-    if (value != null && (value.isEmpty() || value.length() > 100)) {
-      problem(field, "must be 1 to 100 characters");
+    if (value != null && InboundText.idProblem(value) != null) {
+      problem(field, InboundText.ID_RULE);
       return null;
     }
     return value;
@@ -213,8 +214,8 @@ final class FieldReader {
     }
     for (int i = 0; i < array.size(); i++) {
       Object v = array.getValue(i);
-      if (!(v instanceof String s) || s.isEmpty() || s.length() > 100) {
-        problem(field + "[" + i + "]", "must be an id of 1 to 100 characters");
+      if (!(v instanceof String s) || InboundText.idProblem(s) != null) {
+        problem(field + "[" + i + "]", "must be an id: 1 to 100 letters, digits or - _ . : /");
       } else {
         ids.add(s);
       }

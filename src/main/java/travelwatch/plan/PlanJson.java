@@ -24,6 +24,7 @@ import travelwatch.plan.Plan.Run;
 import travelwatch.plan.Plan.School;
 import travelwatch.plan.Plan.Stop;
 import travelwatch.platform.http.FieldProblem;
+import travelwatch.platform.http.InboundText;
 
 /** The plan document's JSON form (DESIGN §7): reading with every problem noted, and writing. */
 public final class PlanJson {
@@ -40,7 +41,12 @@ public final class PlanJson {
   }
 
   public static Read read(JsonObject doc) {
-    List<FieldProblem> problems = new ArrayList<>();
+    List<FieldProblem> problems = new ArrayList<>(InboundText.problems(doc, "", null));
+    if (!problems.isEmpty()) {
+      // Nothing of a document with unreadable text is taken, not even its ids.
+      return new Read(
+          new Plan(List.of(), List.of(), List.of(), List.of(), List.of(), List.of()), problems);
+    }
     FieldReader top = new FieldReader(doc, "", problems);
     top.allowOnly(Set.of("operators", "schools", "pupils", "crew", "routes", "runs"));
     Plan plan =

@@ -7,6 +7,8 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,7 +23,9 @@ import travelwatch.support.Events;
  */
 class EventParserFuzzTest {
   private static final EventSchemas SCHEMAS = EventSchemas.fromContract();
-  private static final EventParser PARSER = new EventParser(SCHEMAS, ZoneId.of("Europe/London"));
+  private static final EventParser PARSER =
+      new EventParser(
+          SCHEMAS, ZoneId.of("Europe/London"), Clock.systemUTC(), Duration.ofSeconds(120));
 
   @FuzzTest(maxDuration = "60s")
   void rawBodiesAreAlwaysA4xxOrValid(FuzzedDataProvider data) {

@@ -47,6 +47,8 @@ class AlertEmailTest {
     env.put("TW_MAIL_RETRY_FIRST_MS", "100");
     env.put("TW_MAIL_RETRY_MAX_MS", "400");
     env.put("TW_PUBLIC_URL", "https://travelwatch.council.test");
+    // The virtual clock starts before the morning's events and is moved by each test on its own.
+    env.put("TW_INGEST_MAX_FUTURE_SECONDS", "7200");
     env.putAll(extra);
     server = new TestServer(env, clock);
     admin = server.scopeKey(Scope.ADMIN);

@@ -229,7 +229,7 @@ class MailRelayTest {
       "Without an SMTP server each email is written as an .eml file a mail client opens, with"
           + " both parts and its Message-ID")
   void emlFolderWithoutSmtp(@TempDir Path mailDir) throws Exception {
-    TestClock clock = new TestClock(Instant.parse("2026-11-23T07:30:00Z"));
+    TestClock clock = new TestClock(Instant.parse("2026-11-23T07:46:00Z"));
     Map<String, String> env = Map.of("TW_MAIL_DIR", mailDir.toString(), "TW_MAIL_RELAY_MS", "50");
     try (TestServer server = new TestServer(env, clock)) {
       String admin = server.scopeKey(Scope.ADMIN);

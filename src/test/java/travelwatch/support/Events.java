@@ -23,14 +23,19 @@ public final class Events {
   /** Posts the events as one batch with the key, which must store them all (202). */
   public static void store(TestServer server, String key, JsonObject... events) {
     HttpResponse<Buffer> response =
-        server
-            .client
-            .post("/api/v1/events")
-            .putHeader("Authorization", "Bearer " + key)
-            .putHeader("Content-Type", "application/json")
-            .sendBuffer(new JsonArray(List.of((Object[]) events)).toBuffer())
-            .await();
+        post(server, key, new JsonArray(List.of((Object[]) events)).toBuffer());
     assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(202);
+  }
+
+  /** Posts a body, whatever it holds, to the events endpoint with the key. */
+  public static HttpResponse<Buffer> post(TestServer server, String key, Buffer body) {
+    return server
+        .client
+        .post("/api/v1/events")
+        .putHeader("Authorization", "Bearer " + key)
+        .putHeader("Content-Type", "application/json")
+        .sendBuffer(body)
+        .await();
   }
 
   public static JsonObject event(String type) {

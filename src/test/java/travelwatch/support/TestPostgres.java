@@ -36,6 +36,13 @@ public final class TestPostgres {
 
   /** A new empty database with the schema applied. */
   public static PgEndpoint freshDatabase() {
+    PgEndpoint endpoint = emptyDatabase();
+    Migrations.apply(endpoint);
+    return endpoint;
+  }
+
+  /** A new database with no schema at all, for tests of the migrations themselves. */
+  public static PgEndpoint emptyDatabase() {
     EmbeddedPostgres pg = server();
     String name = "tw_test_" + ProcessHandle.current().pid() + "_" + NEXT.incrementAndGet();
     try (Connection c = pg.getPostgresDatabase().getConnection();
@@ -44,9 +51,7 @@ public final class TestPostgres {
     } catch (SQLException e) {
       throw new IllegalStateException(e);
     }
-    PgEndpoint endpoint = new PgEndpoint("localhost", pg.getPort(), name, "postgres", null);
-    Migrations.apply(endpoint);
-    return endpoint;
+    return new PgEndpoint("localhost", pg.getPort(), name, "postgres", null);
   }
 
   public static PgUrl url(PgEndpoint endpoint) {

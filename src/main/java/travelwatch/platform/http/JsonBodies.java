@@ -30,6 +30,7 @@ public final class JsonBodies {
     if (!unknown.isEmpty()) {
       throw ApiException.badRequest("Unknown field.", unknown);
     }
+    InboundText.require(body);
     return body;
   }
 }
