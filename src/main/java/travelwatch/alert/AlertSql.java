@@ -17,7 +17,7 @@ final class AlertSql {
       insert into alert (dedup_key, type, severity, state, service_date, run_id, operator_id,
                          crew_id, pupil_id, summary, raised_at, last_seen_at, count,
                          condition_active)
-      values ($1, $2, $3, 'open', $4, $5, $6, $7, $8, $9, $10, $10, 1, true)
+      values ($1, $2, $3, 'open', $4, $5, $6, $7, $8, $9, $10, $10, $11, true)
       on conflict (dedup_key) where state <> 'resolved'
       do update set count = alert.count + 1, last_seen_at = excluded.last_seen_at,
                     condition_active = true, summary = excluded.summary
@@ -38,7 +38,8 @@ final class AlertSql {
 
   static final String UPDATE_SUMMARY =
       """
-      update alert set summary = $2, last_seen_at = $3, condition_active = true
+      update alert set summary = $2, last_seen_at = $3, condition_active = true,
+        count = greatest(count, $4)
       where dedup_key = $1 and state <> 'resolved'
       returning
       """

@@ -97,7 +97,7 @@ public final class AlertStore {
   private Future<Void> update(
       SqlConnection conn, Condition c, OffsetDateTime at, List<LiveEvent> events) {
     return conn.preparedQuery(AlertSql.UPDATE_SUMMARY)
-        .execute(Tuple.of(c.dedupKey(), c.summary(), at))
+        .execute(Tuple.of(c.dedupKey(), c.summary(), at, c.occurrences()))
         .compose(
             rows -> {
               if (rows.size() == 0) {
@@ -129,7 +129,8 @@ public final class AlertStore {
                     c.crewId(),
                     c.pupilId(),
                     c.summary(),
-                    at)));
+                    at,
+                    c.occurrences())));
     return conn.preparedQuery(AlertSql.RAISE)
         .execute(args)
         .compose(

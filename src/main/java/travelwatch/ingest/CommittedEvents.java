@@ -14,9 +14,13 @@ import java.util.List;
  * the body is already the stored text), and handed over as is within a node (it is immutable).
  */
 public record CommittedEvents(List<Committed> events) {
-  /** One stored event. {@code runId} is null for events not about a run. */
+  /**
+   * One stored event. {@code owner} is who sent it (the key's owner); {@code runId} is null for
+   * events not about a run.
+   */
   public record Committed(
       long seq,
+      String owner,
       String eventId,
       String type,
       Instant occurredAt,
@@ -42,6 +46,7 @@ public record CommittedEvents(List<Committed> events) {
         buffer.appendLong(c.seq());
         instant(buffer, c.occurredAt());
         instant(buffer, c.receivedAt());
+        text(buffer, c.owner());
         text(buffer, c.eventId());
         text(buffer, c.type());
         text(buffer, c.runId());
@@ -60,11 +65,12 @@ public record CommittedEvents(List<Committed> events) {
         at[0] += 8;
         Instant occurredAt = instant(buffer, at);
         Instant receivedAt = instant(buffer, at);
+        String owner = text(buffer, at);
         String eventId = text(buffer, at);
         String type = text(buffer, at);
         String runId = text(buffer, at);
         String body = text(buffer, at);
-        events.add(new Committed(seq, eventId, type, occurredAt, receivedAt, runId, body));
+        events.add(new Committed(seq, owner, eventId, type, occurredAt, receivedAt, runId, body));
       }
       return new CommittedEvents(events);
     }

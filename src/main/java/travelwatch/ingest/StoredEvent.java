@@ -9,6 +9,7 @@ public record StoredEvent(long seq, String owner, IncomingEvent event, OffsetDat
   public CommittedEvents.Committed committed() {
     return new CommittedEvents.Committed(
         seq,
+        owner,
         event.eventId(),
         event.type().wireName(),
         event.occurredAt().toInstant(),

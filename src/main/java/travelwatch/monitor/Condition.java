@@ -5,7 +5,8 @@ import travelwatch.alert.AlertType;
 
 /**
  * Something a rule finds true now: the alert it calls for. Two conditions with the same dedup key
- * (type + subject + service day) are one alert.
+ * (type + subject + service day) are one alert. {@code occurrences} is how many reports it folds
+ * (incidents sent in a burst), counted from the events, so a replay gives the same number.
  */
 public record Condition(
     AlertType type,
@@ -15,7 +16,20 @@ public record Condition(
     String operatorId,
     String crewId,
     String pupilId,
-    String summary) {
+    String summary,
+    int occurrences) {
+
+  public Condition(
+      AlertType type,
+      String subject,
+      LocalDate serviceDate,
+      String runId,
+      String operatorId,
+      String crewId,
+      String pupilId,
+      String summary) {
+    this(type, subject, serviceDate, runId, operatorId, crewId, pupilId, summary, 1);
+  }
 
   public String dedupKey() {
     return type.wireName() + "|" + subject + "|" + serviceDate;

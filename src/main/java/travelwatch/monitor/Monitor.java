@@ -62,6 +62,8 @@ public final class Monitor {
   public record StatusChange(String runId, Status from, Status to) {}
 
   private static final String GLOBAL = "";
+  private static final java.time.format.DateTimeFormatter HM =
+      java.time.format.DateTimeFormatter.ofPattern("HH:mm");
 
   private final LocalDate serviceDate;
   private final ZoneId zone;
@@ -74,6 +76,8 @@ public final class Monitor {
   private final Map<String, Set<String>> runsByCrew = new HashMap<>();
   private final CallsWindow calls = new CallsWindow();
   private final Map<String, Condition> incidents = new LinkedHashMap<>();
+  private final Map<String, Fold> folds = new HashMap<>();
+  private static final java.time.Duration FOLD_WINDOW = java.time.Duration.ofMinutes(1);
   private final Map<String, Map<String, Condition>> active = new HashMap<>();
   private final Set<String> alreadyRaised = new HashSet<>();
 
@@ -134,6 +138,7 @@ public final class Monitor {
     Set<String> affected = new HashSet<>();
     boolean global = false;
     List<Condition> newIncidents = new ArrayList<>();
+    Map<String, Condition> foldedNow = new LinkedHashMap<>();
     for (Observation o : batch) {
       RunState run = o.runId() == null ? null : runs.get(o.runId());
       if (run != null) {
@@ -160,34 +165,98 @@ public final class Monitor {
         calls.apply(call);
         global = true;
       }
-      if (o instanceof IncidentReported i
-          && "safeguarding".equals(i.category())
-          && (run != null || (o.runId() == null && ownsGlobal))) {
-        Condition c = incident(i, run);
-        if (incidents.putIfAbsent(c.dedupKey(), c) == null) {
-          newIncidents.add(c);
+      if (o instanceof IncidentReported i && "safeguarding".equals(i.category())) {
+        if (run != null) {
+          Condition c = incident(i, run);
+          if (incidents.putIfAbsent(c.dedupKey(), c) == null) {
+            newIncidents.add(c);
+          }
+        } else if (o.runId() == null && ownsGlobal) {
+          Condition c = fold(i);
+          foldedNow.put(c.dedupKey(), c);
         }
       }
     }
     Changes changes = evaluate(affected, global, now, true);
     List<Condition> raised = new ArrayList<>(changes.raised());
+    List<Condition> updated = new ArrayList<>(changes.updated());
+    for (Condition c : foldedNow.values()) {
+      if (incidents.put(c.dedupKey(), c) != null || alreadyRaised.remove(c.dedupKey())) {
+        updated.add(c); // more reports folded into an alert already raised: its count grows
+      } else {
+        raised.add(c);
+      }
+    }
     for (Condition c : newIncidents) {
       if (alreadyRaised.remove(c.dedupKey())) {
         continue;
       }
       raised.add(c);
     }
+    newIncidents.addAll(foldedNow.values());
     newIncidents.forEach(
         c ->
             active
                 .computeIfAbsent(GLOBAL + "incidents", k -> new HashMap<>())
                 .put(c.dedupKey(), c));
     return new Changes(
-        raised,
-        changes.updated(),
-        changes.cleared(),
-        changes.changedRuns(),
-        changes.statusChanges());
+        raised, updated, changes.cleared(), changes.changedRuns(), changes.statusChanges());
+  }
+
+  /**
+   * An incident without a run, folded with the same sender's earlier ones of its category when they
+   * came within a minute of each other: a burst is one alert whose count is the number of reports.
+   */
+  private Condition fold(IncidentReported i) {
+    String sender = i.meta().owner() == null ? "unknown" : i.meta().owner();
+    String key = sender + "|" + i.category();
+    Fold f = folds.get(key);
+    Instant at = i.at();
+    if (f == null
+        || at.isAfter(f.lastAt.plus(FOLD_WINDOW))
+        || at.isBefore(f.firstAt.minus(FOLD_WINDOW))) {
+      f = new Fold("incident:" + sender + ":" + i.category() + ":" + i.meta().seq(), at);
+      folds.put(key, f);
+    } else {
+      f.count++;
+      f.firstAt = at.isBefore(f.firstAt) ? at : f.firstAt;
+      f.lastAt = at.isAfter(f.lastAt) ? at : f.lastAt;
+    }
+    String from = sender.startsWith("operator:") ? " by operator " + sender.substring(9) : "";
+    String summary =
+        f.count == 1
+            ? "Safeguarding incident reported" + from + " at " + HM.format(at.atZone(zone))
+            : f.count
+                + " safeguarding incidents reported"
+                + from
+                + " between "
+                + HM.format(f.firstAt.atZone(zone))
+                + " and "
+                + HM.format(f.lastAt.atZone(zone));
+    return new Condition(
+        AlertType.INCIDENT_SAFEGUARDING,
+        f.subject,
+        f.firstAt.atZone(zone).toLocalDate(),
+        null,
+        sender.startsWith("operator:") ? sender.substring(9) : null,
+        null,
+        null,
+        summary + ", with no run named (what was reported is stored with each event)",
+        f.count);
+  }
+
+  /** A burst of incidents from one sender: its alert's subject, when it began and last grew. */
+  private static final class Fold {
+    final String subject;
+    Instant firstAt;
+    Instant lastAt;
+    int count = 1;
+
+    Fold(String subject, Instant at) {
+      this.subject = subject;
+      this.firstAt = at;
+      this.lastAt = at;
+    }
   }
 
   /** Re-evaluates every run and the calls: the deadline rules fire without any event arriving. */
@@ -294,8 +363,8 @@ public final class Monitor {
               null,
               null,
               null,
-              "Call "
-                  + w.callId()
+              "A call offered at "
+                  + HM.format(w.offeredAt().atZone(zone))
                   + " has waited "
                   + java.time.Duration.between(w.offeredAt(), now).toMinutes()
                   + " min without an answer"));
@@ -322,7 +391,11 @@ public final class Monitor {
         run == null ? null : run.plan.operatorId(),
         null,
         null,
-        "Safeguarding incident reported" + where + " (event " + i.meta().eventId() + ")");
+        "Safeguarding incident reported"
+            + where
+            + " at "
+            + HM.format(i.at().atZone(zone))
+            + " (what was reported is on the run's timeline)");
   }
 
   private static String crewIdOf(Observation o) {

@@ -5,7 +5,7 @@ final class MonitorSql {
   private MonitorSql() {}
 
   private static final String EVENT_COLUMNS =
-      "seq, event_id, type, occurred_at, received_at, run_id, body::text as body";
+      "seq, owner, event_id, type, occurred_at, received_at, run_id, body::text as body";
 
   /** The day's events, and every crew event ever (DBS, badge and clearance facts last). */
   static final String REPLAY =

@@ -78,6 +78,7 @@ public final class MonitorStore {
     Observation.Meta meta =
         new Observation.Meta(
             r.getLong("seq"),
+            r.getString("owner"),
             r.getString("event_id"),
             r.getOffsetDateTime("occurred_at").toInstant(),
             r.getOffsetDateTime("received_at").toInstant());

@@ -8,8 +8,8 @@ import travelwatch.plan.Plan.HrClearance;
 
 /** A stored event as the monitors see it. {@code at} is when it happened (occurredAt). */
 public sealed interface Observation {
-  /** Where the event sits in the store, and when it happened and arrived. */
-  record Meta(long seq, String eventId, Instant at, Instant receivedAt) {}
+  /** Where the event sits in the store, who sent it, and when it happened and arrived. */
+  record Meta(long seq, String owner, String eventId, Instant at, Instant receivedAt) {}
 
   Meta meta();
 

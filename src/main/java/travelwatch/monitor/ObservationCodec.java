@@ -22,6 +22,7 @@ public final class ObservationCodec {
     Meta meta =
         new Meta(
             stored.getLong("seq"),
+            stored.getString("owner"),
             stored.getString("eventId"),
             OffsetDateTime.parse(stored.getString("occurredAt")).toInstant(),
             Instant.from(OffsetDateTime.parse(stored.getString("receivedAt"))));
@@ -31,7 +32,9 @@ public final class ObservationCodec {
   /** A committed event as the bus brings it. */
   public static Observation decode(CommittedEvents.Committed c) {
     return decode(
-        new Meta(c.seq(), c.eventId(), c.occurredAt(), c.receivedAt()), c.type(), c.body());
+        new Meta(c.seq(), c.owner(), c.eventId(), c.occurredAt(), c.receivedAt()),
+        c.type(),
+        c.body());
   }
 
   /** A stored event whose metadata is already read, as a replay reads it from the rows. */

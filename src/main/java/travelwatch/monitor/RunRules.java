@@ -19,7 +19,10 @@ import travelwatch.plan.Plan.CrewRole;
 /**
  * The rules about one run (DESIGN §6): which conditions hold for it now. A pure function of the
  * plan, the run's state, the crew registry and the time, so the same facts always give the same
- * alerts. Summaries carry references only: run, route, school, crew and pupil ids.
+ * alerts. Summaries are built only from the plan (ids, the school's name) and fixed words: never
+ * from text an operator typed (a reason, an unregistered crew id, a stop id the plan does not
+ * have), which may hold a child's name or address. What operators typed stays on the run's
+ * timeline.
  */
 public final class RunRules {
   private static final DateTimeFormatter HM = DateTimeFormatter.ofPattern("HH:mm");
@@ -55,7 +58,7 @@ public final class RunRules {
               s,
               null,
               null,
-              where + " was cancelled" + (s.cancelReason == null ? "" : ": " + s.cancelReason)));
+              where + " was cancelled by the operator (the reason is on the run's timeline)"));
     }
 
     compliance(s, crew, found, where);
@@ -106,21 +109,27 @@ public final class RunRules {
       }
     }
     for (String id : onRun) {
-      Optional<Member> member = crew.member(id);
-      if (member.isEmpty() || !member.get().operatorId().equals(plan.operatorId())) {
+      if (!registered(id, crew, plan)) {
+        String role = isGuideSlot(s, id) ? "guide" : "driver";
+        // The id as typed is neither shown nor stored on the alert: it is not the plan's.
         found.add(
-            condition(
+            new Condition(
                 AlertType.CREW_UNKNOWN,
-                s,
-                id,
+                "run:" + plan.id() + ":unregistered:" + role,
+                plan.date(),
+                plan.id(),
+                plan.operatorId(),
+                null,
                 null,
                 where
-                    + ": crew member "
-                    + id
-                    + " is not registered to operator "
-                    + plan.operatorId()));
+                    + ": an unregistered "
+                    + role
+                    + " (not a crew member of operator "
+                    + plan.operatorId()
+                    + ") is on the run"));
         continue;
       }
+      Optional<Member> member = crew.member(id);
       Member m = member.get();
       if (CrewRegistry.notCleared(m)) {
         found.add(
@@ -152,13 +161,7 @@ public final class RunRules {
                             s,
                             id,
                             null,
-                            where
-                                + ": driver "
-                                + id
-                                + "'s badge "
-                                + b.number()
-                                + " expired on "
-                                + b.expiresOn())));
+                            where + ": driver " + id + "'s badge expired on " + b.expiresOn())));
       }
     }
     if (plan.requiresGuide() && s.startedAt != 0 && s.guideId() == null) {
@@ -180,9 +183,13 @@ public final class RunRules {
             && !s.guideId().equals(plan.plannedGuideId());
     if (driverChanged || guideChanged) {
       String who =
-          (driverChanged ? "driver " + plan.plannedDriverId() + " → " + s.driverId() : "")
+          (driverChanged
+                  ? "driver " + plan.plannedDriverId() + " → " + shown(s.driverId(), crew, plan)
+                  : "")
               + (driverChanged && guideChanged ? ", " : "")
-              + (guideChanged ? "guide " + plan.plannedGuideId() + " → " + s.guideId() : "");
+              + (guideChanged
+                  ? "guide " + plan.plannedGuideId() + " → " + shown(s.guideId(), crew, plan)
+                  : "");
       found.add(
           condition(
               AlertType.CREW_CHANGED,
@@ -262,8 +269,10 @@ public final class RunRules {
                 where
                     + ": pupil "
                     + ref
-                    + " was dropped at stop "
-                    + s.wrongStopIds[p]
+                    + " was dropped at "
+                    + (isPlannedStop(plan, s.wrongStopIds[p])
+                        ? "stop " + s.wrongStopIds[p]
+                        : "a stop that is not on the run's plan")
                     + ", not the planned stop "
                     + plan.stops().get(pupil.dropoffStop()).id()));
       }
@@ -342,6 +351,28 @@ public final class RunRules {
       return Instant.ofEpochMilli(s.positionAt);
     }
     return null;
+  }
+
+  private static boolean registered(String id, CrewRegistry crew, RunPlan plan) {
+    return crew.member(id).filter(m -> m.operatorId().equals(plan.operatorId())).isPresent();
+  }
+
+  /** A crew id as an alert may show it: the plan's id, or words for one the plan does not have. */
+  private static String shown(String id, CrewRegistry crew, RunPlan plan) {
+    return registered(id, crew, plan) ? id : "an unregistered crew member";
+  }
+
+  private static boolean isGuideSlot(RunState s, String id) {
+    return id.equals(s.assignedGuide) || id.equals(s.startGuide);
+  }
+
+  private static boolean isPlannedStop(RunPlan plan, String stopId) {
+    for (RunPlan.StopPlan stop : plan.stops()) {
+      if (stop.id().equals(stopId)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static Instant later(Instant a, Instant b) {

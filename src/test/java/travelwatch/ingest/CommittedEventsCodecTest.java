@@ -19,6 +19,7 @@ class CommittedEventsCodecTest {
             List.of(
                 new Committed(
                     42,
+                    "operator:OP1",
                     "e-1",
                     "vehicle.position",
                     Instant.parse("2026-11-23T08:05:00.123456789Z"),
@@ -27,6 +28,7 @@ class CommittedEventsCodecTest {
                     "{\"runId\":\"R1-AM\",\"lat\":52.48}"),
                 new Committed(
                     43,
+                    "scope:telephony",
                     "c-é",
                     "call.offered",
                     Instant.parse("2026-11-23T08:06:00Z"),

@@ -154,7 +154,7 @@ final class MonitorFixture {
 
   Meta meta(String hhmm) {
     long n = seq.incrementAndGet();
-    return new Meta(n, "e" + n, at(hhmm), at(hhmm));
+    return new Meta(n, "operator:OP1", "e" + n, at(hhmm), at(hhmm));
   }
 
   Observation assigned(String hhmm, String driver, String guide) {
