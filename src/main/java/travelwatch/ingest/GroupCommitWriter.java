@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 import travelwatch.platform.db.Database;
 import travelwatch.platform.http.ApiException;
 import travelwatch.platform.http.FieldProblem;
@@ -40,10 +41,14 @@ import travelwatch.platform.http.FieldProblem;
  * <p>Each HTTP event loop has a writer of its own, created on that loop with a pool of its own: a
  * request, its group's insert and its answer all run on the one thread, with no hand-over between
  * threads and no lock.
+ *
+ * <p>If PostgreSQL refuses a group's insert other than for a duplicate or an outage, the group is
+ * written again in halves, down to single requests, so only the requests at fault are refused.
  */
 public final class GroupCommitWriter {
   private static final Logger log = LoggerFactory.getLogger(GroupCommitWriter.class);
   private static final int MAX_RACE_RETRIES = 3;
+  private static final long REFUSAL_LOG_MILLIS = 1000;
 
   /** What a request's events came to. */
   public record Outcome(int accepted, int duplicates) {}
@@ -94,6 +99,8 @@ public final class GroupCommitWriter {
   private int queuedRows;
   private int inFlight;
   private long timer = -1;
+  private long refusalWindow = -1;
+  private int refusalsSuppressed;
 
   public GroupCommitWriter(
       Vertx vertx,
@@ -169,13 +176,10 @@ public final class GroupCommitWriter {
     }
     queuedRows -= rows;
     inFlight++;
-    long started = System.nanoTime();
-    int groupRows = rows;
     write(group, 0)
         .onComplete(
             done -> {
               inFlight--;
-              metrics.batch(groupRows, System.nanoTime() - started);
               maybeFlush();
             });
   }
@@ -201,6 +205,7 @@ public final class GroupCommitWriter {
 
   private Future<Void> write(Rows rows, int attempt) {
     OffsetDateTime receivedAt = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
+    long started = System.nanoTime();
     // Usually every row is new: one plain insert, its own transaction, one round trip. If any
     // eventId is already stored, nothing was written and the group takes the careful path.
     Future<Written> written =
@@ -210,7 +215,8 @@ public final class GroupCommitWriter {
                     isUniqueViolation(failure)
                         ? pool.withTransaction(
                             conn -> insert(conn, IngestSql.INSERT_EVENTS, rows, receivedAt))
-                        : Future.failedFuture(failure));
+                        : Future.failedFuture(failure))
+            .andThen(done -> metrics.batch(rows.keys().size(), System.nanoTime() - started));
     return written
         .compose(
             done -> {
@@ -234,8 +240,18 @@ public final class GroupCommitWriter {
                 rest.removeAll(c.byRequest.keySet());
                 return rest.isEmpty() ? Future.succeededFuture() : write(rest, attempt + 1);
               }
-              ApiException error = storageFailure(failure);
-              rows.writable().forEach(p -> p.promise.tryFail(error));
+              List<Pending> writable = rows.writable();
+              if (isRefusal(failure) && writable.size() > 1) {
+                // One after the other, so a later half sees what an earlier one stored.
+                List<Pending> first = writable.subList(0, writable.size() / 2);
+                List<Pending> second = writable.subList(writable.size() / 2, writable.size());
+                return write(first, attempt).compose(v -> write(second, attempt));
+              }
+              ApiException error =
+                  isRefusal(failure)
+                      ? refused(writable.get(0), (PgException) failure)
+                      : storageFailure(failure);
+              writable.forEach(p -> p.promise.tryFail(error));
               return Future.succeededFuture();
             });
   }
@@ -453,17 +469,71 @@ public final class GroupCommitWriter {
         problems);
   }
 
-  /** Storage trouble is a 503 the client retries with the same eventIds; bugs are 500s. */
+  /** PostgreSQL answered and refused the statement: some request's rows may be at fault. */
+  private static boolean isRefusal(Throwable failure) {
+    return failure instanceof PgException pg
+        && pg.getSqlState() != null
+        && !Database.isUnavailable(pg);
+  }
+
+  /**
+   * One request's rows refused on their own: a data exception (class 22) or an integrity violation
+   * (class 23) is the client's to fix, a 400; anything else is a 500. Neither names the value.
+   */
+  private ApiException refused(Pending request, PgException failure) {
+    String state = failure.getSqlState();
+    boolean data =
+        state.startsWith("22") || (state.startsWith("23") && !isUniqueViolation(failure));
+    logRefusal(request, failure, data);
+    if (data) {
+      return ApiException.badRequest(
+          "The event store refused this request's data (SQLSTATE "
+              + state
+              + "); nothing from this request was stored.",
+          List.of());
+    }
+    return new ApiException(
+        500, "internal", "Internal error", "The events could not be stored.", List.of(), null);
+  }
+
+  /**
+   * One line per refusal without a stack trace or any event's id or body, and at most one a second
+   * with a count of the rest: a client sending bad rows in a loop must not flood the log.
+   */
+  private void logRefusal(Pending request, PgException failure, boolean data) {
+    if (refusalWindow >= 0) {
+      refusalsSuppressed++;
+      return;
+    }
+    String where =
+        failure.getConstraint() != null
+            ? " constraint " + failure.getConstraint()
+            : failure.getColumn() != null ? " column " + failure.getColumn() : "";
+    log.atLevel(data ? Level.WARN : Level.ERROR)
+        .log(
+            "The event store refused a request of {} events from {}: SQLSTATE {}{}, answered {}",
+            request.events.size(),
+            request.owner,
+            failure.getSqlState(),
+            where,
+            data ? 400 : 500);
+    refusalWindow = vertx.setTimer(REFUSAL_LOG_MILLIS, t -> closeRefusalWindow());
+  }
+
+  private void closeRefusalWindow() {
+    if (refusalsSuppressed == 0) {
+      refusalWindow = -1;
+      return;
+    }
+    log.warn("{} more refused requests suppressed", refusalsSuppressed);
+    refusalsSuppressed = 0;
+    refusalWindow = vertx.setTimer(REFUSAL_LOG_MILLIS, t -> closeRefusalWindow());
+  }
+
+  /** Storage trouble is a 503 the client retries with the same eventIds. */
   private static ApiException storageFailure(Throwable failure) {
     if (failure instanceof ApiException api) {
       return api;
-    }
-    if (failure instanceof PgException pg
-        && pg.getSqlState() != null
-        && !Database.isUnavailable(pg)) {
-      log.error("Storing events failed", failure);
-      return new ApiException(
-          500, "internal", "Internal error", "The events could not be stored.", List.of(), null);
     }
     log.warn("Event store unavailable: {}", failure.toString());
     return ApiException.unavailable(
