@@ -49,6 +49,7 @@ import travelwatch.platform.http.ApiDocs;
 import travelwatch.platform.http.FailureHandler;
 import travelwatch.platform.http.Health;
 import travelwatch.platform.http.HttpVerticle;
+import travelwatch.platform.jobs.JobHealth;
 import travelwatch.platform.metrics.Metrics;
 import travelwatch.web.ControlRoomPage;
 
@@ -157,7 +158,9 @@ public final class TravelWatchServer implements AutoCloseable {
               membership,
               ShardOwnership.Timing.forHeartbeatTimeout(config.cluster().heartbeatTimeoutSeconds()),
               metrics.registry());
-      this.health = new Health(pool, () -> shardOwnership.status().toJson());
+      // When a job last ran is wall-clock time, whatever the service day's clock says.
+      JobHealth jobs = new JobHealth(metrics.registry(), real, config.zone());
+      this.health = new Health(pool, () -> shardOwnership.status().toJson(), jobs);
 
       CommittedEvents.register(vertx.eventBus());
       Ownership ownership = new Ownership(pool, real);
