@@ -243,7 +243,14 @@ public final class TravelWatchServer implements AutoCloseable {
               shardOwnership);
       this.kpi =
           KpiRoutes.start(
-              config.kpi(), config.zone(), vertx, pool, metrics.registry(), clock, notifications);
+              config.kpi(),
+              config.zone(),
+              vertx,
+              pool,
+              metrics.registry(),
+              clock,
+              notifications,
+              jobs);
     }
 
     Router router(Vertx vertx) {
