@@ -216,7 +216,8 @@ public final class TravelWatchServer implements AutoCloseable {
                   alertStore,
                   metrics.registry(),
                   clock,
-                  health)
+                  health,
+                  jobs)
               .await();
       this.alerts = new AlertRoutes(alertStore, vertx.eventBus());
       this.stream = new StreamRoutes(pool, monitorConfig.streamHeartbeat().toMillis());
