@@ -50,6 +50,7 @@ import travelwatch.platform.http.FailureHandler;
 import travelwatch.platform.http.Health;
 import travelwatch.platform.http.HttpVerticle;
 import travelwatch.platform.http.InboundText;
+import travelwatch.platform.jobs.JobHealth;
 import travelwatch.platform.metrics.Metrics;
 import travelwatch.web.ControlRoomPage;
 
@@ -158,7 +159,9 @@ public final class TravelWatchServer implements AutoCloseable {
               membership,
               ShardOwnership.Timing.forHeartbeatTimeout(config.cluster().heartbeatTimeoutSeconds()),
               metrics.registry());
-      this.health = new Health(pool, () -> shardOwnership.status().toJson());
+      // When a job last ran is wall-clock time, whatever the service day's clock says.
+      JobHealth jobs = new JobHealth(metrics.registry(), real, config.zone());
+      this.health = new Health(pool, () -> shardOwnership.status().toJson(), jobs);
 
       CommittedEvents.register(vertx.eventBus());
       Ownership ownership = new Ownership(pool, real);
@@ -215,7 +218,8 @@ public final class TravelWatchServer implements AutoCloseable {
                   alertStore,
                   metrics.registry(),
                   clock,
-                  health)
+                  health,
+                  jobs)
               .await();
       this.alerts = new AlertRoutes(alertStore, vertx.eventBus());
       this.stream = new StreamRoutes(pool, monitorConfig.streamHeartbeat().toMillis());
@@ -242,7 +246,14 @@ public final class TravelWatchServer implements AutoCloseable {
               shardOwnership);
       this.kpi =
           KpiRoutes.start(
-              config.kpi(), config.zone(), vertx, pool, metrics.registry(), clock, notifications);
+              config.kpi(),
+              config.zone(),
+              vertx,
+              pool,
+              metrics.registry(),
+              clock,
+              notifications,
+              jobs);
     }
 
     Router router(Vertx vertx) {

@@ -19,6 +19,7 @@ import travelwatch.access.Role;
 import travelwatch.config.KpiConfig;
 import travelwatch.platform.http.ApiException;
 import travelwatch.platform.http.FieldProblem;
+import travelwatch.platform.jobs.JobHealth;
 
 /**
  * {@code /api/v1/kpi/…} for managers and above: the weekly snapshot (JSON in the DESIGN §8 shape,
@@ -34,7 +35,8 @@ public final class KpiRoutes {
 
   /**
    * The KPI capability: its store on the service's pool, gauges in the registry, and the scheduler
-   * that takes snapshots when they fall due, started here; returns its routes.
+   * that takes snapshots when they fall due (jobs {@code kpi_weekly} and {@code kpi_daily}),
+   * started here; returns its routes.
    */
   public static KpiRoutes start(
       KpiConfig config,
@@ -43,7 +45,8 @@ public final class KpiRoutes {
       Pool pool,
       MeterRegistry registry,
       Clock clock,
-      WeeklyKpiMail mail) {
+      WeeklyKpiMail mail,
+      JobHealth jobs) {
     KpiStore store = new KpiStore(pool, WorkingDays.england(), zone, clock);
     store.mailWeekly(mail);
     new KpiScheduler(
@@ -51,6 +54,7 @@ public final class KpiRoutes {
             store,
             new KpiSchedule(config.weeklyDay(), config.weeklyAt(), config.dailyAt(), zone),
             new KpiMetrics(registry),
+            jobs,
             clock,
             Duration.ofSeconds(config.refreshSeconds()))
         .start();

@@ -12,11 +12,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import travelwatch.kpi.KpiSchedule.DailyDue;
 import travelwatch.kpi.KpiSchedule.WeeklyDue;
+import travelwatch.platform.jobs.JobHealth;
 
 /**
  * Takes the weekly and daily snapshots when they fall due, on every node: each check asks the store
  * for the latest due snapshot, which the period's advisory lock and an "already taken since it fell
- * due" check make happen once per cluster. Each check also refreshes the KPI gauges.
+ * due" check make happen once per cluster. Each check also refreshes the KPI gauges. The weekly
+ * snapshot, the daily one and the gauges are independent: one failing never stops the others, and
+ * each snapshot's outcome is recorded as a job ({@code kpi_weekly}, {@code kpi_daily}).
  */
 final class KpiScheduler {
   private static final Logger log = LoggerFactory.getLogger(KpiScheduler.class);
@@ -25,6 +28,8 @@ final class KpiScheduler {
   private final KpiStore store;
   private final KpiSchedule schedule;
   private final KpiMetrics metrics;
+  private final JobHealth.Job weekly;
+  private final JobHealth.Job daily;
   private final Clock clock;
   private final ZoneId zone;
   private final Duration every;
@@ -35,12 +40,15 @@ final class KpiScheduler {
       KpiStore store,
       KpiSchedule schedule,
       KpiMetrics metrics,
+      JobHealth jobs,
       Clock clock,
       Duration every) {
     this.vertx = vertx;
     this.store = store;
     this.schedule = schedule;
     this.metrics = metrics;
+    this.weekly = jobs.job("kpi_weekly");
+    this.daily = jobs.job("kpi_daily");
     this.clock = clock;
     this.zone = schedule.zone();
     this.every = every;
@@ -53,10 +61,15 @@ final class KpiScheduler {
   }
 
   private void check() {
-    tick().onFailure(e -> log.warn("KPI snapshot check failed; retrying in {}", every, e));
+    // Each part logs and records its own failure; the next check tries again.
+    tick();
   }
 
-  /** One check; a check still running when the next is due makes that one a no-op. */
+  /**
+   * One check: the weekly snapshot, the daily one and the gauges, each whatever the others did;
+   * fails with the first failure once all have run. A check still running when the next is due
+   * makes that one a no-op.
+   */
   Future<Void> tick() {
     if (!checking.compareAndSet(false, true)) {
       return Future.succeededFuture();
@@ -64,6 +77,25 @@ final class KpiScheduler {
     Instant now = clock.instant();
     WeeklyDue week = schedule.latestWeekly(now);
     DailyDue day = schedule.latestDaily(now);
+    return JobHealth.inTurn(
+            () -> weekly.run(() -> takeWeekly(week)),
+            () -> daily.run(() -> takeDaily(day)),
+            () ->
+                refreshGauges(now, week.weekEnding())
+                    .onFailure(
+                        e ->
+                            log.warn(
+                                "KPI gauges not refreshed; retrying in {}: {}",
+                                every,
+                                e.toString())))
+        .eventually(
+            () -> {
+              checking.set(false);
+              return Future.succeededFuture();
+            });
+  }
+
+  private Future<?> takeWeekly(WeeklyDue week) {
     return store
         .takeWeeklyIfDue(week.weekEnding(), week.at())
         .onSuccess(
@@ -73,8 +105,12 @@ final class KpiScheduler {
                         log.info(
                             "Took the weekly KPI snapshot for the week ending {} (version {})",
                             s.weekEnding(),
-                            s.version())))
-        .compose(v -> store.takeDailyIfDue(day.date(), day.at()))
+                            s.version())));
+  }
+
+  private Future<?> takeDaily(DailyDue day) {
+    return store
+        .takeDailyIfDue(day.date(), day.at())
         .onSuccess(
             taken ->
                 taken.ifPresent(
@@ -82,13 +118,7 @@ final class KpiScheduler {
                         log.info(
                             "Took the daily KPI figures for {} (version {})",
                             s.date(),
-                            s.version())))
-        .compose(v -> refreshGauges(now, week.weekEnding()))
-        .eventually(
-            () -> {
-              checking.set(false);
-              return Future.succeededFuture();
-            });
+                            s.version())));
   }
 
   /**

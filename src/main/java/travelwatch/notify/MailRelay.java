@@ -21,20 +21,23 @@ import travelwatch.alert.Alert;
 import travelwatch.alert.AlertStore;
 import travelwatch.alert.LiveEvents;
 import travelwatch.config.NotifyConfig;
+import travelwatch.platform.jobs.JobHealth;
 
 /**
  * Sends the outbox. Exactly one relay works at a time across the cluster: the one holding the
  * relay's PostgreSQL advisory lock on its own connection (the lock dies with the node). Each pass
  * escalates overdue critical alerts, writes due digests, then sends due emails within the
- * per-minute cap on immediate emails, folding those over the cap into the digests. An email is
+ * per-minute cap on immediate emails, folding those over the cap into the digests; each of the
+ * three runs whatever the others did, and each pass's outcome is recorded as a job. An email is
  * marked sent after the server took it, so a relay killed in between sends it again once: at most
- * one duplicate, never a loss. Failures are retried with exponential backoff and jitter, then given
- * up (and counted) after the configured number of tries.
+ * one duplicate, never a loss. An email the server refuses is retried with exponential backoff and
+ * jitter while the others go on, then given up (and counted) after the configured number of tries.
  */
 public final class MailRelay extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(MailRelay.class);
   private static final int BATCH = 50;
   private static final long STOP_PATIENCE_MS = 5_000;
+  private static final int REFUSED_IN_A_ROW = 3;
 
   private final NotifyConfig config;
   private final Outbox outbox;
@@ -44,6 +47,7 @@ public final class MailRelay extends VerticleBase {
   private final Clock serviceClock;
   private final Clock realClock;
   private final NotifyMetrics metrics;
+  private final JobHealth.Job job;
 
   private SqlConnection lock;
   private long timer = -1;
@@ -58,7 +62,8 @@ public final class MailRelay extends VerticleBase {
       MailTransport transport,
       Clock serviceClock,
       Clock realClock,
-      NotifyMetrics metrics) {
+      NotifyMetrics metrics,
+      JobHealth.Job job) {
     this.config = config;
     this.outbox = outbox;
     this.alerts = alerts;
@@ -67,6 +72,7 @@ public final class MailRelay extends VerticleBase {
     this.serviceClock = serviceClock;
     this.realClock = realClock;
     this.metrics = metrics;
+    this.job = job;
   }
 
   /** Whether this node's relay is the one sending. */
@@ -88,9 +94,8 @@ public final class MailRelay extends VerticleBase {
 
   private void pass() {
     passing =
-        holdLock()
-            .compose(held -> held ? work() : Future.<Void>succeededFuture())
-            .onFailure(e -> log.warn("Mail relay pass failed: {}", e.toString()))
+        job.<Void>run(
+                () -> holdLock().compose(held -> held ? work() : Future.<Void>succeededFuture()))
             .onComplete(v -> schedule(config.relayEvery().toMillis()));
   }
 
@@ -144,7 +149,7 @@ public final class MailRelay extends VerticleBase {
   }
 
   private Future<Void> work() {
-    return escalate().compose(v -> digests()).compose(v -> send());
+    return JobHealth.inTurn(this::escalate, this::digests, this::send);
   }
 
   private Future<Void> escalate() {
@@ -247,7 +252,7 @@ public final class MailRelay extends VerticleBase {
                                                 n);
                                             return null;
                                           });
-                          return folded.compose(v -> sendEach(sendNow, 0));
+                          return folded.compose(v -> sendEach(sendNow, 0, 0));
                         }));
   }
 
@@ -257,9 +262,13 @@ public final class MailRelay extends VerticleBase {
         || kind == Email.Kind.RESOLUTION;
   }
 
-  /** One at a time; the first failure ends the pass (the server is likely down for all). */
-  private Future<Void> sendEach(List<Outbox.Pending> due, int i) {
-    if (i >= due.size() || stopped || lock == null) {
+  /**
+   * One at a time. An email the server refuses waits for its retry while the next goes on, but a
+   * few refused in a row end the pass (the server is likely down for all). A send that cannot be
+   * recorded fails the pass: sending more would only make more duplicates.
+   */
+  private Future<Void> sendEach(List<Outbox.Pending> due, int i, int refusedInARow) {
+    if (i >= due.size() || stopped || lock == null || refusedInARow >= REFUSED_IN_A_ROW) {
       return Future.succeededFuture();
     }
     Outbox.Pending p = due.get(i);
@@ -269,7 +278,7 @@ public final class MailRelay extends VerticleBase {
         .compose(
             held ->
                 held
-                    ? send(p).compose(ok -> ok ? sendEach(due, i + 1) : Future.succeededFuture())
+                    ? send(p).compose(ok -> sendEach(due, i + 1, ok ? 0 : refusedInARow + 1))
                     : Future.succeededFuture());
   }
 

@@ -29,6 +29,7 @@ import travelwatch.kpi.WeeklySnapshot;
 import travelwatch.platform.http.ApiException;
 import travelwatch.platform.http.FieldProblem;
 import travelwatch.platform.http.Health;
+import travelwatch.platform.jobs.JobHealth;
 
 /**
  * The notification capability: alert emails written with each alert change, the weekly KPI email
@@ -51,7 +52,7 @@ public final class Notifications implements WeeklyKpiMail {
 
   /**
    * Wires notifications to the alert store, loads the rules file if one is configured, and starts
-   * the relay (which sends only while it holds the cluster's relay lock).
+   * the relay (which sends only while it holds the cluster's relay lock; job {@code mail_relay}).
    */
   public static Future<Notifications> start(
       NotifyConfig config,
@@ -62,7 +63,8 @@ public final class Notifications implements WeeklyKpiMail {
       AlertStore alerts,
       MeterRegistry registry,
       Clock clock,
-      Health health) {
+      Health health,
+      JobHealth jobs) {
     Outbox outbox = new Outbox(pool);
     AlertLetters letters = new AlertLetters(zone, publicUrl, config.domain());
     alerts.listen(new AlertMail(letters, clock, OUTBOX_CLOCK));
@@ -78,7 +80,8 @@ public final class Notifications implements WeeklyKpiMail {
             MailTransport.of(vertx, config),
             clock,
             OUTBOX_CLOCK,
-            metrics);
+            metrics,
+            jobs.job("mail_relay"));
     health.detail("mail", () -> notifications.health(relay));
     Future<Void> rules =
         config.rulesFile().isPresent()

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import travelwatch.platform.db.Database;
+import travelwatch.platform.jobs.JobHealth;
 import travelwatch.support.TestPostgres;
 import travelwatch.support.TestServer;
 
@@ -57,6 +58,7 @@ class KpiSchedulerTest {
         new KpiStore(pool, WorkingDays.england(), LONDON, clock),
         SCHEDULE,
         new KpiMetrics(new SimpleMeterRegistry()),
+        new JobHealth(new SimpleMeterRegistry(), clock, LONDON),
         clock,
         Duration.ofHours(1));
   }

@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import jakarta.mail.Multipart;
 import jakarta.mail.Session;
@@ -37,16 +38,21 @@ import travelwatch.config.Settings;
 import travelwatch.config.TravelWatchConfig;
 import travelwatch.platform.db.Database;
 import travelwatch.platform.db.PgEndpoint;
+import travelwatch.platform.jobs.JobHealth;
 import travelwatch.support.Events;
 import travelwatch.support.JarProcess;
+import travelwatch.support.JobProbe;
 import travelwatch.support.Mailbox;
 import travelwatch.support.Mailbox.Mail;
+import travelwatch.support.Refusal;
 import travelwatch.support.TestClock;
 import travelwatch.support.TestServer;
 import travelwatch.support.TwoOperators;
 
 @Timeout(120)
-@DisplayName("The mail relay: crash between send and mark-sent, and the .eml folder")
+@DisplayName(
+    "The mail relay: crash between send and mark-sent, refused emails, failing passes, and the .eml"
+        + " folder")
 class MailRelayTest {
   private static final Duration WAIT = Duration.ofSeconds(15);
 
@@ -80,7 +86,9 @@ class MailRelayTest {
         transport,
         clock,
         clock,
-        new NotifyMetrics(new SimpleMeterRegistry()));
+        new NotifyMetrics(new SimpleMeterRegistry()),
+        new JobHealth(new SimpleMeterRegistry(), clock, ZoneId.of("Europe/London"))
+            .job("mail_relay"));
   }
 
   @Test
@@ -226,6 +234,72 @@ class MailRelayTest {
 
   @Test
   @DisplayName(
+      "An email the mail server refuses waits for its retry while the others in the same pass are"
+          + " sent")
+  void refusedEmailDoesNotStopTheOthers() {
+    PgEndpoint db = migratedDatabase();
+    // One pass in the test's time: the next would come a minute later.
+    NotifyConfig config = config(Map.of("TW_MAIL_RELAY_MS", "60000"));
+    Vertx vertx = Vertx.vertx();
+    try {
+      Pool pool = Database.pool(vertx, db, 4);
+      for (int n = 1; n <= 3; n++) {
+        Outbox.enqueue(pool, email(n), Instant.now()).await();
+      }
+      MailTransport refusesTheFirst =
+          (id, e) ->
+              e.messageId().equals(email(1).messageId())
+                  ? Future.failedFuture("550 mailbox unavailable")
+                  : Future.succeededFuture();
+      vertx.deployVerticle(relay(vertx, pool, config, refusesTheFirst)).await();
+      JarProcess.await(
+          "the other two sent, the first waiting for its retry",
+          WAIT,
+          () ->
+              count(pool, "select count(*) from outbox where state = 'sent'") == 2
+                  && count(
+                          pool,
+                          "select count(*) from outbox where state = 'pending' and tries = 1"
+                              + " and next_attempt_at > now()")
+                      == 1);
+    } finally {
+      vertx.close().await();
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "While PostgreSQL refuses to mark emails sent, /health/ready answers 200 DEGRADED naming"
+          + " mail_relay and why and the failing gauge is 1; once it accepts, UP and the email"
+          + " marked sent")
+  void passThatFailsIsSeen(@TempDir Path mailDir) {
+    Map<String, String> env = Map.of("TW_MAIL_DIR", mailDir.toString(), "TW_MAIL_RELAY_MS", "50");
+    try (TestServer server = new TestServer(env, Clock.systemUTC())) {
+      JobProbe jobs = new JobProbe(server);
+      jobs.await("mail_relay", "OK");
+      try (Refusal refusal = Refusal.of(server.pool(), "outbox", "update")) {
+        Outbox.enqueue(server.pool(), email(1), Instant.now()).await();
+
+        JsonObject failed = jobs.await("mail_relay", "FAILED");
+        assertThat(failed.getString("reason"))
+            .startsWith("io.vertx.pgclient.PgException: ")
+            .contains(Refusal.MESSAGE);
+        assertThat(failed.getString("lastSuccess")).isNotNull();
+        assertThat(jobs.ready().getString("status")).isEqualTo("DEGRADED");
+        assertThat(jobs.failing("mail_relay")).isEqualTo(1.0);
+        assertThat(jobs.failures("mail_relay")).isPositive();
+      }
+
+      jobs.await("mail_relay", "OK");
+      assertThat(jobs.ready().getString("status")).isEqualTo("UP");
+      assertThat(jobs.failing("mail_relay")).isZero();
+      assertThat(count(server.pool(), "select count(*) from outbox where state = 'sent'"))
+          .isEqualTo(1);
+    }
+  }
+
+  @Test
+  @DisplayName(
       "Without an SMTP server each email is written as an .eml file a mail client opens, with"
           + " both parts and its Message-ID")
   void emlFolderWithoutSmtp(@TempDir Path mailDir) throws Exception {
@@ -296,6 +370,13 @@ class MailRelayTest {
         .isInstanceOf(travelwatch.config.ConfigException.class)
         .hasMessageContaining("TW_NOTIFY_RULES_FILE " + file)
         .hasMessageContaining("recipients must name at least one recipient");
+  }
+
+  /** A fresh database with the schema, its server stopped: the test runs its own relays. */
+  private static PgEndpoint migratedDatabase() {
+    try (TestServer migrated = new TestServer()) {
+      return migrated.database;
+    }
   }
 
   private static long count(Pool pool, String sql) {

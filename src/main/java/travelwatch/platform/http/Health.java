@@ -8,20 +8,24 @@ import io.vertx.sqlclient.Pool;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
+import travelwatch.platform.jobs.JobHealth;
 
 /**
  * Liveness and readiness probes: ready only while PostgreSQL answers. Readiness also says what this
- * node sees of the cluster (members, the shards it monitors), and capabilities add what an operator
- * should see there (the mail backlog, say) without changing readiness.
+ * node sees of the cluster (members, the shards it monitors) and how each scheduled job last ended
+ * (DEGRADED, still ready, while one has failed), and capabilities add what an operator should see
+ * there (the mail backlog, say) without changing readiness.
  */
 public final class Health {
   private final Pool pool;
   private final Supplier<JsonObject> cluster;
+  private final JobHealth jobs;
   private final Map<String, Supplier<Future<JsonObject>>> details = new LinkedHashMap<>();
 
-  public Health(Pool pool, Supplier<JsonObject> cluster) {
+  public Health(Pool pool, Supplier<JsonObject> cluster, JobHealth jobs) {
     this.pool = pool;
     this.cluster = cluster;
+    this.jobs = jobs;
   }
 
   /** Adds a section to the ready probe's answer; a failing section shows its error. */
@@ -39,11 +43,13 @@ public final class Health {
         .execute()
         .compose(
             rows -> {
+              JsonObject jobSection = jobs.toJson();
               JsonObject body =
                   new JsonObject()
-                      .put("status", "UP")
+                      .put("status", JobHealth.anyFailed(jobSection) ? "DEGRADED" : "UP")
                       .put("database", "UP")
-                      .put("cluster", cluster.get());
+                      .put("cluster", cluster.get())
+                      .put("jobs", jobSection);
               Future<Void> all = Future.succeededFuture();
               for (Map.Entry<String, Supplier<Future<JsonObject>>> d : details.entrySet()) {
                 all =
@@ -73,6 +79,7 @@ public final class Health {
                         .put("status", "DOWN")
                         .put("database", "DOWN")
                         .put("cluster", cluster.get())
+                        .put("jobs", jobs.toJson())
                         .put("reason", e.getMessage())));
   }
 
