@@ -316,7 +316,12 @@ class IngestIsolationTest {
   }
 
   private static List<IncomingEvent> events(JsonObject event) {
-    var parser = new EventParser(EventSchemas.fromContract(), ZoneId.of("Europe/London"));
+    var parser =
+        new EventParser(
+            EventSchemas.fromContract(),
+            ZoneId.of("Europe/London"),
+            Clock.systemUTC(),
+            Duration.ofSeconds(120));
     return parser.parse(EventParser.items(new JsonArray().add(event).toBuffer()));
   }
 }
