@@ -7,6 +7,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import travelwatch.access.AccessStore;
 import travelwatch.access.Scope;
+import travelwatch.platform.http.InboundText;
 
 /** {@code keys create}: prints a new API key once, alone on stdout; only its hash is stored. */
 @Command(
@@ -56,6 +57,10 @@ public final class KeysCommand {
         }
       }
       Scope chosen = scope;
+      if (chosen == null && InboundText.idProblem(owner.operatorId) != null) {
+        System.err.println("travelwatch: --operator " + InboundText.ID_RULE);
+        return 2;
+      }
       String key =
           DatabaseSession.run(
               common.config(),

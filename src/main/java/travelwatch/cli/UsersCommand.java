@@ -13,6 +13,7 @@ import picocli.CommandLine.Option;
 import travelwatch.access.AccessStore;
 import travelwatch.access.PasswordHasher;
 import travelwatch.access.Role;
+import travelwatch.platform.http.InboundText;
 
 /** {@code users add}: adds a control-room user, or changes an existing user's role and password. */
 @Command(
@@ -58,7 +59,7 @@ public final class UsersCommand {
         System.err.println("travelwatch: --role must be viewer, controller, manager or admin");
         return 2;
       }
-      if (!email.matches("[^@\\s]+@[^@\\s]+")) {
+      if (!email.matches("[^@\\s]+@[^@\\s]+") || InboundText.textProblem(email, false) != null) {
         System.err.println("travelwatch: --email is not an email address");
         return 2;
       }
