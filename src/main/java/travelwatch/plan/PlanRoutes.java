@@ -13,17 +13,18 @@ import travelwatch.platform.http.FieldProblem;
 
 /** {@code POST /api/v1/plan}: admins upsert a plan document, with its own larger body limit. */
 public final class PlanRoutes {
-  /** Published (with no body) after every import, so caches of the plan can be cleared. */
+  /**
+   * Published (with no body) on each node's own event bus when any process has committed a plan
+   * change, so caches of the plan can be cleared; see {@link PlanChangeListener}.
+   */
   public static final String PLAN_CHANGED = "travelwatch.plan.changed";
 
   private final PlanImport planImport;
   private final long bodyLimitBytes;
-  private final Runnable changed;
 
-  public PlanRoutes(PlanImport planImport, long bodyLimitBytes, Runnable changed) {
+  public PlanRoutes(PlanImport planImport, long bodyLimitBytes) {
     this.planImport = planImport;
     this.bodyLimitBytes = bodyLimitBytes;
-    this.changed = changed;
   }
 
   public void mount(Router api) {
@@ -45,12 +46,10 @@ public final class PlanRoutes {
     planImport
         .upsert(document)
         .onSuccess(
-            counts -> {
-              changed.run();
-              ctx.response()
-                  .putHeader("Content-Type", "application/json")
-                  .end(counts.toJson().encode());
-            })
+            counts ->
+                ctx.response()
+                    .putHeader("Content-Type", "application/json")
+                    .end(counts.toJson().encode()))
         .onFailure(ctx::fail);
   }
 

@@ -124,7 +124,10 @@ public final class PlanStore {
             });
   }
 
-  /** Upserts the whole plan in one transaction; a run's stops are replaced. */
+  /**
+   * Upserts the whole plan in one transaction; a run's stops are replaced. The commit notifies
+   * {@link PlanChangeListener}s on every server, whoever wrote it.
+   */
   Future<Counts> write(Plan plan) {
     return pool.withTransaction(
             conn ->
@@ -198,7 +201,8 @@ public final class PlanStore {
                                 Run::arriveBy,
                                 r -> r.plannedDriverId().orElse(null),
                                 r -> r.plannedGuideId().orElse(null)))
-                    .compose(v -> replaceStops(conn, plan.runs())))
+                    .compose(v -> replaceStops(conn, plan.runs()))
+                    .compose(stops -> conn.query(PlanSql.NOTIFY_CHANGED).execute().map(stops)))
         .map(
             stops ->
                 new Counts(
