@@ -168,7 +168,8 @@ public final class TravelWatchServer implements AutoCloseable {
       vertx.eventBus().consumer(PlanRoutes.PLAN_CHANGED, m -> ownership.planChanged());
       this.planChanges = new PlanChangeListener(database.endpoint().connectOptions());
       this.plan =
-          new PlanRoutes(new PlanImport(new PlanStore(pool)), config.http().planBodyLimitBytes());
+          new PlanRoutes(
+              new PlanImport(new PlanStore(pool), vertx), config.http().planBodyLimitBytes());
 
       var ingestConfig = config.ingest();
       IngestMetrics ingestMetrics = new IngestMetrics(metrics.registry());

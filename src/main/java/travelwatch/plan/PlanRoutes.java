@@ -1,15 +1,10 @@
 package travelwatch.plan;
 
-import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
-import java.util.List;
 import travelwatch.access.Authenticator;
 import travelwatch.access.Role;
-import travelwatch.platform.http.ApiException;
-import travelwatch.platform.http.FieldProblem;
 
 /** {@code POST /api/v1/plan}: admins upsert a plan document, with its own larger body limit. */
 public final class PlanRoutes {
@@ -42,31 +37,13 @@ public final class PlanRoutes {
   }
 
   private void upsert(RoutingContext ctx) {
-    JsonObject document = jsonObject(ctx);
     planImport
-        .upsert(document)
+        .upsert(ctx.body().buffer())
         .onSuccess(
             counts ->
                 ctx.response()
                     .putHeader("Content-Type", "application/json")
                     .end(counts.toJson().encode()))
         .onFailure(ctx::fail);
-  }
-
-  static JsonObject jsonObject(RoutingContext ctx) {
-    try {
-      Object value = ctx.body().asJsonObject();
-      if (value == null) {
-        throw notAnObject();
-      }
-      return (JsonObject) value;
-    } catch (DecodeException | ClassCastException e) {
-      throw notAnObject();
-    }
-  }
-
-  private static ApiException notAnObject() {
-    return ApiException.badRequest(
-        "The body must be a JSON object.", List.of(FieldProblem.at("", "not a JSON object")));
   }
 }
