@@ -38,6 +38,7 @@ import travelwatch.monitor.MonitorStore;
 import travelwatch.monitor.MonitorVerticle;
 import travelwatch.monitor.RunRoutes;
 import travelwatch.notify.Notifications;
+import travelwatch.plan.PlanChangeListener;
 import travelwatch.plan.PlanImport;
 import travelwatch.plan.PlanRoutes;
 import travelwatch.plan.PlanStore;
@@ -103,6 +104,8 @@ public final class TravelWatchServer implements AutoCloseable {
     try {
       Capabilities capabilities =
           new Capabilities(config, vertx, pool, metrics, clock, database, node.membership());
+      // Listening before the monitors first read the plan, so no change falls in between.
+      vertx.deployVerticle(capabilities.planChanges).await();
       // The monitors rebuild their shards of the day before the API takes events.
       server.monitorDeployment = vertx.deployVerticle(capabilities.monitor).await();
       vertx
@@ -123,6 +126,7 @@ public final class TravelWatchServer implements AutoCloseable {
     final Metrics metrics;
     final Authenticator authenticator;
     final Health health;
+    final PlanChangeListener planChanges;
     final PlanRoutes plan;
     final IngestRoutes ingest;
     final AlertRoutes alerts;
@@ -166,11 +170,10 @@ public final class TravelWatchServer implements AutoCloseable {
       CommittedEvents.register(vertx.eventBus());
       Ownership ownership = new Ownership(pool, real);
       vertx.eventBus().consumer(PlanRoutes.PLAN_CHANGED, m -> ownership.planChanged());
+      this.planChanges = new PlanChangeListener(database.endpoint().connectOptions());
       this.plan =
           new PlanRoutes(
-              new PlanImport(new PlanStore(pool)),
-              config.http().planBodyLimitBytes(),
-              () -> vertx.eventBus().publish(PlanRoutes.PLAN_CHANGED, null));
+              new PlanImport(new PlanStore(pool), vertx), config.http().planBodyLimitBytes());
 
       var ingestConfig = config.ingest();
       IngestMetrics ingestMetrics = new IngestMetrics(metrics.registry());

@@ -17,8 +17,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Which operator each run, crew member and pupil belongs to (and the date each run runs on), looked
  * up in the plan and cached: a pupil belongs to every operator with a run that carries them. The
- * cache is cleared when the plan changes, and entries expire so another process's plan import is
- * seen within minutes.
+ * cache is cleared whenever any process changes the plan (PostgreSQL NOTIFY), and entries expire as
+ * a backstop.
  */
 public final class Ownership {
   private static final long TTL_MILLIS = 5 * 60_000;

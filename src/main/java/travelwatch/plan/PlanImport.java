@@ -1,9 +1,16 @@
 package travelwatch.plan;
 
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
+import travelwatch.plan.PlanReferences.Stored;
+import travelwatch.plan.PlanReferences.Wanted;
 import travelwatch.plan.PlanStore.Counts;
 import travelwatch.platform.http.ApiException;
 import travelwatch.platform.http.FieldProblem;
@@ -17,25 +24,78 @@ public final class PlanImport {
   static final int MAX_PROBLEMS_SHOWN = 1000;
 
   private final PlanStore store;
+  private final Vertx workers;
 
+  /** Reads and checks documents on the calling thread: for commands and tests, not a server. */
   public PlanImport(PlanStore store) {
+    this(store, null);
+  }
+
+  /**
+   * Decodes, reads and checks documents on Vert.x worker threads, so that a large plan never holds
+   * up an event loop; only the store's queries run on the caller's.
+   */
+  public PlanImport(PlanStore store, Vertx workers) {
     this.store = store;
+    this.workers = workers;
   }
 
   public Future<Counts> upsert(JsonObject document) {
-    PlanJson.Read read = PlanJson.read(document);
-    Plan plan = read.plan();
-    return store
-        .lookup(PlanReferences.wanted(plan))
+    return upsert(() -> document);
+  }
+
+  /** A request body, which must be a JSON object. */
+  public Future<Counts> upsert(Buffer body) {
+    return upsert(() -> object(body));
+  }
+
+  /** A document read, and what it refers to that must be looked up in the store. */
+  private record Read(PlanJson.Read read, Wanted wanted) {}
+
+  private Future<Counts> upsert(Callable<JsonObject> document) {
+    return offLoop(
+            () -> {
+              PlanJson.Read read = PlanJson.read(document.call());
+              return new Read(read, PlanReferences.wanted(read.plan()));
+            })
         .compose(
-            stored -> {
-              List<FieldProblem> problems = new ArrayList<>(read.problems());
-              problems.addAll(PlanReferences.check(plan, stored));
-              if (!problems.isEmpty()) {
-                return Future.failedFuture(rejected(problems));
-              }
-              return store.write(plan);
-            });
+            read ->
+                store.lookup(read.wanted()).compose(stored -> offLoop(() -> checked(read, stored))))
+        .compose(store::write);
+  }
+
+  /** The plan's write, when neither the document nor its references to the store have a problem. */
+  private static PlanStore.Write checked(Read read, Stored stored) {
+    List<FieldProblem> problems = new ArrayList<>(read.read().problems());
+    problems.addAll(PlanReferences.check(read.read().plan(), stored));
+    if (!problems.isEmpty()) {
+      throw rejected(problems);
+    }
+    return PlanStore.prepare(read.read().plan());
+  }
+
+  private <T> Future<T> offLoop(Callable<T> work) {
+    if (workers == null) {
+      try {
+        return Future.succeededFuture(work.call());
+      } catch (Exception e) {
+        return Future.failedFuture(e);
+      }
+    }
+    // Unordered: a long import must not queue this context's other blocking work behind it.
+    return workers.executeBlocking(work, false);
+  }
+
+  private static JsonObject object(Buffer body) {
+    try {
+      if (body != null && Json.decodeValue(body) instanceof JsonObject document) {
+        return document;
+      }
+    } catch (DecodeException e) {
+      // reported below, as any other body that is not an object
+    }
+    throw ApiException.badRequest(
+        "The body must be a JSON object.", List.of(FieldProblem.at("", "not a JSON object")));
   }
 
   private static ApiException rejected(List<FieldProblem> problems) {

@@ -69,6 +69,12 @@ final class PlanSql {
         planned_guide_id = excluded.planned_guide_id
       """;
 
+  /** The channel a plan write notifies when it commits; every server listens on it. */
+  static final String CHANGED_CHANNEL = "travelwatch_plan_changed";
+
+  /** Sent inside the write's transaction, so listeners hear of it only once it is committed. */
+  static final String NOTIFY_CHANGED = "select pg_notify('" + CHANGED_CHANNEL + "', '')";
+
   /** A run's stops are replaced whole on re-import; stop_pupil rows go with them. */
   static final String DELETE_STOPS_OF_RUNS = "delete from stop where run_id = any($1::text[])";
 

@@ -6,7 +6,6 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
-import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -124,154 +123,165 @@ public final class PlanStore {
             });
   }
 
-  /** Upserts the whole plan in one transaction; a run's stops are replaced. */
-  Future<Counts> write(Plan plan) {
+  /** One statement of a plan write with its arguments. */
+  private record Statement(String sql, Tuple arguments) {}
+
+  /**
+   * A plan's write, its statements' arguments built: for a large plan that takes long enough to be
+   * done on a worker thread, not the event loop that runs the write.
+   */
+  static final class Write {
+    private final List<Statement> statements = new ArrayList<>();
+    private final Counts counts;
+
+    private Write(Plan plan) {
+      add(
+          PlanSql.UPSERT_OPERATORS,
+          plan.operators(),
+          Operator::id,
+          Operator::name,
+          Operator::email);
+      add(
+          PlanSql.UPSERT_SCHOOLS,
+          plan.schools(),
+          School::id,
+          School::name,
+          School::lat,
+          School::lon,
+          School::startTime,
+          School::finishTime,
+          s -> PlanJson.name(s.phase()));
+      add(
+          PlanSql.UPSERT_PUPILS,
+          plan.pupils(),
+          Pupil::id,
+          Pupil::schoolId,
+          p -> p.maxJourneyMinutes().orElse(null));
+      add(
+          PlanSql.UPSERT_CREW,
+          plan.crew(),
+          Crew::id,
+          Crew::operatorId,
+          c -> PlanJson.name(c.role()),
+          c -> c.dbs().map(DbsCheck::certificateNumber).orElse(null),
+          c -> c.dbs().map(DbsCheck::issuedOn).orElse(null),
+          c -> c.dbs().map(d -> PlanJson.name(d.outcome())).orElse(null),
+          c -> c.dbs().map(DbsCheck::barredListChecked).orElse(null),
+          c -> c.dbs().map(DbsCheck::updateService).orElse(null),
+          c -> c.hrClearance().map(PlanJson::name).orElse(null),
+          c -> c.badge().map(Badge::number).orElse(null),
+          c -> c.badge().map(Badge::authority).orElse(null),
+          c -> c.badge().map(Badge::expiresOn).orElse(null));
+      add(
+          PlanSql.UPSERT_ROUTES,
+          plan.routes(),
+          Route::id,
+          Route::operatorId,
+          Route::schoolId,
+          Route::requiresGuide);
+      add(
+          PlanSql.UPSERT_RUNS,
+          plan.runs(),
+          Run::id,
+          Run::routeId,
+          Run::date,
+          r -> PlanJson.name(r.direction()),
+          Run::arriveBy,
+          r -> r.plannedDriverId().orElse(null),
+          r -> r.plannedGuideId().orElse(null));
+      int stops = replaceStops(plan.runs());
+      counts =
+          new Counts(
+              plan.operators().size(),
+              plan.schools().size(),
+              plan.pupils().size(),
+              plan.crew().size(),
+              plan.routes().size(),
+              plan.runs().size(),
+              stops);
+    }
+
+    private int replaceStops(List<Run> runs) {
+      if (runs.isEmpty()) {
+        return 0;
+      }
+      record StopRow(String runId, Stop stop) {}
+      record StopPupilRow(String runId, String stopId, String pupilId, String action) {}
+      List<StopRow> stops = new ArrayList<>();
+      List<StopPupilRow> pupils = new ArrayList<>();
+      for (Run run : runs) {
+        for (Stop stop : run.stops()) {
+          stops.add(new StopRow(run.id(), stop));
+          stop.pickups()
+              .forEach(p -> pupils.add(new StopPupilRow(run.id(), stop.id(), p, "pickup")));
+          stop.dropoffs()
+              .forEach(p -> pupils.add(new StopPupilRow(run.id(), stop.id(), p, "dropoff")));
+        }
+      }
+      String[] runIds = runs.stream().map(Run::id).toArray(String[]::new);
+      statements.add(new Statement(PlanSql.DELETE_STOPS_OF_RUNS, Tuple.of(runIds)));
+      add(
+          PlanSql.INSERT_STOPS,
+          stops,
+          StopRow::runId,
+          s -> s.stop().id(),
+          s -> s.stop().seq(),
+          s -> s.stop().lat(),
+          s -> s.stop().lon(),
+          s -> s.stop().plannedTime());
+      add(
+          PlanSql.INSERT_STOP_PUPILS,
+          pupils,
+          StopPupilRow::runId,
+          StopPupilRow::stopId,
+          StopPupilRow::pupilId,
+          StopPupilRow::action);
+      return stops.size();
+    }
+
+    /** One unnest statement with a column array per extractor. */
+    @SafeVarargs
+    private <T> void add(String sql, List<T> items, Function<T, ?>... columns) {
+      if (items.isEmpty()) {
+        return;
+      }
+      Object[] arrays = new Object[columns.length];
+      for (int c = 0; c < columns.length; c++) {
+        String[] column = new String[items.size()];
+        for (int i = 0; i < column.length; i++) {
+          Object value = columns[c].apply(items.get(i));
+          column[i] = value == null ? null : value.toString();
+        }
+        arrays[c] = column;
+      }
+      statements.add(new Statement(sql, Tuple.wrap(Arrays.asList(arrays))));
+    }
+  }
+
+  /** Builds the plan's write; blocking for as long as the plan is large. */
+  static Write prepare(Plan plan) {
+    return new Write(plan);
+  }
+
+  /**
+   * Upserts the whole plan in one transaction; a run's stops are replaced. The commit notifies
+   * {@link PlanChangeListener}s on every server, whoever wrote it.
+   */
+  Future<Counts> write(Write write) {
     return pool.withTransaction(
-            conn ->
-                upsert(
-                        conn,
-                        PlanSql.UPSERT_OPERATORS,
-                        plan.operators(),
-                        Operator::id,
-                        Operator::name,
-                        Operator::email)
-                    .compose(
+            conn -> {
+              Future<Void> done = Future.succeededFuture();
+              for (Statement statement : write.statements) {
+                done =
+                    done.compose(
                         v ->
-                            upsert(
-                                conn,
-                                PlanSql.UPSERT_SCHOOLS,
-                                plan.schools(),
-                                School::id,
-                                School::name,
-                                School::lat,
-                                School::lon,
-                                School::startTime,
-                                School::finishTime,
-                                s -> PlanJson.name(s.phase())))
-                    .compose(
-                        v ->
-                            upsert(
-                                conn,
-                                PlanSql.UPSERT_PUPILS,
-                                plan.pupils(),
-                                Pupil::id,
-                                Pupil::schoolId,
-                                p -> p.maxJourneyMinutes().orElse(null)))
-                    .compose(
-                        v ->
-                            upsert(
-                                conn,
-                                PlanSql.UPSERT_CREW,
-                                plan.crew(),
-                                Crew::id,
-                                Crew::operatorId,
-                                c -> PlanJson.name(c.role()),
-                                c -> c.dbs().map(DbsCheck::certificateNumber).orElse(null),
-                                c -> c.dbs().map(DbsCheck::issuedOn).orElse(null),
-                                c -> c.dbs().map(d -> PlanJson.name(d.outcome())).orElse(null),
-                                c -> c.dbs().map(DbsCheck::barredListChecked).orElse(null),
-                                c -> c.dbs().map(DbsCheck::updateService).orElse(null),
-                                c -> c.hrClearance().map(PlanJson::name).orElse(null),
-                                c -> c.badge().map(Badge::number).orElse(null),
-                                c -> c.badge().map(Badge::authority).orElse(null),
-                                c -> c.badge().map(Badge::expiresOn).orElse(null)))
-                    .compose(
-                        v ->
-                            upsert(
-                                conn,
-                                PlanSql.UPSERT_ROUTES,
-                                plan.routes(),
-                                Route::id,
-                                Route::operatorId,
-                                Route::schoolId,
-                                Route::requiresGuide))
-                    .compose(
-                        v ->
-                            upsert(
-                                conn,
-                                PlanSql.UPSERT_RUNS,
-                                plan.runs(),
-                                Run::id,
-                                Run::routeId,
-                                Run::date,
-                                r -> PlanJson.name(r.direction()),
-                                Run::arriveBy,
-                                r -> r.plannedDriverId().orElse(null),
-                                r -> r.plannedGuideId().orElse(null)))
-                    .compose(v -> replaceStops(conn, plan.runs())))
-        .map(
-            stops ->
-                new Counts(
-                    plan.operators().size(),
-                    plan.schools().size(),
-                    plan.pupils().size(),
-                    plan.crew().size(),
-                    plan.routes().size(),
-                    plan.runs().size(),
-                    stops));
-  }
-
-  private Future<Integer> replaceStops(SqlConnection conn, List<Run> runs) {
-    if (runs.isEmpty()) {
-      return Future.succeededFuture(0);
-    }
-    record StopRow(String runId, Stop stop) {}
-    record StopPupilRow(String runId, String stopId, String pupilId, String action) {}
-    List<StopRow> stops = new ArrayList<>();
-    List<StopPupilRow> pupils = new ArrayList<>();
-    for (Run run : runs) {
-      for (Stop stop : run.stops()) {
-        stops.add(new StopRow(run.id(), stop));
-        stop.pickups().forEach(p -> pupils.add(new StopPupilRow(run.id(), stop.id(), p, "pickup")));
-        stop.dropoffs()
-            .forEach(p -> pupils.add(new StopPupilRow(run.id(), stop.id(), p, "dropoff")));
-      }
-    }
-    String[] runIds = runs.stream().map(Run::id).toArray(String[]::new);
-    return conn.preparedQuery(PlanSql.DELETE_STOPS_OF_RUNS)
-        .execute(Tuple.of(runIds))
-        .compose(
-            v ->
-                upsert(
-                    conn,
-                    PlanSql.INSERT_STOPS,
-                    stops,
-                    StopRow::runId,
-                    s -> s.stop().id(),
-                    s -> s.stop().seq(),
-                    s -> s.stop().lat(),
-                    s -> s.stop().lon(),
-                    s -> s.stop().plannedTime()))
-        .compose(
-            v ->
-                upsert(
-                    conn,
-                    PlanSql.INSERT_STOP_PUPILS,
-                    pupils,
-                    StopPupilRow::runId,
-                    StopPupilRow::stopId,
-                    StopPupilRow::pupilId,
-                    StopPupilRow::action))
-        .map(stops.size());
-  }
-
-  /** Runs one unnest statement with a column array per extractor. */
-  @SafeVarargs
-  private static <T> Future<Void> upsert(
-      SqlConnection conn, String sql, List<T> items, Function<T, ?>... columns) {
-    if (items.isEmpty()) {
-      return Future.succeededFuture();
-    }
-    Object[] arrays = new Object[columns.length];
-    for (int c = 0; c < columns.length; c++) {
-      String[] column = new String[items.size()];
-      for (int i = 0; i < column.length; i++) {
-        Object value = columns[c].apply(items.get(i));
-        column[i] = value == null ? null : value.toString();
-      }
-      arrays[c] = column;
-    }
-    return conn.preparedQuery(sql).execute(Tuple.wrap(Arrays.asList(arrays))).mapEmpty();
+                            conn.preparedQuery(statement.sql())
+                                .execute(statement.arguments())
+                                .mapEmpty());
+              }
+              return done.compose(v -> conn.query(PlanSql.NOTIFY_CHANGED).execute());
+            })
+        .map(write.counts);
   }
 
   /**

@@ -38,7 +38,6 @@ import travelwatch.plan.Plan;
 import travelwatch.plan.PlanGenerator;
 import travelwatch.plan.PlanImport;
 import travelwatch.plan.PlanJson;
-import travelwatch.plan.PlanRoutes;
 import travelwatch.plan.PlanStore;
 import travelwatch.support.SseClient;
 import travelwatch.support.TestServer;
@@ -78,7 +77,6 @@ final class EventToAlertLatency {
     try (TravelWatchServer server = TravelWatchServer.start(config, Clock.systemUTC())) {
       Plan plan = new PlanGenerator(1, 1050, List.of(today)).generate();
       new PlanImport(new PlanStore(server.pool())).upsert(PlanJson.write(plan)).await();
-      server.vertx().eventBus().publish(PlanRoutes.PLAN_CHANGED, null);
       long runs = plan.runs().size();
       awaitCondition(
           client,

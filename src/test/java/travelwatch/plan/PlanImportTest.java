@@ -2,12 +2,20 @@ package travelwatch.plan;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -15,6 +23,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import travelwatch.access.Scope;
+import travelwatch.support.JarProcess;
 import travelwatch.support.TestPostgres;
 import travelwatch.support.TestServer;
 
@@ -148,14 +157,7 @@ class PlanImportTest {
   @Test
   @DisplayName("A body that is not a JSON object is a 400 problem")
   void notJson() {
-    var response =
-        server
-            .client
-            .post("/api/v1/plan")
-            .putHeader("Authorization", "Bearer " + admin)
-            .putHeader("Content-Type", "application/json")
-            .sendBuffer(io.vertx.core.buffer.Buffer.buffer("[1,2"))
-            .await();
+    var response = postPlan(Buffer.buffer("[1,2"));
     assertThat(response.statusCode()).isEqualTo(400);
     assertThat(response.getHeader("Content-Type")).isEqualTo("application/problem+json");
   }
@@ -176,6 +178,83 @@ class PlanImportTest {
       assertThat(response.getHeader("Content-Type")).isEqualTo("application/problem+json");
       assertThat(TestPostgres.count(small.database, "select count(*) from run")).isZero();
     }
+  }
+
+  @Test
+  @Timeout(90)
+  @DisplayName(
+      "A 50 MB plan is imported while every readiness probe, sent every 100 ms, answers within a second")
+  void largePlanLeavesServerResponsive() {
+    // Forty school days of a city's routes, far from today so the monitors have nothing to rebuild.
+    Plan plan =
+        new PlanGenerator(11, 1050, PlanGenerator.schoolDays(LocalDate.of(2030, 1, 7), 40))
+            .generate();
+    int runs = plan.runs().size();
+    Buffer body = PlanJson.write(plan).toBuffer();
+    plan = null; // only the body is kept: the server needs the heap
+    assertThat(body.length()).isGreaterThan(45 * 1024 * 1024);
+    Vertx probing = Vertx.vertx();
+    try {
+      // A new connection each time, so probes land on every HTTP event loop, the import's too.
+      WebClient probe =
+          WebClient.create(
+              probing,
+              new WebClientOptions()
+                  .setDefaultHost("localhost")
+                  .setDefaultPort(server.port)
+                  .setKeepAlive(false));
+      List<Long> millis = new CopyOnWriteArrayList<>();
+      List<String> failures = new CopyOnWriteArrayList<>();
+      AtomicInteger inFlight = new AtomicInteger();
+      long timer =
+          probing.setPeriodic(
+              100,
+              t -> {
+                long sent = System.nanoTime();
+                inFlight.incrementAndGet();
+                probe
+                    .get("/health/ready")
+                    .timeout(5_000)
+                    .send()
+                    .onComplete(
+                        ar -> {
+                          millis.add((System.nanoTime() - sent) / 1_000_000);
+                          if (ar.failed() || ar.result().statusCode() != 200) {
+                            failures.add(
+                                ar.failed()
+                                    ? ar.cause().toString()
+                                    : "status " + ar.result().statusCode());
+                          }
+                          inFlight.decrementAndGet();
+                        });
+              });
+
+      var response = postPlan(body);
+      probing.cancelTimer(timer);
+      JarProcess.await(
+          "the last probes to answer", Duration.ofSeconds(10), () -> inFlight.get() == 0);
+
+      assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(200);
+      assertThat(response.bodyAsJsonObject().getInteger("runs")).isEqualTo(runs);
+      assertThat(failures).isEmpty();
+      assertThat(millis).hasSizeGreaterThan(10);
+      assertThat(millis.stream().mapToLong(Long::longValue).max().orElseThrow())
+          .as("slowest of %d probes, in ms", millis.size())
+          .isLessThan(1000);
+    } finally {
+      probing.close().await();
+    }
+  }
+
+  /** Posts the body as it is, JSON or not, as an admin. */
+  private HttpResponse<Buffer> postPlan(Buffer body) {
+    return server
+        .client
+        .post("/api/v1/plan")
+        .putHeader("Authorization", "Bearer " + admin)
+        .putHeader("Content-Type", "application/json")
+        .sendBuffer(body)
+        .await();
   }
 
   private Map<String, Long> rowCounts() {
