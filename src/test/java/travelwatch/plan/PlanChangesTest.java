@@ -39,7 +39,7 @@ import travelwatch.support.TwoOperators;
 class PlanChangesTest {
   private static final Duration NOTICED_WITHIN = Duration.ofSeconds(10);
 
-  private final TestClock clock = new TestClock(Instant.parse("2026-11-23T07:30:00Z"));
+  private final TestClock clock = new TestClock(Instant.parse("2026-11-23T07:50:00Z"));
   @TempDir Path dir;
   private TestServer server;
   private String viewer;
