@@ -13,6 +13,7 @@ import java.util.Set;
 import travelwatch.access.Authenticator;
 import travelwatch.access.Caller;
 import travelwatch.access.Role;
+import travelwatch.live.LiveEvents;
 import travelwatch.platform.http.ApiException;
 import travelwatch.platform.http.FieldProblem;
 import travelwatch.platform.http.InboundText;

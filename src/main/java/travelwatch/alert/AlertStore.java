@@ -15,8 +15,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import travelwatch.alert.LiveEvents.LiveEvent;
-import travelwatch.monitor.Condition;
+import travelwatch.live.LiveEvents;
+import travelwatch.live.LiveEvents.LiveEvent;
 import travelwatch.platform.http.ApiException;
 
 /**

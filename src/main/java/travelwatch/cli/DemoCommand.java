@@ -15,13 +15,13 @@ import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import travelwatch.TravelWatchServer;
 import travelwatch.access.AccessStore;
 import travelwatch.access.PasswordHasher;
 import travelwatch.access.Role;
 import travelwatch.access.Scope;
 import travelwatch.config.TravelWatchConfig;
 import travelwatch.platform.db.EmbeddedDatabase;
+import travelwatch.server.TravelWatchServer;
 import travelwatch.sim.SimulatedDay;
 
 /**

@@ -6,7 +6,7 @@ import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import travelwatch.TravelWatchServer;
+import travelwatch.server.TravelWatchServer;
 
 /** {@code serve}: runs the server until the process is stopped. */
 @Command(

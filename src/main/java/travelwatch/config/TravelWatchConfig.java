@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.time.ZoneId;
 import java.util.Map;
 import java.util.Optional;
-import travelwatch.monitor.MonitorSettings;
 
 /**
  * Every setting of a TravelWatch process, typed and validated once at start.
@@ -106,30 +105,39 @@ public record TravelWatchConfig(
   }
 
   private static MonitorConfig monitor(Settings s) {
+    // Every threshold's default is MonitorSettings.defaults(): written once, read here.
     MonitorSettings d = MonitorSettings.defaults();
     MonitorSettings rules =
         new MonitorSettings(
-            Duration.ofMinutes(s.integer("notStartedMinutes", 10, 0, 240)),
-            Duration.ofMinutes(s.integer("lateMinutes", 5, 0, 240)),
-            Duration.ofMinutes(s.integer("feedSilentMinutes", 10, 1, 240)),
-            Duration.ofSeconds(s.integer("missedPickupGraceSeconds", 60, 0, 3600)),
-            Duration.ofMinutes(s.integer("callWindowMinutes", 60, 1, 1440)),
-            s.integer("callAnswerRatePercent", 95, 1, 100) / 100.0,
-            s.integer("callMinOffered", 10, 1, 10_000),
-            Duration.ofMinutes(s.integer("callLongWaitMinutes", 5, 1, 240)),
-            s.integer("dbsMaxAgeYears", 3, 1, 20),
-            s.integer("journeyPrimaryMinutes", 45, 5, 600),
-            s.integer("journeySecondaryMinutes", 75, 5, 600),
-            s.integer("journeySpecialMinutes", 60, 5, 600),
+            minutes(s, "notStartedMinutes", d.notStartedBefore(), 0, 240),
+            minutes(s, "lateMinutes", d.lateAfter(), 0, 240),
+            minutes(s, "feedSilentMinutes", d.feedSilentAfter(), 1, 240),
+            Duration.ofSeconds(
+                s.integer(
+                    "missedPickupGraceSeconds", (int) d.missedPickupGrace().toSeconds(), 0, 3600)),
+            minutes(s, "callWindowMinutes", d.callWindow(), 1, 1440),
+            s.integer(
+                    "callAnswerRatePercent", (int) Math.round(d.callAnswerRateMin() * 100), 1, 100)
+                / 100.0,
+            s.integer("callMinOffered", d.callMinOffered(), 1, 10_000),
+            minutes(s, "callLongWaitMinutes", d.callLongWait(), 1, 240),
+            s.integer("dbsMaxAgeYears", d.dbsMaxAgeYears(), 1, 20),
+            s.integer("journeyPrimaryMinutes", d.journeyPrimaryMinutes(), 5, 600),
+            s.integer("journeySecondaryMinutes", d.journeySecondaryMinutes(), 5, 600),
+            s.integer("journeySpecialMinutes", d.journeySpecialMinutes(), 5, 600),
             d.defaultSpeedKph(),
             d.detourFactor(),
             d.stopRadiusMetres(),
             d.leftStopMetres(),
-            s.bool("alertAutoResolve", false));
+            s.bool("alertAutoResolve", d.autoResolve()));
     return new MonitorConfig(
         rules,
         Duration.ofMillis(s.integer("monitorTickMs", 5000, 10, 600_000)),
         Duration.ofSeconds(s.integer("streamHeartbeatSeconds", 15, 1, 300)));
+  }
+
+  private static Duration minutes(Settings s, String name, Duration fallback, int min, int max) {
+    return Duration.ofMinutes(s.integer(name, (int) fallback.toMinutes(), min, max));
   }
 
   public static TravelWatchConfig load(Path configFile, Path dataDirOverride) {

@@ -20,13 +20,14 @@ import java.util.List;
 import java.util.Locale;
 import travelwatch.access.Authenticator;
 import travelwatch.access.Role;
+import travelwatch.config.MonitorSettings;
 import travelwatch.kpi.KpiJson;
 import travelwatch.kpi.Percentage;
 import travelwatch.monitor.CrewCompliance.OperatorCompliance;
 import travelwatch.plan.Plan.Crew;
 import travelwatch.plan.Plan.CrewRole;
 import travelwatch.plan.PlanStore;
-import travelwatch.platform.http.Rfc3339;
+import travelwatch.platform.Rfc3339;
 
 /**
  * The control room's phones and compliance panels (control role): {@code GET /api/v1/calls/today}

@@ -3,6 +3,7 @@ package travelwatch.monitor;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import travelwatch.config.MonitorSettings;
 import travelwatch.monitor.RunPlan.StopPlan;
 
 /**

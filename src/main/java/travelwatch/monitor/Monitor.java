@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import travelwatch.alert.AlertType;
+import travelwatch.alert.Condition;
+import travelwatch.config.MonitorSettings;
 import travelwatch.monitor.Observation.Call;
 import travelwatch.monitor.Observation.CrewAssigned;
 import travelwatch.monitor.Observation.IncidentReported;

@@ -16,8 +16,9 @@ import java.util.Collection;
 import java.util.List;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-import travelwatch.alert.LiveEvents;
-import travelwatch.alert.LiveEvents.LiveEvent;
+import travelwatch.config.MonitorSettings;
+import travelwatch.live.LiveEvents;
+import travelwatch.live.LiveEvents.LiveEvent;
 
 /** Reads the events a monitor replays, and writes each run's live state for the run board. */
 public final class MonitorStore {

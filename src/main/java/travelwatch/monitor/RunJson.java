@@ -3,6 +3,7 @@ package travelwatch.monitor;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.time.ZoneId;
+import travelwatch.config.MonitorSettings;
 
 /** A run as the API shows it (DESIGN §5), from the live state. */
 final class RunJson {
@@ -38,7 +39,7 @@ final class RunJson {
   }
 
   static String time(Instant t, ZoneId zone) {
-    return travelwatch.platform.http.Rfc3339.format(t, zone);
+    return travelwatch.platform.Rfc3339.format(t, zone);
   }
 
   private static void putIf(JsonObject j, String key, String value) {

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import travelwatch.config.MonitorSettings;
 import travelwatch.plan.Plan;
 import travelwatch.plan.Plan.Phase;
 import travelwatch.plan.Plan.Pupil;

@@ -20,9 +20,9 @@ import java.util.List;
 import java.util.Set;
 import travelwatch.access.Authenticator;
 import travelwatch.access.Role;
+import travelwatch.platform.Rfc3339;
 import travelwatch.platform.http.ApiException;
 import travelwatch.platform.http.FieldProblem;
-import travelwatch.platform.http.Rfc3339;
 
 /** The run board, run detail with its timeline, and "where is my child's bus?" (control role). */
 public final class RunRoutes {

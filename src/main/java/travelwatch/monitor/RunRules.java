@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import travelwatch.alert.AlertType;
+import travelwatch.alert.Condition;
+import travelwatch.config.MonitorSettings;
 import travelwatch.monitor.CrewRegistry.Member;
 import travelwatch.monitor.RunPlan.PupilPlan;
 import travelwatch.monitor.RunState.Status;

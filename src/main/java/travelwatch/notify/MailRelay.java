@@ -19,8 +19,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import travelwatch.alert.Alert;
 import travelwatch.alert.AlertStore;
-import travelwatch.alert.LiveEvents;
 import travelwatch.config.NotifyConfig;
+import travelwatch.live.LiveEvents;
 import travelwatch.platform.jobs.JobHealth;
 
 /**

@@ -474,7 +474,7 @@ public final class DayScript {
   }
 
   private void emit(Instant at, String sender, Event e) {
-    e.put("occurredAt", travelwatch.platform.http.Rfc3339.format(at, zone));
+    e.put("occurredAt", travelwatch.platform.Rfc3339.format(at, zone));
     events.add(new Scripted(at, sender, e));
   }
 

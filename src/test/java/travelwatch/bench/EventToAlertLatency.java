@@ -29,7 +29,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
-import travelwatch.TravelWatchServer;
 import travelwatch.access.AccessStore;
 import travelwatch.access.Scope;
 import travelwatch.config.Settings;
@@ -39,6 +38,7 @@ import travelwatch.plan.PlanGenerator;
 import travelwatch.plan.PlanImport;
 import travelwatch.plan.PlanJson;
 import travelwatch.plan.PlanStore;
+import travelwatch.server.TravelWatchServer;
 import travelwatch.support.SseClient;
 import travelwatch.support.TestServer;
 

@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import travelwatch.alert.AlertType;
+import travelwatch.alert.Condition;
+import travelwatch.config.MonitorSettings;
 import travelwatch.monitor.Observation.Meta;
 import travelwatch.plan.Plan.Badge;
 import travelwatch.plan.Plan.Crew;

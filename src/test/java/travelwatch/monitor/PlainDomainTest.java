@@ -15,7 +15,7 @@ class PlainDomainTest {
   @ValueSource(
       strings = {
         "monitor/Observation",
-        "monitor/Condition",
+        "alert/Condition",
         "monitor/RunPlan",
         "monitor/RunState",
         "monitor/CrewRegistry",
@@ -25,7 +25,7 @@ class PlainDomainTest {
         "monitor/Geo",
         "monitor/RunRules",
         "monitor/Monitor",
-        "monitor/MonitorSettings",
+        "config/MonitorSettings",
         "monitor/RunPlans",
         "alert/AlertType",
         "plan/Plan",

@@ -13,6 +13,8 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import travelwatch.alert.AlertType;
+import travelwatch.alert.Condition;
+import travelwatch.config.MonitorSettings;
 import travelwatch.config.Settings;
 import travelwatch.config.TravelWatchConfig;
 import travelwatch.monitor.Observation.CallStep;

@@ -15,12 +15,12 @@ import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
-import travelwatch.TravelWatchServer;
 import travelwatch.access.AccessStore;
 import travelwatch.access.Scope;
 import travelwatch.config.Settings;
 import travelwatch.config.TravelWatchConfig;
 import travelwatch.platform.db.PgEndpoint;
+import travelwatch.server.TravelWatchServer;
 
 /** A real TravelWatch server in this JVM on a fresh database, with an HTTP client for it. */
 public final class TestServer implements AutoCloseable {

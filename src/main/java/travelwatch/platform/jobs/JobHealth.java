@@ -13,7 +13,7 @@ import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import travelwatch.platform.http.Rfc3339;
+import travelwatch.platform.Rfc3339;
 
 /**
  * The outcome of each scheduled job's last run, so a job that keeps failing is seen: on {@code

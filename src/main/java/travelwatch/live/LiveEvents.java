@@ -1,4 +1,4 @@
-package travelwatch.alert;
+package travelwatch.live;
 
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.EventBus;
@@ -41,13 +41,13 @@ public final class LiveEvents {
    */
   public static <T> Future<T> transaction(Pool pool, Function<SqlConnection, Future<T>> work) {
     return pool.withTransaction(
-        conn -> conn.query(AlertSql.LIVE_ORDER).execute().compose(v -> work.apply(conn)));
+        conn -> conn.query(LiveSql.LIVE_ORDER).execute().compose(v -> work.apply(conn)));
   }
 
   /** Appends within the caller's transaction (one of {@link #transaction}). */
   public static Future<LiveEvent> append(
       SqlClient conn, String kind, JsonObject data, OffsetDateTime at) {
-    return conn.preparedQuery(AlertSql.APPEND_LIVE)
+    return conn.preparedQuery(LiveSql.APPEND_LIVE)
         .execute(Tuple.of(kind, at, data.encode()))
         .map(rows -> new LiveEvent(rows.iterator().next().getLong(0), kind, data));
   }
@@ -60,7 +60,7 @@ public final class LiveEvents {
   }
 
   public static Future<List<LiveEvent>> after(Pool pool, long seq, int limit) {
-    return pool.preparedQuery(AlertSql.LIVE_AFTER)
+    return pool.preparedQuery(LiveSql.LIVE_AFTER)
         .execute(Tuple.of(seq, limit))
         .map(
             rows -> {

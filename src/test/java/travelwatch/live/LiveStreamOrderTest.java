@@ -1,4 +1,4 @@
-package travelwatch.alert;
+package travelwatch.live;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -11,7 +11,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import travelwatch.access.Scope;
-import travelwatch.alert.LiveEvents.LiveEvent;
+import travelwatch.live.LiveEvents.LiveEvent;
 import travelwatch.support.JarProcess;
 import travelwatch.support.SseClient;
 import travelwatch.support.TestServer;

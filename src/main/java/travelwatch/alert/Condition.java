@@ -1,7 +1,6 @@
-package travelwatch.monitor;
+package travelwatch.alert;
 
 import java.time.LocalDate;
-import travelwatch.alert.AlertType;
 
 /**
  * Something a rule finds true now: the alert it calls for. Two conditions with the same dedup key

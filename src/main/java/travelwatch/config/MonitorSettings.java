@@ -1,4 +1,4 @@
-package travelwatch.monitor;
+package travelwatch.config;
 
 import java.time.Duration;
 

@@ -1,4 +1,4 @@
-package travelwatch.alert;
+package travelwatch.live;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Set;
 import travelwatch.access.Authenticator;
 import travelwatch.access.Role;
-import travelwatch.alert.LiveEvents.LiveEvent;
+import travelwatch.live.LiveEvents.LiveEvent;
 
 /**
  * {@code GET /api/v1/stream}: Server-Sent Events of alert changes and run status changes. A client

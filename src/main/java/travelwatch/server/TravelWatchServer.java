@@ -1,4 +1,4 @@
-package travelwatch;
+package travelwatch.server;
 
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
@@ -19,7 +19,6 @@ import travelwatch.access.Sessions;
 import travelwatch.alert.AlertMetrics;
 import travelwatch.alert.AlertRoutes;
 import travelwatch.alert.AlertStore;
-import travelwatch.alert.StreamRoutes;
 import travelwatch.config.TravelWatchConfig;
 import travelwatch.ingest.CommittedEvents;
 import travelwatch.ingest.EventAuthorizer;
@@ -32,6 +31,7 @@ import travelwatch.ingest.IngestRoutes;
 import travelwatch.ingest.Ownership;
 import travelwatch.ingest.RateLimiter;
 import travelwatch.kpi.KpiRoutes;
+import travelwatch.live.StreamRoutes;
 import travelwatch.monitor.ControlRoomRoutes;
 import travelwatch.monitor.MonitorMetrics;
 import travelwatch.monitor.MonitorStore;

@@ -1,4 +1,4 @@
-package travelwatch.platform.http;
+package travelwatch.platform;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;
