@@ -8,12 +8,11 @@ import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
+import travelwatch.platform.db.Database;
 import travelwatch.platform.http.ApiException;
 
 /** The only code that reads and writes API keys, users and sessions. */
@@ -116,7 +115,7 @@ public final class AccessStore {
 
   Future<Void> insertSession(byte[] idHash, long userId, String csrfToken, Instant now) {
     return pool.preparedQuery(AccessSql.INSERT_SESSION)
-        .execute(Tuple.of(Buffer.buffer(idHash), userId, csrfToken, utc(now)))
+        .execute(Tuple.of(Buffer.buffer(idHash), userId, csrfToken, Database.utc(now)))
         .mapEmpty();
   }
 
@@ -127,7 +126,12 @@ public final class AccessStore {
   Future<Optional<StoredSession>> touchSession(
       byte[] idHash, Instant now, Instant idleSince, Instant startedSince) {
     return pool.preparedQuery(AccessSql.TOUCH_SESSION)
-        .execute(Tuple.of(Buffer.buffer(idHash), utc(now), utc(idleSince), utc(startedSince)))
+        .execute(
+            Tuple.of(
+                Buffer.buffer(idHash),
+                Database.utc(now),
+                Database.utc(idleSince),
+                Database.utc(startedSince)))
         .map(
             rows ->
                 firstRow(
@@ -151,11 +155,7 @@ public final class AccessStore {
 
   Future<Void> deleteExpiredSessions(Instant idleSince, Instant startedSince) {
     return pool.preparedQuery(AccessSql.DELETE_EXPIRED_SESSIONS)
-        .execute(Tuple.of(utc(idleSince), utc(startedSince)))
+        .execute(Tuple.of(Database.utc(idleSince), Database.utc(startedSince)))
         .mapEmpty();
-  }
-
-  private static OffsetDateTime utc(Instant t) {
-    return t.atOffset(ZoneOffset.UTC);
   }
 }

@@ -11,9 +11,7 @@ import io.vertx.sqlclient.Tuple;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.OffsetDateTime;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,6 +19,7 @@ import java.util.Optional;
 import travelwatch.kpi.KpiFigures.CallCounts;
 import travelwatch.kpi.KpiFigures.Casework;
 import travelwatch.kpi.KpiFigures.RunCounts;
+import travelwatch.platform.db.Database;
 
 /**
  * Computes KPI figures in PostgreSQL and keeps their snapshots. Every write of a period's snapshot
@@ -181,7 +180,7 @@ public final class KpiStore {
                         return Future.succeededFuture(Optional.empty());
                       }
                       return conn.preparedQuery(kind.takenSince)
-                          .execute(Tuple.of(date, utc(due)))
+                          .execute(Tuple.of(date, Database.utc(due)))
                           .compose(
                               taken ->
                                   taken.iterator().next().getBoolean("taken")
@@ -219,7 +218,7 @@ public final class KpiStore {
     return figures.compose(
         f ->
             conn.preparedQuery(kind.insert)
-                .execute(Tuple.of(date, utc(computedAt), KpiJson.figures(f)))
+                .execute(Tuple.of(date, Database.utc(computedAt), KpiJson.figures(f)))
                 .map(
                     rows ->
                         new Stored(
@@ -258,7 +257,8 @@ public final class KpiStore {
                 });
     Future<Long> safeguarding =
         sql.preparedQuery(KpiSql.SAFEGUARDING)
-            .execute(Tuple.of(utc(period.startsAt(zone)), utc(period.endsAt(zone))))
+            .execute(
+                Tuple.of(Database.utc(period.startsAt(zone)), Database.utc(period.endsAt(zone))))
             .map(rows -> rows.iterator().next().getLong("safeguarding"));
     Future<Optional<Casework>> casework =
         caseworkAt.isEmpty()
@@ -293,10 +293,6 @@ public final class KpiStore {
 
   private static Tuple lockKey(Kind kind, LocalDate date) {
     return Tuple.of(kind.lockClass, (int) date.toEpochDay());
-  }
-
-  private static OffsetDateTime utc(Instant instant) {
-    return instant.atOffset(ZoneOffset.UTC);
   }
 
   private static Optional<Stored> first(RowSet<Row> rows) {

@@ -6,15 +6,11 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.Tuple;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.OffsetDateTime;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Locale;
@@ -36,7 +32,7 @@ import travelwatch.platform.Rfc3339;
  * expiring, by operator; crew ids only).
  */
 public final class ControlRoomRoutes {
-  private final Pool pool;
+  private final CallsStore calls;
   private final PlanStore plan;
   private final MonitorStore events;
   private final Clock clock;
@@ -50,7 +46,7 @@ public final class ControlRoomRoutes {
       Clock clock,
       ZoneId zone,
       MonitorSettings settings) {
-    this.pool = pool;
+    this.calls = new CallsStore(pool);
     this.plan = plan;
     this.events = events;
     this.clock = clock;
@@ -68,36 +64,31 @@ public final class ControlRoomRoutes {
     Instant now = clock.instant();
     LocalDate today = now.atZone(zone).toLocalDate();
     Duration window = settings.callWindow();
-    pool.preparedQuery(ControlRoomSql.CALLS)
-        .execute(Tuple.of(today, utc(now.minus(window)), utc(now)))
-        .onSuccess(
-            rows -> {
-              Row r = rows.iterator().next();
-              OffsetDateTime since = r.getOffsetDateTime("longest_waiting_since");
+    calls
+        .today(today, now.minus(window), now)
+        .map(
+            c -> {
               JsonObject body =
                   new JsonObject()
                       .put("date", today.toString())
                       .put("at", Rfc3339.format(now.truncatedTo(ChronoUnit.SECONDS), zone))
-                      .put(
-                          "today",
-                          calls(
-                              r.getLong("offered"), r.getLong("answered"), r.getLong("abandoned")))
+                      .put("today", calls(c.offered(), c.answered(), c.abandoned()))
                       .put(
                           "window",
-                          calls(
-                                  r.getLong("window_offered"),
-                                  r.getLong("window_answered"),
-                                  r.getLong("window_abandoned"))
+                          calls(c.windowOffered(), c.windowAnswered(), c.windowAbandoned())
                               .put("minutes", window.toMinutes()))
-                      .put("waiting", r.getLong("waiting"))
+                      .put("waiting", c.waiting())
                       .put(
                           "longestWaitSeconds",
-                          since == null ? 0 : Duration.between(since.toInstant(), now).toSeconds());
-              if (since != null) {
-                body.put("longestWaitingSince", Rfc3339.format(since.toInstant(), zone));
+                          c.longestWaitingSince() == null
+                              ? 0
+                              : Duration.between(c.longestWaitingSince(), now).toSeconds());
+              if (c.longestWaitingSince() != null) {
+                body.put("longestWaitingSince", Rfc3339.format(c.longestWaitingSince(), zone));
               }
-              json(ctx, body);
+              return body;
             })
+        .compose(ctx::json)
         .onFailure(ctx::fail);
   }
 
@@ -139,8 +130,7 @@ public final class ControlRoomRoutes {
                 add(totals, "dbsInvalid", o.dbsInvalid().size());
                 add(totals, "badgesExpiring", o.badgesExpiring().size());
               }
-              json(
-                  ctx,
+              ctx.json(
                   new JsonObject()
                       .put("date", today.toString())
                       .put("badgeWarningDays", CrewCompliance.BADGE_WARNING_DAYS)
@@ -183,13 +173,5 @@ public final class ControlRoomRoutes {
 
   private static void add(JsonObject totals, String key, int n) {
     totals.put(key, totals.getInteger(key) + n);
-  }
-
-  private static OffsetDateTime utc(Instant t) {
-    return t.atOffset(ZoneOffset.UTC);
-  }
-
-  private static void json(RoutingContext ctx, JsonObject body) {
-    ctx.response().putHeader("Content-Type", "application/json").end(body.encode());
   }
 }

@@ -19,6 +19,7 @@ import java.util.stream.Collectors;
 import travelwatch.config.MonitorSettings;
 import travelwatch.live.LiveEvents;
 import travelwatch.live.LiveEvents.LiveEvent;
+import travelwatch.platform.db.Database;
 
 /** Reads the events a monitor replays, and writes each run's live state for the run board. */
 public final class MonitorStore {
@@ -113,13 +114,13 @@ public final class MonitorStore {
       RunState s = runs.get(i);
       ids[i] = s.plan().id();
       statuses[i] = s.status().wireName();
-      etas[i] = utc(Eta.arrival(s, settings));
+      etas[i] = Database.utc(Eta.arrival(s, settings));
       late[i] = Eta.minutesLate(s, settings);
       drivers[i] = s.driverId();
       guides[i] = s.guideId();
       vehicles[i] = s.vehicleReg();
-      started[i] = utc(s.startedAt());
-      arrived[i] = utc(s.arrivedAt());
+      started[i] = Database.utc(s.startedAt());
+      arrived[i] = Database.utc(s.arrivedAt());
       updated[i] = at;
     }
     java.util.Map<String, RunState> byId = new java.util.HashMap<>();
@@ -142,7 +143,7 @@ public final class MonitorStore {
                         LiveEvents.append(
                                 conn,
                                 "run",
-                                RunJson.summary(s, settings, zone, null)
+                                RunJson.of(RunView.of(s, settings), zone)
                                     .put("previousStatus", c.from().wireName()),
                                 at)
                             .map(
@@ -155,9 +156,5 @@ public final class MonitorStore {
         };
     // Only a save that appends to the live stream needs the stream's lock.
     return changes.isEmpty() ? pool.withTransaction(work) : LiveEvents.transaction(pool, work);
-  }
-
-  private static OffsetDateTime utc(Instant t) {
-    return t == null ? null : t.atOffset(ZoneOffset.UTC);
   }
 }

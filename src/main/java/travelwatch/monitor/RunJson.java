@@ -1,48 +1,36 @@
 package travelwatch.monitor;
 
 import io.vertx.core.json.JsonObject;
-import java.time.Instant;
 import java.time.ZoneId;
-import travelwatch.config.MonitorSettings;
+import travelwatch.platform.Rfc3339;
 
-/** A run as the API shows it (DESIGN §5), from the live state. */
+/** The one JSON form of a run (board, detail, pupil lookup and live stream alike). */
 final class RunJson {
   private RunJson() {}
 
-  static JsonObject summary(RunState s, MonitorSettings settings, ZoneId zone, Integer openAlerts) {
-    RunPlan p = s.plan();
+  static JsonObject of(RunView v, ZoneId zone) {
     JsonObject j =
         new JsonObject()
-            .put("id", p.id())
-            .put("routeId", p.routeId())
-            .put("operatorId", p.operatorId())
-            .put("schoolId", p.schoolId())
-            .put("date", p.date().toString())
-            .put("direction", p.direction())
-            .put("status", s.status().wireName())
-            .put("arriveBy", time(p.arriveBy(), zone));
-    Instant eta = Eta.arrival(s, settings);
-    if (eta != null && s.arrivedAt() == null) {
-      j.put("eta", time(eta, zone));
+            .put("id", v.id())
+            .put("routeId", v.routeId())
+            .put("operatorId", v.operatorId())
+            .put("schoolId", v.schoolId())
+            .put("date", v.date().toString())
+            .put("direction", v.direction())
+            .put("status", v.status())
+            .put("arriveBy", Rfc3339.format(v.arriveBy(), zone));
+    if (v.showsEta()) {
+      j.put("eta", Rfc3339.format(v.eta(), zone));
     }
-    Integer late = Eta.minutesLate(s, settings);
-    if (late != null) {
-      j.put("minutesLate", late);
-    }
-    putIf(j, "driverId", s.driverId());
-    putIf(j, "guideId", s.guideId());
-    putIf(j, "vehicleReg", s.vehicleReg());
-    if (openAlerts != null) {
-      j.put("openAlerts", openAlerts);
-    }
+    putIf(j, "minutesLate", v.minutesLate());
+    putIf(j, "driverId", v.driverId());
+    putIf(j, "guideId", v.guideId());
+    putIf(j, "vehicleReg", v.vehicleReg());
+    putIf(j, "openAlerts", v.openAlerts());
     return j;
   }
 
-  static String time(Instant t, ZoneId zone) {
-    return travelwatch.platform.Rfc3339.format(t, zone);
-  }
-
-  private static void putIf(JsonObject j, String key, String value) {
+  private static void putIf(JsonObject j, String key, Object value) {
     if (value != null) {
       j.put(key, value);
     }

@@ -21,6 +21,7 @@ import travelwatch.alert.Alert;
 import travelwatch.alert.AlertStore;
 import travelwatch.config.NotifyConfig;
 import travelwatch.live.LiveEvents;
+import travelwatch.platform.db.Database;
 import travelwatch.platform.jobs.JobHealth;
 
 /**
@@ -155,7 +156,7 @@ public final class MailRelay extends VerticleBase {
   private Future<Void> escalate() {
     Instant raisedBy = serviceClock.instant().minus(config.escalateAfter());
     return alerts
-        .escalate(Outbox.utc(raisedBy))
+        .escalate(Database.utc(raisedBy))
         .map(
             events -> {
               LiveEvents.publish(vertx.eventBus(), events);

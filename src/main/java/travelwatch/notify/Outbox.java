@@ -8,12 +8,12 @@ import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import travelwatch.notify.RoutingRule.Delivery;
+import travelwatch.platform.db.Database;
 
 /**
  * The only code that knows the outbox, digest and routing tables. Emails are written with the
@@ -107,7 +107,7 @@ public final class Outbox {
                         e.html(),
                         e.messageId(),
                         e.inReplyTo(),
-                        utc(at)))))
+                        Database.utc(at)))))
         .mapEmpty();
   }
 
@@ -139,13 +139,13 @@ public final class Outbox {
                 alertIds.toArray(new Long[0]),
                 transitions.toArray(new String[0]),
                 folded,
-                utc(at)))
+                Database.utc(at)))
         .mapEmpty();
   }
 
   Future<List<Pending>> due(Instant now, int limit) {
     return pool.preparedQuery(NotifySql.DUE)
-        .execute(Tuple.of(utc(now), limit))
+        .execute(Tuple.of(Database.utc(now), limit))
         .map(
             rows -> {
               List<Pending> due = new ArrayList<>();
@@ -170,11 +170,15 @@ public final class Outbox {
   }
 
   Future<Void> markSent(long id, Instant at) {
-    return pool.preparedQuery(NotifySql.MARK_SENT).execute(Tuple.of(id, utc(at))).mapEmpty();
+    return pool.preparedQuery(NotifySql.MARK_SENT)
+        .execute(Tuple.of(id, Database.utc(at)))
+        .mapEmpty();
   }
 
   Future<Void> retry(long id, Instant next, String error) {
-    return pool.preparedQuery(NotifySql.RETRY).execute(Tuple.of(id, utc(next), error)).mapEmpty();
+    return pool.preparedQuery(NotifySql.RETRY)
+        .execute(Tuple.of(id, Database.utc(next), error))
+        .mapEmpty();
   }
 
   Future<Void> fail(long id, String error) {
@@ -183,7 +187,7 @@ public final class Outbox {
 
   Future<Long> sentSince(Instant since) {
     return pool.preparedQuery(NotifySql.SENT_SINCE)
-        .execute(Tuple.of(utc(since)))
+        .execute(Tuple.of(Database.utc(since)))
         .map(rows -> rows.iterator().next().getLong("sent"));
   }
 
@@ -280,9 +284,5 @@ public final class Outbox {
                     Optional.ofNullable(pending.result().getOffsetDateTime("oldest"))
                         .map(OffsetDateTime::toInstant),
                     failed.result().getLong("failed")));
-  }
-
-  static OffsetDateTime utc(Instant t) {
-    return t.atOffset(ZoneOffset.UTC);
   }
 }

@@ -92,4 +92,9 @@ public final class Database implements AutoCloseable {
       embedded.close();
     }
   }
+
+  /** An instant as PostgreSQL's timestamptz parameters take it (null stays null). */
+  public static java.time.OffsetDateTime utc(java.time.Instant t) {
+    return t == null ? null : t.atOffset(java.time.ZoneOffset.UTC);
+  }
 }
