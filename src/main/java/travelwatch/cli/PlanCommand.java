@@ -64,6 +64,8 @@ public final class PlanCommand {
       mixinStandardHelpOptions = true,
       description = "Write a realistic synthetic plan (Birmingham scale by default).")
   static final class Generate implements Callable<Integer> {
+    @Mixin CommonOptions common;
+
     @Option(
         names = "--routes",
         defaultValue = "1050",
@@ -73,7 +75,7 @@ public final class PlanCommand {
     @Option(
         names = "--date",
         paramLabel = "D",
-        description = "First service date, YYYY-MM-DD (default today).")
+        description = "First service date, YYYY-MM-DD (default today in the service's zone).")
     LocalDate date;
 
     @Option(
@@ -97,7 +99,8 @@ public final class PlanCommand {
         System.err.println("travelwatch: --routes must be 1 to 100000 and --days 1 to 400");
         return 2;
       }
-      LocalDate first = date == null ? LocalDate.now() : date;
+      // Today where the service runs (TW_ZONE), not in whatever zone this machine is set to.
+      LocalDate first = date == null ? LocalDate.now(common.config().zone()) : date;
       Plan plan = new PlanGenerator(seed, routes, PlanGenerator.schoolDays(first, days)).generate();
       String json = PlanJson.write(plan).encode();
       if (out == null) {
