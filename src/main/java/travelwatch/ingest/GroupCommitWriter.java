@@ -59,11 +59,13 @@ public final class GroupCommitWriter {
   /** A request waiting for its group; compared by identity, never by its events. */
   private static final class Pending {
     final String owner;
+    final Source source;
     final List<IncomingEvent> events;
     final Promise<Outcome> promise;
 
-    Pending(String owner, List<IncomingEvent> events, Promise<Outcome> promise) {
+    Pending(String owner, Source source, List<IncomingEvent> events, Promise<Outcome> promise) {
       this.owner = owner;
+      this.source = source;
       this.events = events;
       this.promise = promise;
     }
@@ -78,6 +80,7 @@ public final class GroupCommitWriter {
   private record Rows(
       List<Key> keys,
       List<IncomingEvent> events,
+      List<Source> sources,
       List<Pending> writable,
       Map<Pending, int[]> rowOf,
       Map<Pending, Integer> repeats,
@@ -120,9 +123,9 @@ public final class GroupCommitWriter {
   }
 
   /** Stores the request's events; the future completes after the commit. */
-  public Future<Outcome> submit(String owner, List<IncomingEvent> events) {
+  public Future<Outcome> submit(String owner, Source source, List<IncomingEvent> events) {
     Promise<Outcome> promise = Promise.promise();
-    Pending pending = new Pending(owner, events, promise);
+    Pending pending = new Pending(owner, source, events, promise);
     // Requests run on duplicates of the loop's context, so the thread tells if this is the loop.
     if (Thread.currentThread() == loop) {
       enqueue(pending);
@@ -221,7 +224,7 @@ public final class GroupCommitWriter {
         .compose(
             done -> {
               for (StoredEvent s : done.stored()) {
-                metrics.stored(s.event().type());
+                metrics.stored(s.source(), s.event().type());
               }
               // Only now, after the commit, is any request answered.
               done.outcomes().forEach((p, outcome) -> p.promise.tryComplete(outcome));
@@ -265,6 +268,7 @@ public final class GroupCommitWriter {
     Map<Key, Integer> index = new HashMap<>();
     List<Key> keys = new ArrayList<>();
     List<IncomingEvent> events = new ArrayList<>();
+    List<Source> sources = new ArrayList<>();
     List<Pending> writable = new ArrayList<>(group.size());
     Map<Pending, int[]> rowOf = new HashMap<>();
     Map<Pending, Integer> repeats = new HashMap<>();
@@ -283,6 +287,7 @@ public final class GroupCommitWriter {
           mine[j] = keys.size();
           keys.add(key);
           events.add(e);
+          sources.add(p.source);
         } else if (Arrays.equals(events.get(seen).hash(), e.hash())) {
           mine[j] = -1;
           repeated++;
@@ -298,6 +303,7 @@ public final class GroupCommitWriter {
         for (int i = keys.size() - 1; i >= first; i--) {
           index.remove(keys.remove(i));
           events.remove(i);
+          sources.remove(i);
         }
         if (conflicts.isEmpty()) {
           deferred.add(p);
@@ -310,7 +316,7 @@ public final class GroupCommitWriter {
       rowOf.put(p, mine);
       repeats.put(p, repeated);
     }
-    return new Rows(keys, events, writable, rowOf, repeats, deferred);
+    return new Rows(keys, events, sources, writable, rowOf, repeats, deferred);
   }
 
   private static boolean isUniqueViolation(Throwable failure) {
@@ -321,6 +327,7 @@ public final class GroupCommitWriter {
       SqlClient conn, String statement, Rows rows, OffsetDateTime receivedAt) {
     int n = rows.keys().size();
     String[] owners = new String[n];
+    String[] sources = new String[n];
     String[] ids = new String[n];
     String[] types = new String[n];
     OffsetDateTime[] occurred = new OffsetDateTime[n];
@@ -332,6 +339,7 @@ public final class GroupCommitWriter {
       Key k = rows.keys().get(i);
       IncomingEvent e = rows.events().get(i);
       owners[i] = k.owner();
+      sources[i] = rows.sources().get(i).wireName();
       ids[i] = k.eventId();
       types[i] = e.type().wireName();
       occurred[i] = e.occurredAt();
@@ -344,7 +352,16 @@ public final class GroupCommitWriter {
         .execute(
             Tuple.from(
                 List.<Object>of(
-                    owners, ids, types, occurred, receivedAt, dates, runs, bodies, hashes)))
+                    owners,
+                    ids,
+                    types,
+                    occurred,
+                    receivedAt,
+                    dates,
+                    runs,
+                    bodies,
+                    hashes,
+                    sources)))
         .compose(
             result -> {
               long[] seqs = seqsOf(result, owners, ids);
@@ -401,7 +418,7 @@ public final class GroupCommitWriter {
         long seq = seqs[mine[j]];
         if (seq > 0) {
           accepted++;
-          stored.add(new StoredEvent(seq, p.owner, p.events.get(j), receivedAt));
+          stored.add(new StoredEvent(seq, p.owner, p.source, p.events.get(j), receivedAt));
         } else {
           duplicates++;
         }

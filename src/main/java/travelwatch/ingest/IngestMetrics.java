@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 /** Ingest's meters: what was stored, what was refused and why, batch sizes and commit latency. */
 public final class IngestMetrics {
   private final MeterRegistry registry;
-  private final Map<EventType, Counter> ingested = new EnumMap<>(EventType.class);
+  private final Map<Source, Map<EventType, Counter>> ingested = new EnumMap<>(Source.class);
   private final Map<String, Counter> rejected = new ConcurrentHashMap<>();
   private final DistributionSummary batchRows;
   private final Timer commit;
@@ -21,13 +21,18 @@ public final class IngestMetrics {
 
   public IngestMetrics(MeterRegistry registry) {
     this.registry = registry;
-    for (EventType type : EventType.values()) {
-      ingested.put(
-          type,
-          Counter.builder("travelwatch_events_ingested")
-              .description("Events durably stored, by type")
-              .tag("type", type.wireName())
-              .register(registry));
+    for (Source source : Source.values()) {
+      Map<EventType, Counter> byType = new EnumMap<>(EventType.class);
+      for (EventType type : EventType.values()) {
+        byType.put(
+            type,
+            Counter.builder("travelwatch_events_ingested")
+                .description("Events durably stored, by source (api, crew, tracker) and type")
+                .tag("source", source.wireName())
+                .tag("type", type.wireName())
+                .register(registry));
+      }
+      ingested.put(source, byType);
     }
     batchRows =
         DistributionSummary.builder("travelwatch_ingest_batch_rows")
@@ -42,8 +47,8 @@ public final class IngestMetrics {
     registry.gauge("travelwatch_ingest_in_flight_requests", inFlight);
   }
 
-  void stored(EventType type) {
-    ingested.get(type).increment();
+  void stored(Source source, EventType type) {
+    ingested.get(source).get(type).increment();
   }
 
   void batch(int rows, long nanos) {

@@ -53,7 +53,7 @@ public final class IngestRoutes {
     List<IncomingEvent> events = parser.parse(items);
     authorizer
         .authorize(caller, events)
-        .compose(v -> writer.submit(caller.owner(), events))
+        .compose(v -> writer.submit(caller.owner(), Source.API, events))
         .onSuccess(
             outcome ->
                 ctx.response()

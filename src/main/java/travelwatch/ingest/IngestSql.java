@@ -11,10 +11,11 @@ final class IngestSql {
   private static final String INSERT_GROUP =
       """
       insert into event (owner, event_id, type, occurred_at, received_at, service_date, run_id,
-                         body, body_hash)
-      select o, i, t, oc, $5::timestamptz, d, r, b::json, h
+                         body, body_hash, source)
+      select o, i, t, oc, $5::timestamptz, d, r, b::json, h, s
       from unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[],
-                  $6::date[], $7::text[], $8::text[], $9::bytea[]) as u(o, i, t, oc, d, r, b, h)
+                  $6::date[], $7::text[], $8::text[], $9::bytea[], $10::text[])
+           as u(o, i, t, oc, d, r, b, h, s)
       """;
 
   /**

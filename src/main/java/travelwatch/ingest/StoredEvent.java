@@ -3,7 +3,8 @@ package travelwatch.ingest;
 import java.time.OffsetDateTime;
 
 /** An event as committed to the store, as handed to the monitors. */
-public record StoredEvent(long seq, String owner, IncomingEvent event, OffsetDateTime receivedAt) {
+public record StoredEvent(
+    long seq, String owner, Source source, IncomingEvent event, OffsetDateTime receivedAt) {
 
   /** What a monitor needs of it. */
   public CommittedEvents.Committed committed() {

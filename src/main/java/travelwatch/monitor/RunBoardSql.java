@@ -48,7 +48,7 @@ final class RunBoardSql {
 
   static final String TIMELINE =
       """
-      select seq, event_id, type, occurred_at, received_at, body::text as body
+      select seq, event_id, type, occurred_at, received_at, source, body::text as body
       from event where run_id = $1 order by occurred_at, seq
       """;
 

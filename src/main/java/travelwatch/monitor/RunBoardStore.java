@@ -30,9 +30,14 @@ final class RunBoardStore {
       List<String> pickups,
       List<String> dropoffs) {}
 
-  /** One stored event of a run, its own fields beside the store's. */
+  /** One stored event of a run, its own fields beside the store's (and where it came from). */
   record TimelineEntry(
-      String eventId, String type, Instant occurredAt, Instant receivedAt, JsonObject fields) {}
+      String eventId,
+      String type,
+      Instant occurredAt,
+      Instant receivedAt,
+      String source,
+      JsonObject fields) {}
 
   record RunDetail(RunView run, List<StopView> stops, List<TimelineEntry> timeline) {}
 
@@ -97,6 +102,7 @@ final class RunBoardStore {
                         e.getString("type"),
                         e.getOffsetDateTime("occurred_at").toInstant(),
                         e.getOffsetDateTime("received_at").toInstant(),
+                        e.getString("source"),
                         fields));
               }
               return Optional.of(new RunDetail(view(r), stopViews, entries));

@@ -105,6 +105,7 @@ public final class RunRoutes {
                         .put("type", e.type())
                         .put("occurredAt", Rfc3339.format(e.occurredAt(), zone))
                         .put("receivedAt", Rfc3339.format(e.receivedAt(), zone))
+                        .put("source", e.source())
                         .mergeIn(e.fields()));
               }
               return RunJson.of(d.run(), zone).put("stops", stops).put("timeline", timeline);

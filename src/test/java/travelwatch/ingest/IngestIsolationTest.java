@@ -275,9 +275,9 @@ class IngestIsolationTest {
           v ->
               submitted.complete(
                   List.of(
-                      writer.submit("operator:OPB", first),
-                      writer.submit("operator:OPB", good),
-                      writer.submit("operator:OPA", bad))));
+                      writer.submit("operator:OPB", Source.API, first),
+                      writer.submit("operator:OPB", Source.API, good),
+                      writer.submit("operator:OPA", Source.API, bad))));
       List<Future<GroupCommitWriter.Outcome>> outcomes = submitted.future().await();
       Future.join(outcomes).otherwiseEmpty().await();
 

@@ -462,7 +462,8 @@ class IngestTest {
           return metrics[0].contains("travelwatch_events_rejected_total{reason=\"forbidden\"}");
         });
     assertThat(metrics[0])
-        .containsPattern("travelwatch_events_ingested_total\\{type=\"run.arrived\"\\} [1-9]");
+        .containsPattern(
+            "travelwatch_events_ingested_total\\{source=\"api\",type=\"run.arrived\"\\} [1-9]");
     assertThat(metrics[0])
         .containsPattern("travelwatch_events_rejected_total\\{reason=\"forbidden\"\\} [1-9]");
     assertThat(metrics[0])

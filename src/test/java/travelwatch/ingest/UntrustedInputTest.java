@@ -358,6 +358,10 @@ class UntrustedInputTest {
     // Staff still read what the operator reported, on the run's own timeline.
     HttpResponse<Buffer> detail = server.get("/api/v1/runs/" + TwoOperators.RUN_A, admin);
     assertThat(detail.bodyAsString()).contains("Acacia Avenue");
+    // Each entry says where it came from: these all came through the API.
+    assertThat(detail.bodyAsJsonObject().getJsonArray("timeline"))
+        .isNotEmpty()
+        .allSatisfy(e -> assertThat(((JsonObject) e).getString("source")).isEqualTo("api"));
     stream.close();
   }
 
