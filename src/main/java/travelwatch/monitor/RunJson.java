@@ -5,7 +5,10 @@ import java.time.Instant;
 import java.time.ZoneId;
 import travelwatch.config.MonitorSettings;
 
-/** A run as the API shows it (DESIGN §5), from the live state. */
+/**
+ * A run as the live stream shows it (openapi.yaml's RunChange schema, without its previousStatus),
+ * from the live state.
+ */
 final class RunJson {
   private RunJson() {}
 
