@@ -5,7 +5,7 @@ import io.vertx.sqlclient.Row;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
 
-/** An alert as stored and as the API shows it (DESIGN §6). */
+/** An alert as stored and as the API shows it (the Alert schema of openapi.yaml). */
 public record Alert(
     long id,
     String type,

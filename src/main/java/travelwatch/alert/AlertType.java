@@ -2,7 +2,7 @@ package travelwatch.alert;
 
 import java.util.Locale;
 
-/** Every alert the service raises (DESIGN §6), with its severity. */
+/** Every alert the service raises (docs/contract.md, "Alerts"), with its severity. */
 public enum AlertType {
   CREW_DBS_NOT_CLEARED("crew.dbs_not_cleared", Severity.CRITICAL),
   CREW_DBS_INVALID("crew.dbs_invalid", Severity.CRITICAL),

@@ -2,7 +2,9 @@ package travelwatch.config;
 
 import java.time.Duration;
 
-/** Every rule's threshold (DESIGN §6 defaults), configurable. */
+/**
+ * Every rule's threshold, configurable; the defaults are those docs/contract.md gives ("Alerts").
+ */
 public record MonitorSettings(
     Duration notStartedBefore,
     Duration lateAfter,

@@ -5,8 +5,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The council's KPIs for one period (DESIGN §8): what was planned against what was delivered, on
- * time and for pupils; the phones; safeguarding; and, for a week, the case work backlog.
+ * The council's KPIs for one period (docs/contract.md, "KPIs"): what was planned against what was
+ * delivered, on time and for pupils; the phones; safeguarding; and, for a week, the case work
+ * backlog.
  */
 public record KpiFigures(
     long safeguarding,

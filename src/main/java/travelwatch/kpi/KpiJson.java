@@ -10,7 +10,10 @@ import java.util.Optional;
 import travelwatch.kpi.KpiFigures.Casework;
 import travelwatch.kpi.KpiFigures.OperatorFigures;
 
-/** Snapshots as the API and the snapshot tables carry them: the shape in DESIGN §8. */
+/**
+ * Snapshots as the API and the snapshot tables carry them: the WeeklyKpi and DailyKpi schemas of
+ * openapi.yaml.
+ */
 public final class KpiJson {
   private KpiJson() {}
 

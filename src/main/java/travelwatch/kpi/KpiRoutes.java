@@ -22,9 +22,9 @@ import travelwatch.platform.http.FieldProblem;
 import travelwatch.platform.jobs.JobHealth;
 
 /**
- * {@code /api/v1/kpi/…} for managers and above: the weekly snapshot (JSON in the DESIGN §8 shape,
- * or CSV), a recompute that stores a new version, the latest snapshot of each week in a range, and
- * a day's figures.
+ * {@code /api/v1/kpi/…} for managers and above: the weekly snapshot (JSON as openapi.yaml's
+ * WeeklyKpi schema, or CSV), a recompute that stores a new version, the latest snapshot of each
+ * week in a range, and a day's figures.
  */
 public final class KpiRoutes {
   private final KpiStore store;

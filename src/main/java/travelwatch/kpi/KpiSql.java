@@ -2,8 +2,8 @@ package travelwatch.kpi;
 
 /**
  * Every KPI statement: the figures, computed set-based over the plan, event and alert tables
- * (DESIGN §8), and the snapshot tables. Duplicate events never double count: each measure counts
- * distinct runs, pupil-journeys, calls, applications or complaints.
+ * (docs/contract.md, "KPIs"), and the snapshot tables. Duplicate events never double count: each
+ * measure counts distinct runs, pupil-journeys, calls, applications or complaints.
  */
 final class KpiSql {
   private KpiSql() {}

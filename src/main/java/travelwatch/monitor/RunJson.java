@@ -4,7 +4,10 @@ import io.vertx.core.json.JsonObject;
 import java.time.ZoneId;
 import travelwatch.platform.Rfc3339;
 
-/** The one JSON form of a run (board, detail, pupil lookup and live stream alike). */
+/**
+ * The one JSON form of a run (board, detail, pupil lookup and live stream alike): the {@code Run}
+ * schema of openapi.yaml.
+ */
 final class RunJson {
   private RunJson() {}
 

@@ -19,11 +19,11 @@ import travelwatch.monitor.RunState.Status;
 import travelwatch.plan.Plan.CrewRole;
 
 /**
- * The rules about one run (DESIGN §6): which conditions hold for it now. A pure function of the
- * plan, the run's state, the crew registry and the time, so the same facts always give the same
- * alerts. Summaries are built only from the plan (ids, the school's name) and fixed words: never
- * from text an operator typed (a reason, an unregistered crew id, a stop id the plan does not
- * have), which may hold a child's name or address. What operators typed stays on the run's
+ * The rules about one run (docs/contract.md, "Alerts"): which conditions hold for it now. A pure
+ * function of the plan, the run's state, the crew registry and the time, so the same facts always
+ * give the same alerts. Summaries are built only from the plan (ids, the school's name) and fixed
+ * words: never from text an operator typed (a reason, an unregistered crew id, a stop id the plan
+ * does not have), which may hold a child's name or address. What operators typed stays on the run's
  * timeline.
  */
 public final class RunRules {

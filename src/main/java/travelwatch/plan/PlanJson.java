@@ -26,7 +26,10 @@ import travelwatch.plan.Plan.Stop;
 import travelwatch.platform.http.FieldProblem;
 import travelwatch.platform.http.InboundText;
 
-/** The plan document's JSON form (DESIGN §7): reading with every problem noted, and writing. */
+/**
+ * The plan document's JSON form (docs/contract.md, "The plan document"; the Plan schema of
+ * openapi.yaml): reading with every problem noted, and writing.
+ */
 public final class PlanJson {
   private PlanJson() {}
 

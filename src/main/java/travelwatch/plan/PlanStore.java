@@ -36,7 +36,14 @@ import travelwatch.plan.PlanReferences.CrewRef;
 import travelwatch.plan.PlanReferences.Stored;
 import travelwatch.plan.PlanReferences.Wanted;
 
-/** The only code that reads and writes the plan tables. */
+/**
+ * The only code that writes the plan tables (operator, school, pupil, crew, route, run, stop,
+ * stop_pupil), and the reads of the plan as a plan: an import's references, the plan and crew the
+ * monitors and the compliance panel work from, a run's names for emails. Other capabilities read
+ * the rows they need in their own SQL: ingest which operator a run, crew member or pupil belongs to
+ * ({@code IngestSql}), the run board and pupil lookup ({@code RunBoardSql}), the KPI figures
+ * ({@code KpiSql}) and key creation whether an operator exists ({@code AccessSql}).
+ */
 public final class PlanStore {
   private final Pool pool;
 

@@ -67,6 +67,7 @@ public final class TravelWatchServer implements AutoCloseable {
   private final Vertx vertx;
   private final Pool pool;
   private String monitorDeployment;
+  private volatile Router router;
 
   private TravelWatchServer(TravelWatchConfig config, Database database, Vertx vertx, Pool pool) {
     this.config = config;
@@ -110,7 +111,7 @@ public final class TravelWatchServer implements AutoCloseable {
       server.monitorDeployment = vertx.deployVerticle(capabilities.monitor).await();
       vertx
           .deployVerticle(
-              () -> new HttpVerticle(config.http(), capabilities::router),
+              () -> new HttpVerticle(config.http(), v -> server.served(capabilities.router(v))),
               new DeploymentOptions().setInstances(config.http().instances()))
           .await();
       log.info("TravelWatch is ready at {}", server.url());
@@ -311,6 +312,21 @@ public final class TravelWatchServer implements AutoCloseable {
                 },
                 "travelwatch-shutdown"));
     return stopped;
+  }
+
+  /** Notes a router an HTTP verticle is about to serve. */
+  private Router served(Router router) {
+    this.router = router;
+    return router;
+  }
+
+  /**
+   * The routes the service answers: the router the last HTTP verticle to start serves (each builds
+   * its own from the same capabilities, so they are alike). For tests that hold the API document to
+   * what is served.
+   */
+  public Router router() {
+    return router;
   }
 
   public URI url() {

@@ -33,7 +33,7 @@ import travelwatch.support.TestServer;
 
 @Timeout(120)
 @DisplayName(
-    "KPI snapshots over the API: DESIGN §8 figures from hand-built weeks, exact to the count")
+    "KPI snapshots over the API: docs/contract.md's figures from hand-built weeks, exact to the count")
 class KpiApiTest {
   /** Wednesday 10 June 2026, 13:00 BST: the week so far is Sat 6 to Wed 10 June. */
   private static final Instant NOW = Instant.parse("2026-06-10T12:00:00Z");
