@@ -69,8 +69,8 @@ public final class AccessStore {
     }
     Scope scope = Scope.parse(row.getString("scope"));
     return switch (scope) {
-      case ADMIN -> new Caller.Staff("key-" + id, Role.ADMIN);
-      case CONTROL -> new Caller.Staff("key-" + id, Role.VIEWER);
+      case ADMIN -> new Caller.Staff("key-" + id, Role.ADMIN, false);
+      case CONTROL -> new Caller.Staff("key-" + id, Role.VIEWER, false);
       default -> new Caller.FeedKey(id, scope);
     };
   }

@@ -24,7 +24,7 @@ public final class Authenticator implements Handler<RoutingContext> {
   private static final String CALLER = "travelwatch.caller";
   private static final String SESSION = "travelwatch.session";
   public static final String CSRF_HEADER = "X-CSRF-Token";
-  private static final String NO_CREDENTIALS =
+  static final String NO_CREDENTIALS =
       "Send an API key as 'Authorization: Bearer <key>', or log in.";
   private static final long CACHE_MILLIS = 30_000;
   private static final int CACHE_LIMIT = 10_000;
@@ -141,25 +141,26 @@ public final class Authenticator implements Handler<RoutingContext> {
             });
   }
 
+  /** The caller the request authenticated as; a route's {@link Rule} has admitted it. */
   public static Caller caller(RoutingContext ctx) {
-    Caller caller = ctx.get(CALLER);
-    if (caller == null) {
-      throw ApiException.unauthorized(NO_CREDENTIALS);
+    return found(ctx).orElseThrow(() -> ApiException.unauthorized(NO_CREDENTIALS));
+  }
+
+  /** The caller as staff, on a route whose rule admits only staff (a role). */
+  public static Caller.Staff staff(RoutingContext ctx) {
+    if (caller(ctx) instanceof Caller.Staff staff) {
+      return staff;
     }
-    return caller;
+    throw new IllegalStateException("The route's rule let in a caller who is not staff.");
+  }
+
+  /** The caller, if the request came with credentials this authenticator accepted. */
+  static Optional<Caller> found(RoutingContext ctx) {
+    return Optional.ofNullable(ctx.get(CALLER));
   }
 
   /** The session the request came with, if it was authenticated by the session cookie. */
   public static Optional<Sessions.Session> session(RoutingContext ctx) {
     return Optional.ofNullable(ctx.get(SESSION));
-  }
-
-  /** The caller as staff with at least {@code role}; anyone else gets a 403. */
-  public static Caller.Staff requireRole(RoutingContext ctx, Role role) {
-    Caller caller = caller(ctx);
-    if (caller instanceof Caller.Staff staff && staff.role().atLeast(role)) {
-      return staff;
-    }
-    throw ApiException.forbidden("This needs the " + role.wireName() + " role or above.");
   }
 }

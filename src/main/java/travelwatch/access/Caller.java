@@ -1,8 +1,10 @@
 package travelwatch.access;
 
 /**
- * Who is making a request. Operator and council feed keys reach only the ingest endpoint; staff
- * (users, and {@code control}/{@code admin} keys) reach what their role allows.
+ * Who is making a request: every kind of caller the service knows. Operator and council feed keys
+ * reach only the ingest endpoint; staff (users, and {@code control}/{@code admin} keys) reach what
+ * their role allows. Crew devices, school staff, parent links and trackers are modelled so that
+ * every route's {@link Rule} already answers for them; nothing authenticates them yet.
  */
 public sealed interface Caller {
 
@@ -12,8 +14,23 @@ public sealed interface Caller {
   /** A council system's key: telephony, casework or HR. */
   record FeedKey(long keyId, Scope scope) implements Caller {}
 
-  /** A person, or a {@code control} (viewer) or {@code admin} key acting as one. */
-  record Staff(String name, Role role) implements Caller {}
+  /**
+   * A person, or a {@code control} (viewer) or {@code admin} key acting as one; {@code session} is
+   * true for a user logged in from the control-room page, false for a key.
+   */
+  record Staff(String name, Role role, boolean session) implements Caller {}
+
+  /** The device of one crew member (driver or guide) of one operator. */
+  record CrewDevice(long deviceId, String crewId, String operatorId) implements Caller {}
+
+  /** A member of staff of one school. */
+  record SchoolStaff(String name, String schoolId) implements Caller {}
+
+  /** A parent's link to one pupil. */
+  record ParentLink(long linkId, String pupilId) implements Caller {}
+
+  /** The tracker fitted to one vehicle of one operator. */
+  record Tracker(String trackerId, String operatorId, String vehicleReg) implements Caller {}
 
   /** The key's owner for idempotency: eventIds are unique per owner. */
   default String owner() {
@@ -21,7 +38,15 @@ public sealed interface Caller {
       return "operator:" + k.operatorId();
     } else if (this instanceof FeedKey k) {
       return "scope:" + k.scope().wireName();
+    } else if (this instanceof Staff s) {
+      return "staff:" + s.name();
+    } else if (this instanceof CrewDevice d) {
+      return "crew-device:" + d.deviceId();
+    } else if (this instanceof SchoolStaff s) {
+      return "school-staff:" + s.name();
+    } else if (this instanceof ParentLink p) {
+      return "parent-link:" + p.linkId();
     }
-    return "staff:" + ((Staff) this).name();
+    return "tracker:" + ((Tracker) this).trackerId();
   }
 }

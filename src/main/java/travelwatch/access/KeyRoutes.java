@@ -1,5 +1,9 @@
 package travelwatch.access;
 
+import static travelwatch.access.Access.allow;
+import static travelwatch.access.Role.ADMIN;
+import static travelwatch.access.Rule.role;
+
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -22,14 +26,12 @@ public final class KeyRoutes {
   }
 
   public void mount(Router api) {
-    api.post("/keys")
-        .consumes("application/json")
+    allow(api.post("/keys").consumes("application/json"), role(ADMIN))
         .handler(BodyHandler.create(false).setBodyLimit(4096))
         .handler(this::create);
   }
 
   private void create(RoutingContext ctx) {
-    Authenticator.requireRole(ctx, Role.ADMIN);
     JsonObject body = JsonBodies.object(ctx, Set.of("operatorId", "scope"));
     Object operatorId = body.getValue("operatorId");
     Object scope = body.getValue("scope");

@@ -1,5 +1,9 @@
 package travelwatch.access;
 
+import static travelwatch.access.Access.allow;
+import static travelwatch.access.Rule.anyone;
+import static travelwatch.access.Rule.session;
+
 import io.vertx.core.http.Cookie;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -30,16 +34,15 @@ public final class SessionRoutes {
    * taken, which a form on another site cannot send.
    */
   public void mountLogin(Router api) {
-    api.post("/session")
-        .consumes("application/json")
+    allow(api.post("/session").consumes("application/json"), anyone())
         .handler(BodyHandler.create(false).setBodyLimit(4096))
         .handler(this::login);
   }
 
   /** Reading and ending the session: after the authenticator, which finds the session. */
   public void mount(Router api) {
-    api.get("/session").handler(this::current);
-    api.delete("/session").handler(this::logout);
+    allow(api.get("/session"), session()).handler(this::current);
+    allow(api.delete("/session"), session()).handler(this::logout);
   }
 
   private void login(RoutingContext ctx) {
@@ -80,11 +83,7 @@ public final class SessionRoutes {
   }
 
   private static Sessions.Session sessionOf(RoutingContext ctx) {
-    return Authenticator.session(ctx)
-        .orElseThrow(
-            () ->
-                ApiException.unauthorized(
-                    "There is no session: log in (an API key has no session)."));
+    return Authenticator.session(ctx).orElseThrow(() -> Rule.session().refusal());
   }
 
   private static JsonObject describe(Sessions.Session session) {

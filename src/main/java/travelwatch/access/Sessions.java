@@ -35,7 +35,7 @@ public final class Sessions {
   /** A live session: whom it is for, and the token its state-changing requests must carry. */
   public record Session(byte[] idHash, String email, Role role, String csrfToken) {
     public Caller.Staff caller() {
-      return new Caller.Staff(email, role);
+      return new Caller.Staff(email, role, true);
     }
 
     /** True when {@code token} is this session's CSRF token. */

@@ -1,5 +1,10 @@
 package travelwatch.alert;
 
+import static travelwatch.access.Access.allow;
+import static travelwatch.access.Role.CONTROLLER;
+import static travelwatch.access.Role.VIEWER;
+import static travelwatch.access.Rule.role;
+
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -12,7 +17,6 @@ import java.util.List;
 import java.util.Set;
 import travelwatch.access.Authenticator;
 import travelwatch.access.Caller;
-import travelwatch.access.Role;
 import travelwatch.live.LiveEvents;
 import travelwatch.platform.http.ApiException;
 import travelwatch.platform.http.FieldProblem;
@@ -35,18 +39,17 @@ public final class AlertRoutes {
   }
 
   public void mount(Router api) {
-    api.get("/alerts").handler(this::list);
-    api.get("/alerts/:id").handler(this::one);
-    api.post("/alerts/:id/acknowledge")
+    allow(api.get("/alerts"), role(VIEWER)).handler(this::list);
+    allow(api.get("/alerts/:id"), role(VIEWER)).handler(this::one);
+    allow(api.post("/alerts/:id/acknowledge"), role(CONTROLLER))
         .handler(BodyHandler.create(false).setBodyLimit(16 * 1024))
         .handler(ctx -> change(ctx, false));
-    api.post("/alerts/:id/resolve")
+    allow(api.post("/alerts/:id/resolve"), role(CONTROLLER))
         .handler(BodyHandler.create(false).setBodyLimit(16 * 1024))
         .handler(ctx -> change(ctx, true));
   }
 
   private void list(RoutingContext ctx) {
-    Authenticator.requireRole(ctx, Role.VIEWER);
     var q = ctx.queryParams();
     String state = oneOf(q.get("state"), STATES, "state");
     String severity = oneOf(q.get("severity"), SEVERITIES, "severity");
@@ -91,7 +94,6 @@ public final class AlertRoutes {
   }
 
   private void one(RoutingContext ctx) {
-    Authenticator.requireRole(ctx, Role.VIEWER);
     store
         .get(id(ctx))
         .onSuccess(
@@ -103,7 +105,7 @@ public final class AlertRoutes {
   }
 
   private void change(RoutingContext ctx, boolean resolve) {
-    Caller.Staff staff = Authenticator.requireRole(ctx, Role.CONTROLLER);
+    Caller.Staff staff = Authenticator.staff(ctx);
     long id = id(ctx);
     String note = null;
     if (ctx.body().length() > 0) {

@@ -1,5 +1,9 @@
 package travelwatch.ingest;
 
+import static travelwatch.access.Access.allow;
+import static travelwatch.access.Access.passOn;
+import static travelwatch.access.Rule.feedsAndOperators;
+
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -34,14 +38,13 @@ public final class IngestRoutes {
 
   /** Counts every request to the endpoint, including those refused before they reach it. */
   public void mountTracking(Router router) {
-    router.post("/api/v1/events").handler(metrics::track);
+    passOn(router.post("/api/v1/events")).handler(metrics::track);
   }
 
   /** Mounts the endpoint on this HTTP event loop's router, with a writer of the loop's own. */
   public void mount(Router api) {
     GroupCommitWriter writer = writers.get();
-    api.post("/events")
-        .consumes("application/json")
+    allow(api.post("/events").consumes("application/json"), feedsAndOperators())
         .handler(BodyHandler.create(false).setBodyLimit(bodyLimitBytes))
         .handler(ctx -> post(ctx, writer));
   }

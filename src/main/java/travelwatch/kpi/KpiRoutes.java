@@ -1,5 +1,9 @@
 package travelwatch.kpi;
 
+import static travelwatch.access.Access.allow;
+import static travelwatch.access.Role.MANAGER;
+import static travelwatch.access.Rule.role;
+
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -14,8 +18,6 @@ import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.List;
-import travelwatch.access.Authenticator;
-import travelwatch.access.Role;
 import travelwatch.config.KpiConfig;
 import travelwatch.platform.http.ApiException;
 import travelwatch.platform.http.FieldProblem;
@@ -62,16 +64,10 @@ public final class KpiRoutes {
   }
 
   public void mount(Router api) {
-    api.route("/kpi/*")
-        .handler(
-            ctx -> {
-              Authenticator.requireRole(ctx, Role.MANAGER);
-              ctx.next();
-            });
-    api.get("/kpi/weekly").handler(this::weeklyBetween);
-    api.get("/kpi/weekly/:weekEnding").handler(this::weekly);
-    api.post("/kpi/weekly/:weekEnding").handler(this::recompute);
-    api.get("/kpi/daily/:date").handler(this::daily);
+    allow(api.get("/kpi/weekly"), role(MANAGER)).handler(this::weeklyBetween);
+    allow(api.get("/kpi/weekly/:weekEnding"), role(MANAGER)).handler(this::weekly);
+    allow(api.post("/kpi/weekly/:weekEnding"), role(MANAGER)).handler(this::recompute);
+    allow(api.get("/kpi/daily/:date"), role(MANAGER)).handler(this::daily);
   }
 
   private void weekly(RoutingContext ctx) {

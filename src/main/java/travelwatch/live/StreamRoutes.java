@@ -1,5 +1,9 @@
 package travelwatch.live;
 
+import static travelwatch.access.Access.allow;
+import static travelwatch.access.Role.VIEWER;
+import static travelwatch.access.Rule.role;
+
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpServerResponse;
@@ -11,8 +15,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import travelwatch.access.Authenticator;
-import travelwatch.access.Role;
 import travelwatch.live.LiveEvents.LiveEvent;
 
 /**
@@ -33,11 +35,10 @@ public final class StreamRoutes {
   }
 
   public void mount(Router api) {
-    api.get("/stream").handler(this::stream);
+    allow(api.get("/stream"), role(VIEWER)).handler(this::stream);
   }
 
   private void stream(RoutingContext ctx) {
-    Authenticator.requireRole(ctx, Role.VIEWER);
     Vertx vertx = ctx.vertx();
     HttpServerResponse response = ctx.response();
     response

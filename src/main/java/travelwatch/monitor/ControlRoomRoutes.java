@@ -1,5 +1,9 @@
 package travelwatch.monitor;
 
+import static travelwatch.access.Access.allow;
+import static travelwatch.access.Role.VIEWER;
+import static travelwatch.access.Rule.role;
+
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -14,8 +18,6 @@ import java.time.ZoneId;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Locale;
-import travelwatch.access.Authenticator;
-import travelwatch.access.Role;
 import travelwatch.config.MonitorSettings;
 import travelwatch.kpi.KpiJson;
 import travelwatch.kpi.Percentage;
@@ -55,12 +57,11 @@ public final class ControlRoomRoutes {
   }
 
   public void mount(Router api) {
-    api.get("/calls/today").handler(this::calls);
-    api.get("/compliance").handler(this::compliance);
+    allow(api.get("/calls/today"), role(VIEWER)).handler(this::calls);
+    allow(api.get("/compliance"), role(VIEWER)).handler(this::compliance);
   }
 
   private void calls(RoutingContext ctx) {
-    Authenticator.requireRole(ctx, Role.VIEWER);
     Instant now = clock.instant();
     LocalDate today = now.atZone(zone).toLocalDate();
     Duration window = settings.callWindow();
@@ -101,7 +102,6 @@ public final class ControlRoomRoutes {
   }
 
   private void compliance(RoutingContext ctx) {
-    Authenticator.requireRole(ctx, Role.VIEWER);
     String operatorId = ctx.queryParams().get("operatorId");
     LocalDate today = clock.instant().atZone(zone).toLocalDate();
     Future<List<Crew>> crew = plan.crew();

@@ -1,5 +1,9 @@
 package travelwatch.monitor;
 
+import static travelwatch.access.Access.allow;
+import static travelwatch.access.Role.VIEWER;
+import static travelwatch.access.Rule.role;
+
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -10,8 +14,6 @@ import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Set;
-import travelwatch.access.Authenticator;
-import travelwatch.access.Role;
 import travelwatch.platform.Rfc3339;
 import travelwatch.platform.http.ApiException;
 import travelwatch.platform.http.FieldProblem;
@@ -34,9 +36,9 @@ public final class RunRoutes {
   }
 
   public void mount(Router api) {
-    api.get("/runs").handler(this::board);
-    api.get("/runs/:runId").handler(this::detail);
-    api.get("/pupils/:pupilId/today").handler(this::pupilToday);
+    allow(api.get("/runs"), role(VIEWER)).handler(this::board);
+    allow(api.get("/runs/:runId"), role(VIEWER)).handler(this::detail);
+    allow(api.get("/pupils/:pupilId/today"), role(VIEWER)).handler(this::pupilToday);
   }
 
   private LocalDate today() {
@@ -44,7 +46,6 @@ public final class RunRoutes {
   }
 
   private void board(RoutingContext ctx) {
-    Authenticator.requireRole(ctx, Role.VIEWER);
     LocalDate date = Params.date("date", ctx.queryParams().get("date"), today());
     String status = ctx.queryParams().get("status");
     if (status != null && !STATUSES.contains(status)) {
@@ -76,7 +77,6 @@ public final class RunRoutes {
   }
 
   private void detail(RoutingContext ctx) {
-    Authenticator.requireRole(ctx, Role.VIEWER);
     String runId = ctx.pathParam("runId");
     store
         .detail(runId)
@@ -115,7 +115,6 @@ public final class RunRoutes {
   }
 
   private void pupilToday(RoutingContext ctx) {
-    Authenticator.requireRole(ctx, Role.VIEWER);
     String pupilId = ctx.pathParam("pupilId");
     LocalDate today = today();
     store

@@ -1,5 +1,10 @@
 package travelwatch.notify;
 
+import static travelwatch.access.Access.allow;
+import static travelwatch.access.Role.ADMIN;
+import static travelwatch.access.Role.MANAGER;
+import static travelwatch.access.Rule.role;
+
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -18,8 +23,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.List;
-import travelwatch.access.Authenticator;
-import travelwatch.access.Role;
 import travelwatch.alert.AlertStore;
 import travelwatch.config.ConfigException;
 import travelwatch.config.NotifyConfig;
@@ -154,20 +157,14 @@ public final class Notifications implements WeeklyKpiMail {
   }
 
   public void mount(Router api) {
-    api.get("/notify/rules").handler(this::list);
-    api.put("/notify/rules")
-        .handler(
-            ctx -> {
-              Authenticator.requireRole(ctx, Role.ADMIN);
-              ctx.next();
-            });
-    api.put("/notify/rules")
+    allow(api.get("/notify/rules"), role(MANAGER)).handler(this::list);
+    // The rule's step comes first, so the role is checked before the body is read.
+    allow(api.put("/notify/rules"), role(ADMIN))
         .handler(BodyHandler.create(false).setBodyLimit(256 * 1024))
         .handler(this::replace);
   }
 
   private void list(RoutingContext ctx) {
-    Authenticator.requireRole(ctx, Role.MANAGER);
     outbox.rules().onSuccess(t -> json(ctx, t)).onFailure(ctx::fail);
   }
 

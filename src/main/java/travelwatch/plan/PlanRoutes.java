@@ -1,10 +1,12 @@
 package travelwatch.plan;
 
+import static travelwatch.access.Access.allow;
+import static travelwatch.access.Role.ADMIN;
+import static travelwatch.access.Rule.role;
+
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
-import travelwatch.access.Authenticator;
-import travelwatch.access.Role;
 
 /** {@code POST /api/v1/plan}: admins upsert a plan document, with its own larger body limit. */
 public final class PlanRoutes {
@@ -23,15 +25,8 @@ public final class PlanRoutes {
   }
 
   public void mount(Router api) {
-    // The role is checked before the (large) body is read.
-    api.post("/plan")
-        .handler(
-            ctx -> {
-              Authenticator.requireRole(ctx, Role.ADMIN);
-              ctx.next();
-            });
-    api.post("/plan")
-        .consumes("application/json")
+    // The rule's step comes first, so the role is checked before the (large) body is read.
+    allow(api.post("/plan").consumes("application/json"), role(ADMIN))
         .handler(BodyHandler.create(false).setBodyLimit(bodyLimitBytes))
         .handler(this::upsert);
   }

@@ -1,5 +1,8 @@
 package travelwatch.server;
 
+import static travelwatch.access.Access.allow;
+import static travelwatch.access.Rule.anyone;
+
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -8,9 +11,11 @@ import io.vertx.sqlclient.Pool;
 import java.net.URI;
 import java.time.Clock;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import travelwatch.access.Access;
 import travelwatch.access.AccessStore;
 import travelwatch.access.Authenticator;
 import travelwatch.access.KeyRoutes;
@@ -67,7 +72,7 @@ public final class TravelWatchServer implements AutoCloseable {
   private final Vertx vertx;
   private final Pool pool;
   private String monitorDeployment;
-  private volatile Router router;
+  private Capabilities capabilities;
 
   private TravelWatchServer(TravelWatchConfig config, Database database, Vertx vertx, Pool pool) {
     this.config = config;
@@ -105,13 +110,14 @@ public final class TravelWatchServer implements AutoCloseable {
     try {
       Capabilities capabilities =
           new Capabilities(config, vertx, pool, metrics, clock, database, node.membership());
+      server.capabilities = capabilities;
       // Listening before the monitors first read the plan, so no change falls in between.
       vertx.deployVerticle(capabilities.planChanges).await();
       // The monitors rebuild their shards of the day before the API takes events.
       server.monitorDeployment = vertx.deployVerticle(capabilities.monitor).await();
       vertx
           .deployVerticle(
-              () -> new HttpVerticle(config.http(), v -> server.served(capabilities.router(v))),
+              () -> new HttpVerticle(config.http(), capabilities::router),
               new DeploymentOptions().setInstances(config.http().instances()))
           .await();
       log.info("TravelWatch is ready at {}", server.url());
@@ -139,6 +145,7 @@ public final class TravelWatchServer implements AutoCloseable {
     final Notifications notifications;
     final SessionRoutes sessions;
     final ControlRoomRoutes controlRoom;
+    final AtomicReference<Router> served = new AtomicReference<>();
 
     Capabilities(
         TravelWatchConfig config,
@@ -267,15 +274,15 @@ public final class TravelWatchServer implements AutoCloseable {
       for (int status : new int[] {404, 405, 413, 415}) {
         router.errorHandler(status, failures);
       }
-      health.mount(router);
-      router
-          .get("/metrics")
+      allow(router.get("/health/live"), anyone()).handler(Health::live);
+      allow(router.get("/health/ready"), anyone()).handler(health::ready);
+      allow(router.get("/metrics"), anyone())
           .handler(
               ctx ->
                   ctx.response()
                       .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
                       .end(metrics.scrape()));
-      ApiDocs.mount(router);
+      allow(router.get("/api/openapi.yaml"), anyone()).handler(ApiDocs::serve);
       ingest.mountTracking(router);
       router.route().handler(InboundText::guardRequest);
       ControlRoomPage.mount(router);
@@ -294,6 +301,9 @@ public final class TravelWatchServer implements AutoCloseable {
       notifications.mount(api);
       controlRoom.mount(api);
       router.route("/api/v1/*").subRouter(api);
+      // A route whose callers nobody decided is not served: the server does not start.
+      Access.requireRules(router);
+      served.set(router);
       return router;
     }
   }
@@ -314,19 +324,12 @@ public final class TravelWatchServer implements AutoCloseable {
     return stopped;
   }
 
-  /** Notes a router an HTTP verticle is about to serve. */
-  private Router served(Router router) {
-    this.router = router;
-    return router;
-  }
-
   /**
-   * The routes the service answers: the router the last HTTP verticle to start serves (each builds
-   * its own from the same capabilities, so they are alike). For tests that hold the API document to
-   * what is served.
+   * The routes the service answers: a router an HTTP verticle serves (each builds its own from the
+   * same capabilities, so they are alike). For tests that read what is served.
    */
   public Router router() {
-    return router;
+    return capabilities.served.get();
   }
 
   public URI url() {

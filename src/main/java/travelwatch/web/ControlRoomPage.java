@@ -1,5 +1,8 @@
 package travelwatch.web;
 
+import static travelwatch.access.Access.allow;
+import static travelwatch.access.Rule.anyone;
+
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.StaticHandler;
@@ -19,10 +22,12 @@ public final class ControlRoomPage {
 
   /** A path with no file here passes on to the routes after it (the API). */
   public static void mount(Router router) {
-    router.get("/webjars/*").handler(ControlRoomPage::headers);
-    router.get("/webjars/*").handler(StaticHandler.create("META-INF/resources/webjars"));
-    router.get("/*").handler(ControlRoomPage::headers);
-    router.get("/*").handler(StaticHandler.create("webroot"));
+    allow(router.get("/webjars/*"), anyone())
+        .handler(ControlRoomPage::headers)
+        .handler(StaticHandler.create("META-INF/resources/webjars"));
+    allow(router.get("/*"), anyone())
+        .handler(ControlRoomPage::headers)
+        .handler(StaticHandler.create("webroot"));
   }
 
   private static void headers(RoutingContext ctx) {

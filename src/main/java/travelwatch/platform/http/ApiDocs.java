@@ -1,27 +1,21 @@
 package travelwatch.platform.http;
 
 import io.vertx.core.buffer.Buffer;
-import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 
 /**
- * Serves the API contract, {@code openapi.yaml} from the classpath, at {@code /api/openapi.yaml}.
+ * Serves the API contract, {@code openapi.yaml} from the classpath (at {@code /api/openapi.yaml}).
  */
 public final class ApiDocs {
   private static final Buffer DOCUMENT = load();
 
   private ApiDocs() {}
 
-  public static void mount(Router router) {
-    router
-        .get("/api/openapi.yaml")
-        .handler(
-            ctx ->
-                ctx.response()
-                    .putHeader("Content-Type", "application/yaml; charset=utf-8")
-                    .end(DOCUMENT));
+  public static void serve(RoutingContext ctx) {
+    ctx.response().putHeader("Content-Type", "application/yaml; charset=utf-8").end(DOCUMENT);
   }
 
   private static Buffer load() {

@@ -2,7 +2,6 @@ package travelwatch.platform.http;
 
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
 import java.util.LinkedHashMap;
@@ -33,12 +32,13 @@ public final class Health {
     details.put(name, section);
   }
 
-  public void mount(Router router) {
-    router.get("/health/live").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "UP")));
-    router.get("/health/ready").handler(this::ready);
+  /** {@code GET /health/live}: the process answers. */
+  public static void live(RoutingContext ctx) {
+    json(ctx, 200, new JsonObject().put("status", "UP"));
   }
 
-  private void ready(RoutingContext ctx) {
+  /** {@code GET /health/ready}. */
+  public void ready(RoutingContext ctx) {
     pool.query("select 1")
         .execute()
         .compose(

@@ -1,0 +1,120 @@
+package travelwatch.access;
+
+import travelwatch.platform.http.ApiException;
+
+/**
+ * Who may call a route, decided from the caller alone. Each route's rule is written in its route
+ * table through {@link Access#allow}; the rules are values, so a test can compare them.
+ */
+public sealed interface Rule {
+
+  /** Whether a request without credentials passes. */
+  default boolean admitsNoCredentials() {
+    return false;
+  }
+
+  /** Whether this caller passes. */
+  boolean permits(Caller caller);
+
+  /** The answer to a caller this rule does not permit. */
+  ApiException refusal();
+
+  /** Anyone, with or without credentials: probes, the contract, the page, logging in. */
+  static Rule anyone() {
+    return new Anyone();
+  }
+
+  /** Staff (users and control/admin keys) with {@code least} or a role above it. */
+  static Rule role(Role least) {
+    return new AtLeast(least);
+  }
+
+  /** Operators' keys and the council's feed keys (telephony, casework, hr): posting events. */
+  static Rule feedsAndOperators() {
+    return new FeedsAndOperators();
+  }
+
+  /** A user logged in from the control-room page: their own session. */
+  static Rule session() {
+    return new LoggedIn();
+  }
+
+  /** See {@link #anyone()}. */
+  record Anyone() implements Rule {
+    @Override
+    public boolean admitsNoCredentials() {
+      return true;
+    }
+
+    @Override
+    public boolean permits(Caller caller) {
+      return true;
+    }
+
+    @Override
+    public ApiException refusal() {
+      throw new IllegalStateException("anyone may call this route");
+    }
+
+    @Override
+    public String toString() {
+      return "anyone";
+    }
+  }
+
+  /** See {@link #role(Role)}. */
+  record AtLeast(Role role) implements Rule {
+    @Override
+    public boolean permits(Caller caller) {
+      return caller instanceof Caller.Staff staff && staff.role().atLeast(role);
+    }
+
+    @Override
+    public ApiException refusal() {
+      return ApiException.forbidden("This needs the " + role.wireName() + " role or above.");
+    }
+
+    @Override
+    public String toString() {
+      return role.wireName() + "+";
+    }
+  }
+
+  /** See {@link #feedsAndOperators()}. */
+  record FeedsAndOperators() implements Rule {
+    @Override
+    public boolean permits(Caller caller) {
+      return caller instanceof Caller.OperatorKey || caller instanceof Caller.FeedKey;
+    }
+
+    @Override
+    public ApiException refusal() {
+      return ApiException.forbidden(
+          "Events are posted with an operator's key or a council feed key.");
+    }
+
+    @Override
+    public String toString() {
+      return "operator and feed keys";
+    }
+  }
+
+  /** See {@link #session()}. */
+  record LoggedIn() implements Rule {
+    @Override
+    public boolean permits(Caller caller) {
+      return caller instanceof Caller.Staff staff && staff.session();
+    }
+
+    /** Only logging in helps, so every other caller (a key has no session) gets a 401. */
+    @Override
+    public ApiException refusal() {
+      return ApiException.unauthorized("There is no session: log in (an API key has no session).");
+    }
+
+    @Override
+    public String toString() {
+      return "session";
+    }
+  }
+}
