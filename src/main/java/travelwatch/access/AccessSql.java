@@ -1,6 +1,6 @@
 package travelwatch.access;
 
-/** Every statement on the API key, user and session tables. */
+/** Every statement on the API key, user, session, crew sign-in code and crew device tables. */
 final class AccessSql {
   private AccessSql() {}
 
@@ -53,4 +53,62 @@ final class AccessSql {
 
   static final String DELETE_EXPIRED_SESSIONS =
       "delete from app_session where last_seen_at <= $1 or created_at <= $2";
+
+  static final String CREW_OPERATOR = "select operator_id from crew where id = $1";
+
+  /** Whether a live code holds these first digits already. */
+  static final String CODE_PREFIX_TAKEN =
+      """
+      select 1 from crew_sign_in_code
+      where prefix = $1 and used_at is null and wrong_tries < $3 and expires_at > $2
+      """;
+
+  static final String INSERT_CODE =
+      """
+      insert into crew_sign_in_code (crew_id, operator_id, prefix, code_hash, created_at,
+                                     expires_at)
+      values ($1, $2, $3, $4, $5, $6)
+      """;
+
+  /** The live code with these first digits, locked for the try. */
+  static final String LIVE_CODE =
+      """
+      select id, crew_id, operator_id, code_hash from crew_sign_in_code
+      where prefix = $1 and used_at is null and wrong_tries < $3 and expires_at > $2
+      order by id desc limit 1
+      for update
+      """;
+
+  static final String USE_CODE = "update crew_sign_in_code set used_at = $2 where id = $1";
+
+  static final String WRONG_TRY =
+      "update crew_sign_in_code set wrong_tries = wrong_tries + 1 where id = $1";
+
+  static final String INSERT_DEVICE =
+      """
+      insert into crew_device (crew_id, operator_id, token_hash, name, created_at, last_used_at)
+      values ($1, $2, $3, $4, $5, $5) returning id
+      """;
+
+  /**
+   * The device with this token hash, noted as used now ($2), if not revoked nor unused since $3.
+   */
+  static final String TOUCH_DEVICE =
+      """
+      update crew_device set last_used_at = greatest(last_used_at, $2)
+      where token_hash = $1 and revoked_at is null and last_used_at > $3
+      returning id, crew_id, operator_id
+      """;
+
+  static final String DEVICES_OF_CREW =
+      """
+      select id, crew_id, operator_id, name, created_at, last_used_at, revoked_at
+      from crew_device where crew_id = $1 order by id
+      """;
+
+  static final String REVOKE_DEVICE =
+      """
+      update crew_device set revoked_at = coalesce(revoked_at, $3)
+      where id = $1 and crew_id = $2 returning id
+      """;
 }

@@ -12,13 +12,14 @@ import java.util.concurrent.ConcurrentHashMap;
 import travelwatch.platform.http.ApiException;
 
 /**
- * Resolves the request's caller from {@code Authorization: Bearer <key>} or, without that header,
- * from a control-room session cookie, and puts it on the context; missing or unknown credentials
- * are a 401. A request authenticated by the cookie that changes state (POST, PUT, PATCH, DELETE)
- * must also carry the session's CSRF token in {@code X-CSRF-Token}, else it is a 403: a browser
- * sends the cookie with any request, but only the page itself knows the token. Known keys are
- * cached briefly so the ingest path does not hit the database for every request; a revoked key
- * stops working within the TTL. Sessions are never cached: logging out ends one on every node.
+ * Resolves the request's caller from {@code Authorization: Bearer <key or crew phone's token>} or,
+ * without that header, from a control-room session cookie, and puts it on the context; missing or
+ * unknown credentials are a 401. A request authenticated by the cookie that changes state (POST,
+ * PUT, PATCH, DELETE) must also carry the session's CSRF token in {@code X-CSRF-Token}, else it is
+ * a 403: a browser sends the cookie with any request, but only the page itself knows the token.
+ * Known keys are cached briefly so the ingest path does not hit the database for every request; a
+ * revoked key stops working within the TTL. Sessions are never cached: logging out ends one on
+ * every node.
  */
 public final class Authenticator implements Handler<RoutingContext> {
   private static final String CALLER = "travelwatch.caller";
@@ -33,13 +34,15 @@ public final class Authenticator implements Handler<RoutingContext> {
 
   private final AccessStore store;
   private final Sessions sessions;
+  private final CrewDevices devices;
   private final Clock clock;
   private final ConcurrentHashMap<ByteBuffer, Cached> cache = new ConcurrentHashMap<>();
 
-  /** {@code clock} times the key cache only; sessions keep the service's clock. */
-  public Authenticator(AccessStore store, Sessions sessions, Clock clock) {
+  /** {@code clock} times the key cache only; sessions and devices keep the service's clock. */
+  public Authenticator(AccessStore store, Sessions sessions, CrewDevices devices, Clock clock) {
     this.store = store;
     this.sessions = sessions;
+    this.devices = devices;
     this.clock = clock;
   }
 
@@ -58,6 +61,15 @@ public final class Authenticator implements Handler<RoutingContext> {
       return;
     }
     String key = header.substring(7).trim();
+    if (CrewDevices.isDeviceToken(key)) {
+      // Never cached: a revoked phone is refused at once, on every node.
+      proceed(
+          ctx,
+          devices.callerForToken(key),
+          "This phone is not signed in (revoked, or unused for 120 days): ask the office for a"
+              + " new sign-in code.");
+      return;
+    }
     proceed(ctx, resolve(key), "The API key is not recognised.");
   }
 

@@ -29,9 +29,25 @@ public sealed interface Rule {
     return new AtLeast(least);
   }
 
-  /** Operators' keys and the council's feed keys (telephony, casework, hr): posting events. */
+  /**
+   * Operators' keys, the council's feed keys (telephony, casework, hr) and crew phones: posting
+   * events (what each may send is ingest's to decide).
+   */
   static Rule feedsAndOperators() {
     return new FeedsAndOperators();
+  }
+
+  /** A crew phone's device token: the crew app's own routes. */
+  static Rule crewDevice() {
+    return new CrewDeviceOnly();
+  }
+
+  /**
+   * An operator's key (for its own crew, vehicles and so on: the route checks the object) or an
+   * admin.
+   */
+  static Rule operatorsAndAdmins() {
+    return new OperatorsAndAdmins();
   }
 
   /** A user logged in from the control-room page: their own session. */
@@ -84,18 +100,57 @@ public sealed interface Rule {
   record FeedsAndOperators() implements Rule {
     @Override
     public boolean permits(Caller caller) {
-      return caller instanceof Caller.OperatorKey || caller instanceof Caller.FeedKey;
+      return caller instanceof Caller.OperatorKey
+          || caller instanceof Caller.FeedKey
+          || caller instanceof Caller.CrewDevice;
     }
 
     @Override
     public ApiException refusal() {
       return ApiException.forbidden(
-          "Events are posted with an operator's key or a council feed key.");
+          "Events are posted with an operator's key, a council feed key or a crew phone.");
     }
 
     @Override
     public String toString() {
-      return "operator and feed keys";
+      return "operator and feed keys, crew phones";
+    }
+  }
+
+  /** See {@link #crewDevice()}. */
+  record CrewDeviceOnly() implements Rule {
+    @Override
+    public boolean permits(Caller caller) {
+      return caller instanceof Caller.CrewDevice;
+    }
+
+    @Override
+    public ApiException refusal() {
+      return ApiException.forbidden("This is for the crew app: sign in on the phone with a code.");
+    }
+
+    @Override
+    public String toString() {
+      return "crew phones";
+    }
+  }
+
+  /** See {@link #operatorsAndAdmins()}. */
+  record OperatorsAndAdmins() implements Rule {
+    @Override
+    public boolean permits(Caller caller) {
+      return caller instanceof Caller.OperatorKey
+          || (caller instanceof Caller.Staff staff && staff.role().atLeast(Role.ADMIN));
+    }
+
+    @Override
+    public ApiException refusal() {
+      return ApiException.forbidden("This needs the operator's key or the admin role.");
+    }
+
+    @Override
+    public String toString() {
+      return "operator keys, admin+";
     }
   }
 

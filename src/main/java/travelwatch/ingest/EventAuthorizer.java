@@ -1,6 +1,7 @@
 package travelwatch.ingest;
 
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -16,7 +17,9 @@ import travelwatch.platform.http.FieldProblem;
 
 /**
  * Decides whether a caller may send a batch: council keys only their own types, operator keys only
- * operator types naming their own runs, crew and pupils. An id that is another operator's and one
+ * operator types naming their own runs, crew and pupils. A crew phone may send what its operator's
+ * key may, except the compliance records (DBS checks, badges: the office's to send), and any driver
+ * or guide it names must be a crew member of its operator. An id that is another operator's and one
  * that does not exist get the same answer, so a 403 tells nothing about others.
  */
 public final class EventAuthorizer {
@@ -26,14 +29,26 @@ public final class EventAuthorizer {
     this.ownership = ownership;
   }
 
-  /** {@code caller} is an operator's key or a feed key: the route's rule admits no one else. */
+  /**
+   * {@code caller} is an operator's key, a feed key or a crew phone: the route's rule admits no one
+   * else.
+   */
   public Future<Void> authorize(Caller caller, List<IncomingEvent> events) {
     List<FieldProblem> problems = new ArrayList<>();
     Sender allowed = sender(caller);
+    boolean phone = caller instanceof Caller.CrewDevice;
     for (IncomingEvent e : events) {
       if (e.type().sender() != allowed) {
         problems.add(
             new FieldProblem(e.index(), "type", "this key may not send " + e.type().wireName()));
+      } else if (phone && COMPLIANCE.contains(e.type())) {
+        problems.add(
+            new FieldProblem(
+                e.index(),
+                "type",
+                "a crew phone may not send "
+                    + e.type().wireName()
+                    + ": compliance records come from the operator's office"));
       }
     }
     if (!problems.isEmpty()) {
@@ -42,14 +57,21 @@ public final class EventAuthorizer {
     if (caller instanceof Caller.OperatorKey operator) {
       return checkOwnership(operator.operatorId(), events);
     }
+    if (caller instanceof Caller.CrewDevice device) {
+      return checkOwnership(device.operatorId(), events)
+          .compose(v -> checkNamedCrew(device.operatorId(), events));
+    }
     if (allowed == Sender.HR) {
       return checkCrewExists(events);
     }
     return Future.succeededFuture();
   }
 
+  private static final Set<EventType> COMPLIANCE =
+      Set.of(EventType.CREW_DBS_CHECKED, EventType.CREW_BADGE_UPDATED);
+
   private static Sender sender(Caller caller) {
-    if (caller instanceof Caller.OperatorKey) {
+    if (caller instanceof Caller.OperatorKey || caller instanceof Caller.CrewDevice) {
       return Sender.OPERATOR;
     }
     Scope scope = ((Caller.FeedKey) caller).scope();
@@ -125,6 +147,39 @@ public final class EventAuthorizer {
                                   + " events are dated outside their runs' days; nothing was"
                                   + " stored.",
                           misdated));
+            });
+  }
+
+  /** The drivers and guides a phone's events name are crew members of its operator. */
+  private Future<Void> checkNamedCrew(String operatorId, List<IncomingEvent> events) {
+    Map<IncomingEvent, JsonObject> named = new java.util.LinkedHashMap<>();
+    Set<String> crew = new HashSet<>();
+    for (IncomingEvent e : events) {
+      if (e.type() == EventType.CREW_ASSIGNED || e.type() == EventType.RUN_STARTED) {
+        JsonObject body = new JsonObject(e.body());
+        named.put(e, body);
+        addIfPresent(crew, body.getString("driverId"));
+        addIfPresent(crew, body.getString("guideId"));
+      }
+    }
+    return lookup(Kind.CREW, crew)
+        .compose(
+            owners -> {
+              List<FieldProblem> problems = new ArrayList<>();
+              named.forEach(
+                  (e, body) -> {
+                    for (String field : List.of("driverId", "guideId")) {
+                      String id = body.getString(field);
+                      if (id != null && !owners(owners, id).include(operatorId)) {
+                        problems.add(
+                            new FieldProblem(
+                                e.index(), field, "not a crew member of this phone's operator"));
+                      }
+                    }
+                  });
+              return problems.isEmpty()
+                  ? Future.<Void>succeededFuture()
+                  : Future.failedFuture(refused(problems));
             });
   }
 

@@ -56,7 +56,12 @@ public final class IngestRoutes {
     List<IncomingEvent> events = parser.parse(items);
     authorizer
         .authorize(caller, events)
-        .compose(v -> writer.submit(caller.owner(), Source.API, events))
+        .compose(
+            v ->
+                writer.submit(
+                    caller.owner(),
+                    caller instanceof Caller.CrewDevice ? Source.CREW : Source.API,
+                    events))
         .onSuccess(
             outcome ->
                 ctx.response()

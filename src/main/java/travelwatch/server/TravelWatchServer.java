@@ -18,6 +18,7 @@ import org.slf4j.LoggerFactory;
 import travelwatch.access.Access;
 import travelwatch.access.AccessStore;
 import travelwatch.access.Authenticator;
+import travelwatch.access.CrewDevices;
 import travelwatch.access.KeyRoutes;
 import travelwatch.access.SessionRoutes;
 import travelwatch.access.Sessions;
@@ -25,6 +26,7 @@ import travelwatch.alert.AlertMetrics;
 import travelwatch.alert.AlertRoutes;
 import travelwatch.alert.AlertStore;
 import travelwatch.config.TravelWatchConfig;
+import travelwatch.crew.CrewRoutes;
 import travelwatch.ingest.CommittedEvents;
 import travelwatch.ingest.EventAuthorizer;
 import travelwatch.ingest.EventHandOff;
@@ -145,6 +147,7 @@ public final class TravelWatchServer implements AutoCloseable {
     final Notifications notifications;
     final SessionRoutes sessions;
     final ControlRoomRoutes controlRoom;
+    final CrewRoutes crew;
     final AtomicReference<Router> served = new AtomicReference<>();
 
     Capabilities(
@@ -162,7 +165,9 @@ public final class TravelWatchServer implements AutoCloseable {
       // Sessions time out on the service's clock, so tests can move it.
       Sessions sessions = new Sessions(access, vertx, clock, config.sessions());
       this.sessions = new SessionRoutes(sessions);
-      this.authenticator = new Authenticator(access, sessions, real);
+      // Crew phones' tokens are checked on the service's clock, like sessions.
+      this.authenticator = new Authenticator(access, sessions, new CrewDevices(pool, clock), real);
+      this.crew = new CrewRoutes(pool, clock, config.zone());
       this.keys = new KeyRoutes(access);
       ShardOwnership shardOwnership =
           new ShardOwnership(
@@ -289,6 +294,7 @@ public final class TravelWatchServer implements AutoCloseable {
 
       Router api = Router.router(vertx);
       sessions.mountLogin(api);
+      crew.mountSignIn(api);
       api.route().handler(authenticator);
       sessions.mount(api);
       plan.mount(api);
@@ -300,6 +306,7 @@ public final class TravelWatchServer implements AutoCloseable {
       kpi.mount(api);
       notifications.mount(api);
       controlRoom.mount(api);
+      crew.mount(api);
       router.route("/api/v1/*").subRouter(api);
       // A route whose callers nobody decided is not served: the server does not start.
       Access.requireRules(router);

@@ -66,9 +66,25 @@ public final class DayScript {
 
   public static final String TELEPHONY = "telephony";
 
-  /** The day: events in time order, and what was injected. */
+  /**
+   * The day: events in time order, what was injected, and the drivers who record their runs with
+   * the crew app (driver id → operator id): their runs' events are sent with a device token.
+   */
   public record Script(
-      List<Scripted> events, List<Fault> faults, int calls, int callsAnswered, int pupilsAbsent) {}
+      List<Scripted> events,
+      List<Fault> faults,
+      int calls,
+      int callsAnswered,
+      int pupilsAbsent,
+      Map<String, String> crewApp) {}
+
+  /** How many healthy runs' drivers use the crew app instead of their operator's system. */
+  static final int CREW_APP_RUNS = 6;
+
+  /** The sender of a driver's crew-app events. */
+  public static String crewSender(String driverId) {
+    return "crew:" + driverId;
+  }
 
   private final Plan plan;
   private final LocalDate date;
@@ -95,14 +111,31 @@ public final class DayScript {
             .sorted(Comparator.comparing(Run::id))
             .toList();
     Map<String, Fault> faults = chooseFaults(runs, routes);
+    // A few healthy runs' drivers record them on their phones (the crew app's API).
+    Map<String, String> crewApp = new LinkedHashMap<>();
+    for (Run run : runs) {
+      if (crewApp.size() < CREW_APP_RUNS
+          && !faults.containsKey(run.id())
+          && run.plannedDriverId().isPresent()) {
+        crewApp.put(run.plannedDriverId().get(), routes.get(run.routeId()).operatorId());
+      }
+    }
     int absent = 0;
     for (Run run : runs) {
-      absent += run(run, routes.get(run.routeId()), faults.get(run.id()));
+      String driver = run.plannedDriverId().orElse(null);
+      boolean onPhone =
+          !faults.containsKey(run.id()) && driver != null && crewApp.containsKey(driver);
+      absent += run(run, routes.get(run.routeId()), faults.get(run.id()), onPhone);
     }
     int[] calls = calls();
     events.sort(Comparator.comparing(Scripted::at));
     return new Script(
-        List.copyOf(events), List.copyOf(faults.values()), calls[0], calls[1], absent);
+        List.copyOf(events),
+        List.copyOf(faults.values()),
+        calls[0],
+        calls[1],
+        absent,
+        Map.copyOf(crewApp));
   }
 
   // ---- faults ----
@@ -259,8 +292,10 @@ public final class DayScript {
     return date.atTime(t).atZone(zone).toInstant();
   }
 
-  private int run(Run run, Route route, Fault fault) {
-    String op = route.operatorId();
+  private int run(Run run, Route route, Fault fault, boolean onPhone) {
+    String office = route.operatorId();
+    // The office assigns the crew; on a crew-app run, the driver's phone records the journey.
+    String op = onPhone ? crewSender(run.plannedDriverId().orElseThrow()) : office;
     FaultKind kind = fault == null ? null : fault.kind();
     boolean am = run.direction() == Plan.Direction.AM;
     Instant dayStart = at(am ? LocalTime.of(6, 30) : LocalTime.of(13, 0));
@@ -291,7 +326,10 @@ public final class DayScript {
             + (char) ('A' + random.nextInt(26))
             + (char) ('A' + random.nextInt(26));
     Instant assigned = dayStart.plusSeconds(random.nextInt(1800));
-    emit(assigned, op, crew("crew.assigned", run.id(), driver, guide).with("vehicleReg", vehicle));
+    emit(
+        assigned,
+        office,
+        crew("crew.assigned", run.id(), driver, guide).with("vehicleReg", vehicle));
 
     // Pupils reported absent early in the morning (about 3%).
     Set<String> absent = new HashSet<>();

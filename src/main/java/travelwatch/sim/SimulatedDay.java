@@ -62,7 +62,7 @@ public final class SimulatedDay {
             script.faults().size(),
             clock.instant().atZone(zone).toLocalTime().withNano(0)));
     Instant until = date.atTime(options.until()).atZone(zone).toInstant();
-    return SimulationSetup.prepare(client, adminKey, plan)
+    return SimulationSetup.prepare(client, adminKey, plan, script.crewApp())
         .onSuccess(
             keys -> {
               if (clock instanceof AcceleratedClock accelerated) {

@@ -20,7 +20,13 @@ public final class SimulationSetup {
 
   private SimulationSetup() {}
 
-  public static Future<Keys> prepare(WebClient client, String adminKey, Plan plan) {
+  /**
+   * Also signs in a phone for each crew-app driver ({@code crewApp}: driver id → operator id), the
+   * way an operator's office gets a driver started: a code made with the operator's key, traded for
+   * a device token.
+   */
+  public static Future<Keys> prepare(
+      WebClient client, String adminKey, Plan plan, Map<String, String> crewApp) {
     return client
         .post("/api/v1/plan")
         .putHeader("Authorization", "Bearer " + adminKey)
@@ -58,8 +64,49 @@ public final class SimulationSetup {
                           }));
               Future<String> control =
                   key(client, adminKey, new JsonObject().put("scope", "control"));
-              return Future.all(created).compose(x -> control).map(c -> new Keys(keys, c));
+              return Future.all(created)
+                  .compose(x -> phones(client, keys, crewApp))
+                  .compose(x -> control)
+                  .map(c -> new Keys(keys, c));
             });
+  }
+
+  private static Future<Void> phones(
+      WebClient client, Map<String, String> keys, Map<String, String> crewApp) {
+    List<Future<Void>> signedIn = new ArrayList<>();
+    crewApp.forEach(
+        (driver, operator) ->
+            signedIn.add(
+                client
+                    .post("/api/v1/crew/" + driver + "/sign-in-codes")
+                    .putHeader("Authorization", "Bearer " + keys.get(operator))
+                    .send()
+                    .compose(r -> created(r, "a sign-in code"))
+                    .compose(
+                        code ->
+                            client
+                                .post("/api/v1/crew/devices")
+                                .sendJsonObject(
+                                    new JsonObject()
+                                        .put("code", code.getString("code"))
+                                        .put("deviceName", "Simulated phone")))
+                    .compose(r -> created(r, "a device"))
+                    .map(
+                        device -> {
+                          synchronized (keys) {
+                            keys.put(DayScript.crewSender(driver), device.getString("token"));
+                          }
+                          return null;
+                        })));
+    return Future.all(signedIn).mapEmpty();
+  }
+
+  private static Future<JsonObject> created(
+      io.vertx.ext.web.client.HttpResponse<io.vertx.core.buffer.Buffer> r, String what) {
+    return r.statusCode() == 201
+        ? Future.succeededFuture(r.bodyAsJsonObject())
+        : Future.failedFuture(
+            what + " was refused: HTTP " + r.statusCode() + " " + r.bodyAsString());
   }
 
   private static Future<String> key(WebClient client, String adminKey, JsonObject body) {

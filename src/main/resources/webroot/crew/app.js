@@ -11,7 +11,7 @@ const POSITION_MS = 15_000;
 let session = null; // {token, deviceId, crewId, operatorId}
 let runs = []; // the runs as last read from the server
 let pending = []; // events still on the device
-let openRunId = null;
+let openRunId = localStorage.getItem('tw.crew.openRun');
 let positionTimer = null;
 let locationChoice = localStorage.getItem('tw.crew.location'); // 'yes' | 'no' | null
 
@@ -47,10 +47,16 @@ function hhmm(iso) {
   return new Date(iso).toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' });
 }
 
-function today() {
-  const d = new Date();
-  const p = (n) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
+/** The runs kept on the phone are today's only: older than 18 hours, they are not shown. */
+const RUNS_KEPT_MS = 18 * 3600_000;
+
+function open(runId) {
+  openRunId = runId;
+  if (runId) {
+    localStorage.setItem('tw.crew.openRun', runId);
+  } else {
+    localStorage.removeItem('tw.crew.openRun');
+  }
 }
 
 // ---- what the screen says about sending
@@ -60,9 +66,7 @@ function showSync() {
   const refused = pending.filter((i) => i.state === 'failed').length;
   const parts = [];
   if (waiting > 0) {
-    parts.push(
-      `${waiting} waiting to send — ${navigator.onLine ? 'sending…' : 'will send when there is signal'}`,
-    );
+    parts.push(`${waiting} waiting to send — will send when there is signal`);
   }
   if (refused > 0) {
     parts.push(`${refused} not accepted — see below`);
@@ -96,7 +100,7 @@ function signedOut(message) {
 }
 
 function signIn(message, code = '') {
-  openRunId = null;
+  open(null);
   const input = el('input', {
     id: 'code',
     name: 'code',
@@ -158,7 +162,8 @@ function deviceName() {
 
 async function loadRuns() {
   try {
-    const response = await fetch('/api/v1/crew/me/runs?date=' + today(), {
+    // No date: the server's service day, whatever the phone's clock and zone say.
+    const response = await fetch('/api/v1/crew/me/runs', {
       headers: { Authorization: 'Bearer ' + session.token },
       cache: 'no-store',
     });
@@ -168,7 +173,7 @@ async function loadRuns() {
     }
     if (response.ok) {
       runs = (await response.json()).items;
-      await queue.remember('runs', { date: today(), items: runs });
+      await queue.remember('runs', { at: Date.now(), items: runs });
     }
   } catch (e) {
     // no signal: keep what the phone last saw
@@ -190,7 +195,7 @@ function status(run) {
 }
 
 function renderToday() {
-  openRunId = null;
+  open(null);
   stopPositions();
   const order = [...runs].sort((a, b) => {
     const done = (r) => (['completed', 'cancelled'].includes(status(r)) ? 1 : 0);
@@ -237,7 +242,7 @@ function localState(run) {
   for (const item of pending) {
     const e = item.event;
     if (e.runId !== run.id) continue;
-    const mark = { sent: false, item };
+    const mark = { sent: item.state === 'sent', item };
     switch (e.type) {
       case 'run.started': s.started = true; break;
       case 'run.arrived': s.arrived = true; break;
@@ -260,7 +265,7 @@ async function tap(type, fields) {
   await queue.record(type, fields);
 }
 
-function stateText(p, stopsById) {
+function stateText(p) {
   if (!p) return '';
   const where = p.stopId ? ` at ${p.stopId}` : '';
   const base = { boarded: 'On board', absent: 'Absent', dropped: 'Dropped' + where }[p.state];
@@ -275,7 +280,7 @@ function pupilRow(run, s, pupilId, stop, kind) {
   const started = s.started && !s.completed && !s.cancelled;
   if (p && p.item && queue.canUndo(p.item)) {
     actions.append(
-      el('button', { type: 'button', class: 'secondary', onclick: () => queue.undo(p.item) }, `Undo for ${pupilId}`),
+      el('button', { type: 'button', class: 'secondary', id: 'undo-' + pupilId, onclick: () => queue.undo(p.item) }, `Undo for ${pupilId}`),
     );
   } else if (p && p.item && p.item.state === 'failed') {
     actions.append(
@@ -285,7 +290,7 @@ function pupilRow(run, s, pupilId, stop, kind) {
   if (kind === 'pickup' && started && (!p || p.state === 'absent' || (p.state === 'boarded' && p.sent))) {
     if (!p || p.state === 'absent') {
       actions.append(
-        el('button', { type: 'button', onclick: () => tap('pupil.boarded', { runId: run.id, pupilId, stopId: stop.id, ...here() }) }, `Boarded ${pupilId}`),
+        el('button', { type: 'button', id: 'board-' + pupilId, onclick: () => tap('pupil.boarded', { runId: run.id, pupilId, stopId: stop.id, ...here() }) }, `Boarded ${pupilId}`),
       );
     }
     if (!p || (p.state === 'boarded' && p.sent)) {
@@ -294,7 +299,7 @@ function pupilRow(run, s, pupilId, stop, kind) {
   }
   if (kind === 'dropoff' && started && p && p.state === 'boarded') {
     actions.append(
-      el('button', { type: 'button', onclick: () => tap('pupil.dropped', { runId: run.id, pupilId, stopId: stop.id, ...here() }) }, `Dropped ${pupilId} here`),
+      el('button', { type: 'button', id: 'drop-' + pupilId, onclick: () => tap('pupil.dropped', { runId: run.id, pupilId, stopId: stop.id, ...here() }) }, `Dropped ${pupilId} here`),
     );
   }
   return el('div', { class: 'pupil', 'data-pupil': pupilId, 'data-kind': kind }, label, actions);
@@ -309,7 +314,7 @@ function absentControl(run, pupilId, text) {
   );
   return el(
     'details',
-    {},
+    { 'data-key': 'absent-' + pupilId },
     el('summary', {}, text),
     el('label', { for: id }, 'Reason'),
     select,
@@ -329,7 +334,7 @@ function renderRun(runId, focus) {
     renderToday();
     return;
   }
-  openRunId = runId;
+  open(runId);
   const s = localState(run);
   const parts = [];
   parts.push(
@@ -368,7 +373,7 @@ function renderRun(runId, focus) {
       s.started && !s.completed && elsewhere.length
         ? el(
             'details',
-            {},
+            { 'data-key': 'elsewhere-' + stop.id },
             el('summary', {}, 'Dropped another pupil here?'),
             elsewhere.map(([id]) =>
               el('button', { type: 'button', class: 'secondary', onclick: () => tap('pupil.dropped', { runId: run.id, pupilId: id, stopId: stop.id, ...here() }) }, `Dropped ${id} here`),
@@ -392,8 +397,13 @@ function renderRun(runId, focus) {
     parts.push(cancelForm(run));
   }
   parts.push(el('button', { type: 'button', class: 'secondary wide', onclick: () => renderToday() }, "Back to today's runs"));
+  // A re-render (an event sent, a tap) keeps what was open and where the focus was.
   const active = document.activeElement && document.activeElement.id;
+  const opened = new Set([...main.querySelectorAll('details[open]')].map((d) => d.dataset.key));
   show(`${run.direction} run ${run.id}`, ...parts);
+  main.querySelectorAll('details').forEach((d) => {
+    if (opened.has(d.dataset.key)) d.open = true;
+  });
   if (focus) {
     focusTitle();
   } else if (active && document.getElementById(active)) {
@@ -439,7 +449,7 @@ function incidentForm(run) {
     [['safeguarding', 'Safeguarding concern'], ['medical', 'Medical'], ['behaviour', 'Behaviour'], ['vehicle', 'Vehicle problem'], ['other', 'Something else']]
       .map(([v, t]) => el('option', { value: v }, t)));
   const summary = el('textarea', { id: 'incident-summary', maxlength: '2000', required: true });
-  return el('details', {},
+  return el('details', { 'data-key': 'incident' },
     el('summary', {}, 'Report an incident'),
     el('form', {
       onsubmit: async (e) => {
@@ -456,7 +466,7 @@ function incidentForm(run) {
 
 function cancelForm(run) {
   const reason = el('textarea', { id: 'cancel-reason', maxlength: '500', required: true });
-  return el('details', {},
+  return el('details', { 'data-key': 'cancel' },
     el('summary', {}, 'Cancel this run'),
     el('form', {
       onsubmit: async (e) => {
@@ -521,6 +531,7 @@ async function start() {
   if ('serviceWorker' in navigator) {
     navigator.serviceWorker.register('sw.js').catch(() => {});
   }
+  await queue.forgetSentBefore(RUNS_KEPT_MS);
   pending = await queue.items();
   showSync();
   const code = new URLSearchParams(location.hash.slice(1)).get('code');
@@ -531,11 +542,25 @@ async function start() {
   }
   queue.useToken(session.token);
   const cached = await queue.recall('runs');
-  if (cached && cached.date === today()) {
+  if (cached && Date.now() - cached.at < RUNS_KEPT_MS) {
     runs = cached.items;
   }
-  renderToday();
+  // A run left open mid-way opens again (a phone restarted on the road); a finished one does not.
+  const last = openRunId && find(openRunId);
+  if (last && !['completed', 'cancelled'].includes(status(last))) {
+    renderRun(openRunId, true);
+  } else {
+    renderToday();
+  }
   loadRuns();
 }
+
+// A sign-in link opened while the app is already open (only the #code part changes).
+addEventListener('hashchange', () => {
+  const code = new URLSearchParams(location.hash.slice(1)).get('code');
+  if (code) {
+    signIn('', code);
+  }
+});
 
 start();

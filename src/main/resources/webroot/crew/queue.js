@@ -52,7 +52,7 @@ export function recall(key) {
   return request('kv', 'readonly', (s) => s.get(key));
 }
 
-/** Every event still on the device (waiting or refused), in tap order. */
+/** Every event on the device (waiting, refused, or sent today), in tap order. */
 export function items() {
   return request('outbox', 'readonly', (s) => s.getAll());
 }
@@ -122,7 +122,7 @@ export async function dismiss(item) {
   await changed();
 }
 
-/** Sends what waits now; {@code force} (signal is back) cuts short a scheduled retry. */
+/** Sends what waits now; force (the signal is back) cuts short a scheduled retry. */
 export function kick(force = false) {
   if (retryTimer && !force) {
     return; // a retry is scheduled: it will send everything in order
@@ -145,7 +145,9 @@ function later(seconds) {
 }
 
 async function send() {
-  if (sending || !token) {
+  // With the phone saying it has no network, trying only spends battery: the online event wakes
+  // the sender. A phone that says it is online but has no signal fails the request, and retries.
+  if (sending || !token || navigator.onLine === false) {
     return;
   }
   sending = true;
@@ -173,7 +175,11 @@ async function send() {
       }
       if (response.status === 202) {
         failures = 0;
-        await request('outbox', 'readwrite', (s) => waiting.forEach((i) => s.delete(i.seq)));
+        // Kept as sent, so the screen still shows what was recorded until the runs are read again.
+        const sentAt = Date.now();
+        await request('outbox', 'readwrite', (s) =>
+          waiting.forEach((i) => s.put({ ...i, state: 'sent', sentAt })),
+        );
         await changed();
         continue;
       }
@@ -208,6 +214,14 @@ async function send() {
     }
   } finally {
     sending = false;
+  }
+}
+
+/** Forgets sent events older than ms: the runs read from the server hold them by then. */
+export async function forgetSentBefore(ms) {
+  const old = (await items()).filter((i) => i.state === 'sent' && i.sentAt < Date.now() - ms);
+  if (old.length) {
+    await request('outbox', 'readwrite', (s) => old.forEach((i) => s.delete(i.seq)));
   }
 }
 

@@ -6,6 +6,12 @@ const CACHE = 'travelwatch-crew-v1';
 const SHELL = ['./', 'index.html', 'app.js', 'queue.js', 'crew.css', 'manifest.json', 'icon.svg'];
 
 self.addEventListener('install', (event) => {
+  // The API goes straight to the network, never through this worker (where the browser has the
+  // static routing API): no worker start-up on each request, and the page's own view of the
+  // network (offline or not) applies to it.
+  if (event.addRoutes) {
+    event.addRoutes({ condition: { urlPattern: { pathname: '/api/*' } }, source: 'network' });
+  }
   event.waitUntil(caches.open(CACHE).then((c) => c.addAll(SHELL)).then(() => self.skipWaiting()));
 });
 

@@ -89,7 +89,12 @@ class RouteAccessMatrixTest {
           entry("GET /api/v1/notify/rules", role(MANAGER)),
           entry("PUT /api/v1/notify/rules", role(ADMIN)),
           entry("GET /api/v1/calls/today", role(VIEWER)),
-          entry("GET /api/v1/compliance", role(VIEWER)));
+          entry("GET /api/v1/compliance", role(VIEWER)),
+          entry("POST /api/v1/crew/devices", anyone()),
+          entry("GET /api/v1/crew/me/runs", Rule.crewDevice()),
+          entry("POST /api/v1/crew/:crewId/sign-in-codes", Rule.operatorsAndAdmins()),
+          entry("GET /api/v1/crew/:crewId/devices", Rule.operatorsAndAdmins()),
+          entry("DELETE /api/v1/crew/:crewId/devices/:deviceId", Rule.operatorsAndAdmins()));
 
   /** Operator B's ids and names: paths name them, and no refusal may repeat them. */
   private static final List<String> B_DATA =
@@ -111,7 +116,11 @@ class RouteAccessMatrixTest {
           ":weekEnding",
           "2026-11-27",
           ":date",
-          TwoOperators.DATE.toString());
+          TwoOperators.DATE.toString(),
+          ":crewId",
+          TwoOperators.DRIVER_B,
+          ":deviceId",
+          "1");
 
   private static final Map<String, String> WILDCARDS =
       Map.of("/webjars/*", "/webjars/chart.js/4.5.1/dist/chart.umd.min.js", "/*", "/");
@@ -135,7 +144,8 @@ class RouteAccessMatrixTest {
     OPERATOR_A_KEY("operator A's key", new Caller.OperatorKey(0, "OPA")),
     TELEPHONY_KEY("the telephony key", new Caller.FeedKey(0, Scope.TELEPHONY)),
     CASEWORK_KEY("the casework key", new Caller.FeedKey(0, Scope.CASEWORK)),
-    HR_KEY("the hr key", new Caller.FeedKey(0, Scope.HR));
+    HR_KEY("the hr key", new Caller.FeedKey(0, Scope.HR)),
+    CREW_PHONE_A("operator A's crew phone", new Caller.CrewDevice(0, TwoOperators.DRIVER_A, "OPA"));
 
     final String label;
     final Caller caller;
@@ -160,7 +170,6 @@ class RouteAccessMatrixTest {
   /** The kinds of caller to come: nothing authenticates them yet, so their rules are judged. */
   private static final List<Caller> COMING =
       List.of(
-          new Caller.CrewDevice(1, TwoOperators.DRIVER_A, "OPA"),
           new Caller.SchoolStaff("head@hillcrest.example", "SCH1"),
           new Caller.ParentLink(1, TwoOperators.PUPIL_A),
           new Caller.Tracker("TRK-1", "OPA", "AB12 CDE"));
@@ -191,6 +200,21 @@ class RouteAccessMatrixTest {
     keys.put(Kind.TELEPHONY_KEY, server.scopeKey(Scope.TELEPHONY));
     keys.put(Kind.CASEWORK_KEY, server.scopeKey(Scope.CASEWORK));
     keys.put(Kind.HR_KEY, server.scopeKey(Scope.HR));
+    String code =
+        server
+            .post(
+                "/api/v1/crew/" + TwoOperators.DRIVER_A + "/sign-in-codes",
+                keys.get(Kind.OPERATOR_A_KEY),
+                new io.vertx.core.json.JsonObject())
+            .bodyAsJsonObject()
+            .getString("code");
+    keys.put(
+        Kind.CREW_PHONE_A,
+        server
+            .post(
+                "/api/v1/crew/devices", null, new io.vertx.core.json.JsonObject().put("code", code))
+            .bodyAsJsonObject()
+            .getString("token"));
     for (Kind kind : Kind.values()) {
       kind.sessionRole()
           .ifPresent(
@@ -302,8 +326,7 @@ class RouteAccessMatrixTest {
 
   @ParameterizedTest(name = "{0} as {1}")
   @MethodSource("comingCells")
-  @DisplayName(
-      "Crew devices, school staff, parent links and trackers may call only the public routes")
+  @DisplayName("School staff, parent links and trackers may call only the public routes")
   void comingKinds(Target target, Caller caller) {
     assertThat(target.rule()).as(target.key() + " has an access rule").isNotNull();
     assertThat(target.rule().permits(caller)).isEqualTo(target.rule().admitsNoCredentials());
@@ -327,6 +350,11 @@ class RouteAccessMatrixTest {
   private static int expected(Rule rule, Kind kind) {
     if (kind.caller == null) {
       return rule.admitsNoCredentials() ? 0 : 401;
+    }
+    // The paths name operator B's crew member: A's key passes the rule, then the route refuses
+    // another operator's crew member as it refuses an unknown one.
+    if (rule instanceof Rule.OperatorsAndAdmins && kind == Kind.OPERATOR_A_KEY) {
+      return 403;
     }
     return rule.permits(kind.caller) ? 0 : rule.refusal().status();
   }

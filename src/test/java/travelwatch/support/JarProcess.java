@@ -136,4 +136,21 @@ public final class JarProcess implements AutoCloseable {
       }
     }
   }
+
+  /**
+   * For a test on the real clock with a plan for today (London) only: within {@code margin} of
+   * London midnight, waits until just after it, so the test does not run across the day's end.
+   */
+  public static void awaitClearOfLondonMidnight(Duration margin) {
+    java.time.ZoneId london = java.time.ZoneId.of("Europe/London");
+    java.time.ZonedDateTime now = java.time.ZonedDateTime.now(london);
+    Duration toMidnight = Duration.between(now, now.toLocalDate().plusDays(1).atStartOfDay(london));
+    if (toMidnight.compareTo(margin) < 0) {
+      java.time.LocalDate before = now.toLocalDate();
+      await(
+          "London midnight to pass",
+          toMidnight.plusSeconds(30),
+          () -> java.time.LocalDate.now(london).isAfter(before));
+    }
+  }
 }

@@ -19,7 +19,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
-import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -97,15 +96,7 @@ class ClusterIT {
   static void startCluster() {
     // The nodes run on the real clock with a plan for today only; across London midnight they
     // would rebuild for a day with no runs. So close to midnight, the class starts just after.
-    ZonedDateTime now = ZonedDateTime.now(LONDON);
-    Duration toMidnight = Duration.between(now, now.toLocalDate().plusDays(1).atStartOfDay(LONDON));
-    if (toMidnight.compareTo(Duration.ofMinutes(5)) < 0) {
-      LocalDate before = now.toLocalDate();
-      await(
-          "London midnight to pass",
-          toMidnight.plusSeconds(30),
-          () -> LocalDate.now(LONDON).isAfter(before));
-    }
+    JarProcess.awaitClearOfLondonMidnight(Duration.ofMinutes(5));
     db = TestPostgres.freshDatabase();
     vertx = Vertx.vertx();
     pool = Database.pool(vertx, db, 2);
