@@ -73,7 +73,7 @@ public record Alert(
   }
 
   static String time(OffsetDateTime t, ZoneId zone) {
-    return travelwatch.platform.http.Rfc3339.format(t, zone);
+    return travelwatch.platform.Rfc3339.format(t, zone);
   }
 
   private static void putIf(JsonObject j, String key, Object value) {
