@@ -2,21 +2,25 @@ package travelwatch.alert;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.vertx.core.Vertx;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
 import io.vertx.sqlclient.Pool;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** Open alerts by type and severity, read from the store every few seconds. */
-public final class AlertMetrics {
+/** Open alerts by type and severity, read from the store now and every few seconds after. */
+public final class AlertMetrics extends VerticleBase {
   private final MeterRegistry registry;
   private final Pool pool;
+  private final long everyMillis;
   private final Map<String, AtomicLong> open = new ConcurrentHashMap<>();
+  private long timer = -1;
 
-  public AlertMetrics(MeterRegistry registry, Pool pool) {
+  public AlertMetrics(MeterRegistry registry, Pool pool, long everyMillis) {
     this.registry = registry;
     this.pool = pool;
+    this.everyMillis = everyMillis;
     for (AlertType type : AlertType.values()) {
       gauge(type.wireName(), type.severity().wireName());
     }
@@ -36,8 +40,16 @@ public final class AlertMetrics {
         });
   }
 
-  public void start(Vertx vertx, long everyMillis) {
-    vertx.setPeriodic(0, everyMillis, t -> refresh());
+  @Override
+  public Future<?> start() {
+    timer = vertx.setPeriodic(0, everyMillis, t -> refresh());
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public Future<?> stop() {
+    vertx.cancelTimer(timer);
+    return Future.succeededFuture();
   }
 
   private void refresh() {

@@ -2,6 +2,7 @@ package travelwatch.ingest;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.ext.web.RoutingContext;
@@ -44,7 +45,9 @@ public final class IngestMetrics {
             .description("Time to write and commit one group of events")
             .publishPercentileHistogram()
             .register(registry);
-    registry.gauge("travelwatch_ingest_in_flight_requests", inFlight);
+    Gauge.builder("travelwatch_ingest_in_flight_requests", inFlight, AtomicInteger::get)
+        .description("Event requests being handled now")
+        .register(registry);
   }
 
   void stored(Source source, EventType type) {

@@ -4,24 +4,16 @@ import static travelwatch.access.Access.allow;
 import static travelwatch.access.Role.MANAGER;
 import static travelwatch.access.Rule.role;
 
-import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.sqlclient.Pool;
-import java.time.Clock;
 import java.time.DateTimeException;
-import java.time.Duration;
 import java.time.LocalDate;
-import java.time.ZoneId;
 import java.util.List;
-import travelwatch.config.KpiConfig;
 import travelwatch.platform.http.ApiException;
 import travelwatch.platform.http.FieldProblem;
-import travelwatch.platform.jobs.JobHealth;
 
 /**
  * {@code /api/v1/kpi/…} for managers and above: the weekly snapshot (JSON as openapi.yaml's
@@ -33,34 +25,6 @@ public final class KpiRoutes {
 
   KpiRoutes(KpiStore store) {
     this.store = store;
-  }
-
-  /**
-   * The KPI capability: its store on the service's pool, gauges in the registry, and the scheduler
-   * that takes snapshots when they fall due (jobs {@code kpi_weekly} and {@code kpi_daily}),
-   * started here; returns its routes.
-   */
-  public static KpiRoutes start(
-      KpiConfig config,
-      ZoneId zone,
-      Vertx vertx,
-      Pool pool,
-      MeterRegistry registry,
-      Clock clock,
-      WeeklyKpiMail mail,
-      JobHealth jobs) {
-    KpiStore store = new KpiStore(pool, WorkingDays.england(), zone, clock);
-    store.mailWeekly(mail);
-    new KpiScheduler(
-            vertx,
-            store,
-            new KpiSchedule(config.weeklyDay(), config.weeklyAt(), config.dailyAt(), zone),
-            new KpiMetrics(registry),
-            jobs,
-            clock,
-            Duration.ofSeconds(config.refreshSeconds()))
-        .start();
-    return new KpiRoutes(store);
   }
 
   public void mount(Router api) {

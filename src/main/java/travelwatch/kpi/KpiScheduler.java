@@ -1,7 +1,7 @@
 package travelwatch.kpi;
 
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
+import io.vertx.core.VerticleBase;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,10 +21,9 @@ import travelwatch.platform.jobs.JobHealth;
  * snapshot, the daily one and the gauges are independent: one failing never stops the others, and
  * each snapshot's outcome is recorded as a job ({@code kpi_weekly}, {@code kpi_daily}).
  */
-final class KpiScheduler {
+public final class KpiScheduler extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(KpiScheduler.class);
 
-  private final Vertx vertx;
   private final KpiStore store;
   private final KpiSchedule schedule;
   private final KpiMetrics metrics;
@@ -34,16 +33,15 @@ final class KpiScheduler {
   private final ZoneId zone;
   private final Duration every;
   private final AtomicBoolean checking = new AtomicBoolean();
+  private long timer = -1;
 
   KpiScheduler(
-      Vertx vertx,
       KpiStore store,
       KpiSchedule schedule,
       KpiMetrics metrics,
       JobHealth jobs,
       Clock clock,
       Duration every) {
-    this.vertx = vertx;
     this.store = store;
     this.schedule = schedule;
     this.metrics = metrics;
@@ -55,9 +53,16 @@ final class KpiScheduler {
   }
 
   /** Checks now (catching up on a snapshot missed while no node ran) and then periodically. */
-  void start() {
-    vertx.setTimer(1, id -> check());
-    vertx.setPeriodic(every.toMillis(), id -> check());
+  @Override
+  public Future<?> start() {
+    timer = vertx.setPeriodic(1, every.toMillis(), id -> check());
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public Future<?> stop() {
+    vertx.cancelTimer(timer);
+    return Future.succeededFuture();
   }
 
   private void check() {

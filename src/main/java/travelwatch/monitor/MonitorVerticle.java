@@ -11,6 +11,7 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -82,6 +83,7 @@ public final class MonitorVerticle extends VerticleBase implements ShardOwnershi
   private boolean drainScheduled;
   private LocalDate serviceDate;
   private long ticker = -1;
+  private final Set<Long> catchUps = new HashSet<>();
 
   public MonitorVerticle(
       Clock clock,
@@ -293,7 +295,13 @@ public final class MonitorVerticle extends VerticleBase implements ShardOwnershi
               Set<Integer> rebuilt = new TreeSet<>(built.keySet());
               long from = Math.max(1, latest[0] - CATCH_UP_MARGIN);
               for (long after : CATCH_UP_AFTER_MILLIS) {
-                vertx.setTimer(after, t -> step(() -> catchUp(rebuilt, date, from)));
+                catchUps.add(
+                    vertx.setTimer(
+                        after,
+                        t -> {
+                          catchUps.remove(t);
+                          step(() -> catchUp(rebuilt, date, from));
+                        }));
               }
             });
   }
@@ -437,6 +445,8 @@ public final class MonitorVerticle extends VerticleBase implements ShardOwnershi
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(ticker);
+    catchUps.forEach(vertx::cancelTimer);
+    catchUps.clear();
     return ownership
         .stop()
         .eventually(

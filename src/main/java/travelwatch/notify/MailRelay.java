@@ -1,7 +1,6 @@
 package travelwatch.notify;
 
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
@@ -15,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import travelwatch.alert.Alert;
@@ -328,11 +328,8 @@ public final class MailRelay extends VerticleBase {
     vertx.cancelTimer(timer);
     // A graceful stop lets the email being sent be marked sent (no duplicate on a restart), but
     // waits no longer than a few seconds for a mail server that does not answer.
-    Promise<Void> patience = Promise.promise();
-    vertx.setTimer(STOP_PATIENCE_MS, t -> patience.tryComplete());
-    passing.onComplete(done -> patience.tryComplete());
-    return patience
-        .future()
+    return passing
+        .timeout(STOP_PATIENCE_MS, TimeUnit.MILLISECONDS)
         .transform(
             done -> {
               SqlConnection held = lock;

@@ -7,6 +7,7 @@ import static travelwatch.access.Rule.role;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -20,9 +21,9 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.ZoneId;
 import java.util.List;
+import java.util.Optional;
 import travelwatch.alert.AlertStore;
 import travelwatch.config.ConfigException;
 import travelwatch.config.NotifyConfig;
@@ -37,27 +38,29 @@ import travelwatch.platform.jobs.JobHealth;
 /**
  * The notification capability: alert emails written with each alert change, the weekly KPI email
  * written with its snapshot, the relay that sends them, and the routing rules ({@code GET
- * /api/v1/notify/rules} for managers, {@code PUT} for admins).
+ * /api/v1/notify/rules} for managers, {@code PUT} for admins). Deployed, it writes the configured
+ * rules file and keeps the outbox gauges; {@link #relay} is deployed on its own.
  */
-public final class Notifications implements WeeklyKpiMail {
-  private final NotifyConfig config;
-  private final Outbox outbox;
-  private final AlertLetters letters;
-
+public final class Notifications extends VerticleBase implements WeeklyKpiMail {
   /** Outbox rows are stamped and sent by real time, whatever the service day's clock says. */
   private static final Clock OUTBOX_CLOCK = Clock.systemUTC();
 
-  private Notifications(NotifyConfig config, Outbox outbox, AlertLetters letters) {
-    this.config = config;
-    this.outbox = outbox;
-    this.letters = letters;
-  }
+  private static final long GAUGES_EVERY_MILLIS = 5_000;
+
+  private final NotifyConfig config;
+  private final Outbox outbox;
+  private final AlertLetters letters;
+  private final NotifyMetrics metrics;
+  private final Optional<RoutingTable> rulesFile;
+  private final MailRelay relay;
+  private long gauges = -1;
 
   /**
-   * Wires notifications to the alert store, loads the rules file if one is configured, and starts
-   * the relay (which sends only while it holds the cluster's relay lock; job {@code mail_relay}).
+   * Wires notifications to the alert store and reads the rules file if one is configured (a bad
+   * file stops start-up); the relay sends only while it holds the cluster's relay lock (job {@code
+   * mail_relay}).
    */
-  public static Future<Notifications> start(
+  public Notifications(
       NotifyConfig config,
       URI publicUrl,
       ZoneId zone,
@@ -68,13 +71,13 @@ public final class Notifications implements WeeklyKpiMail {
       Clock clock,
       Health health,
       JobHealth jobs) {
-    Outbox outbox = new Outbox(pool);
-    AlertLetters letters = new AlertLetters(zone, publicUrl, config.domain());
+    this.config = config;
+    this.outbox = new Outbox(pool);
+    this.letters = new AlertLetters(zone, publicUrl, config.domain());
+    this.metrics = new NotifyMetrics(registry);
+    this.rulesFile = config.rulesFile().map(Notifications::readRulesFile);
     alerts.listen(new AlertMail(letters, clock, OUTBOX_CLOCK));
-    NotifyMetrics metrics = new NotifyMetrics(registry);
-    metrics.start(vertx, outbox, OUTBOX_CLOCK, Duration.ofSeconds(5));
-    Notifications notifications = new Notifications(config, outbox, letters);
-    MailRelay relay =
+    this.relay =
         new MailRelay(
             config,
             outbox,
@@ -85,12 +88,24 @@ public final class Notifications implements WeeklyKpiMail {
             OUTBOX_CLOCK,
             metrics,
             jobs.job("mail_relay"));
-    health.detail("mail", () -> notifications.health(relay));
-    Future<Void> rules =
-        config.rulesFile().isPresent()
-            ? outbox.replaceRules(readRulesFile(config.rulesFile().get())).mapEmpty()
-            : Future.succeededFuture();
-    return rules.compose(v -> vertx.deployVerticle(relay)).map(notifications);
+    health.detail("mail", this::health);
+  }
+
+  /** The verticle that sends the outbox. */
+  public MailRelay relay() {
+    return relay;
+  }
+
+  @Override
+  public Future<?> start() {
+    gauges = vertx.setPeriodic(0, GAUGES_EVERY_MILLIS, t -> metrics.refresh(outbox, OUTBOX_CLOCK));
+    return rulesFile.isPresent() ? outbox.replaceRules(rulesFile.get()) : Future.succeededFuture();
+  }
+
+  @Override
+  public Future<?> stop() {
+    vertx.cancelTimer(gauges);
+    return Future.succeededFuture();
   }
 
   /** The rules file named by the configuration; a bad file stops start-up with its problems. */
@@ -117,7 +132,7 @@ public final class Notifications implements WeeklyKpiMail {
     }
   }
 
-  private Future<JsonObject> health(MailRelay relay) {
+  private Future<JsonObject> health() {
     return outbox
         .backlog()
         .map(

@@ -3,9 +3,7 @@ package travelwatch.notify;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.vertx.core.Vertx;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -56,19 +54,15 @@ public final class NotifyMetrics {
     failed.get(kind).increment();
   }
 
-  /** Reads the backlog now and then every {@code every}. */
-  public void start(Vertx vertx, Outbox outbox, Clock clock, Duration every) {
-    vertx.setPeriodic(
-        0,
-        every.toMillis(),
-        t ->
-            outbox
-                .backlog()
-                .onSuccess(
-                    b -> {
-                      pending.set(b.pending());
-                      failedNow.set(b.failed());
-                      oldestSeconds.set(b.oldestPendingSeconds(clock.instant()));
-                    }));
+  /** Reads the backlog into the gauges. */
+  void refresh(Outbox outbox, Clock clock) {
+    outbox
+        .backlog()
+        .onSuccess(
+            b -> {
+              pending.set(b.pending());
+              failedNow.set(b.failed());
+              oldestSeconds.set(b.oldestPendingSeconds(clock.instant()));
+            });
   }
 }

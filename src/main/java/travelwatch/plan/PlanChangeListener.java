@@ -49,6 +49,11 @@ public final class PlanChangeListener extends VerticleBase {
 
   /** The first LISTEN comes before the monitors first read the plan: nothing to catch up on. */
   private void listening() {
+    // A drop (PostgreSQL stopping, say) is retried; without a handler the SQL client prints it
+    // bare on stderr.
+    subscriber
+        .actualConnection()
+        .exceptionHandler(e -> log.info("Plan listener's connection failed: {}", e.toString()));
     if (listened) {
       // A change may have been committed while the connection was down.
       log.info("Listening for plan changes again");

@@ -3,6 +3,7 @@ package travelwatch.server;
 import static travelwatch.access.Access.allow;
 import static travelwatch.access.Rule.anyone;
 
+import io.vertx.core.Deployable;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -10,6 +11,8 @@ import io.vertx.ext.web.Router;
 import io.vertx.sqlclient.Pool;
 import java.net.URI;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
@@ -36,8 +39,9 @@ import travelwatch.ingest.GroupCommitWriter;
 import travelwatch.ingest.IngestMetrics;
 import travelwatch.ingest.IngestRoutes;
 import travelwatch.ingest.Ownership;
+import travelwatch.ingest.OwnershipRefresh;
 import travelwatch.ingest.RateLimiter;
-import travelwatch.kpi.KpiRoutes;
+import travelwatch.kpi.Kpi;
 import travelwatch.live.StreamRoutes;
 import travelwatch.monitor.ControlRoomRoutes;
 import travelwatch.monitor.MonitorMetrics;
@@ -63,8 +67,8 @@ import travelwatch.platform.metrics.Metrics;
 import travelwatch.web.ControlRoomPage;
 
 /**
- * A running TravelWatch service: database (migrated), Vert.x, each capability, and the HTTP
- * verticles, started in that order and stopped in reverse.
+ * A running TravelWatch service: database (migrated), Vert.x, each capability's verticle, and the
+ * HTTP verticles, started in that order and stopped in reverse (the monitors first).
  */
 public final class TravelWatchServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(TravelWatchServer.class);
@@ -73,6 +77,10 @@ public final class TravelWatchServer implements AutoCloseable {
   private final Database database;
   private final Vertx vertx;
   private final Pool pool;
+
+  /** In start order. */
+  private final List<String> deployments = new ArrayList<>();
+
   private String monitorDeployment;
   private Capabilities capabilities;
 
@@ -114,14 +122,21 @@ public final class TravelWatchServer implements AutoCloseable {
           new Capabilities(config, vertx, pool, metrics, clock, database, node.membership());
       server.capabilities = capabilities;
       // Listening before the monitors first read the plan, so no change falls in between.
-      vertx.deployVerticle(capabilities.planChanges).await();
+      server.deploy(capabilities.planChanges);
+      server.deploy(capabilities.ownershipRefresh);
+      // The routing rules are in place before any monitor raises an alert.
+      server.deploy(capabilities.notifications);
+      server.deploy(capabilities.notifications.relay());
       // The monitors rebuild their shards of the day before the API takes events.
-      server.monitorDeployment = vertx.deployVerticle(capabilities.monitor).await();
-      vertx
-          .deployVerticle(
-              () -> new HttpVerticle(config.http(), capabilities::router),
-              new DeploymentOptions().setInstances(config.http().instances()))
-          .await();
+      server.monitorDeployment = server.deploy(capabilities.monitor);
+      server.deploy(capabilities.alertMetrics);
+      server.deploy(capabilities.kpi.scheduler());
+      server.deployments.add(
+          vertx
+              .deployVerticle(
+                  () -> new HttpVerticle(config.http(), capabilities::router),
+                  new DeploymentOptions().setInstances(config.http().instances()))
+              .await());
       log.info("TravelWatch is ready at {}", server.url());
       return server;
     } catch (RuntimeException e) {
@@ -130,12 +145,23 @@ public final class TravelWatchServer implements AutoCloseable {
     }
   }
 
-  /** Each capability, created once per process and shared by every HTTP verticle instance. */
+  private String deploy(Deployable capability) {
+    String id = vertx.deployVerticle(capability).await();
+    deployments.add(id);
+    return id;
+  }
+
+  /**
+   * Each capability, created once per process and shared by every HTTP verticle instance; those
+   * with timers or event-bus consumers are verticles that the server deploys.
+   */
   private static final class Capabilities {
     final Metrics metrics;
     final Authenticator authenticator;
     final Health health;
     final PlanChangeListener planChanges;
+    final OwnershipRefresh ownershipRefresh;
+    final AlertMetrics alertMetrics;
     final PlanRoutes plan;
     final IngestRoutes ingest;
     final AlertRoutes alerts;
@@ -143,7 +169,7 @@ public final class TravelWatchServer implements AutoCloseable {
     final RunRoutes runs;
     final KeyRoutes keys;
     final MonitorVerticle monitor;
-    final KpiRoutes kpi;
+    final Kpi kpi;
     final Notifications notifications;
     final SessionRoutes sessions;
     final ControlRoomRoutes controlRoom;
@@ -182,7 +208,7 @@ public final class TravelWatchServer implements AutoCloseable {
 
       CommittedEvents.register(vertx.eventBus());
       Ownership ownership = new Ownership(pool, real);
-      vertx.eventBus().consumer(PlanRoutes.PLAN_CHANGED, m -> ownership.planChanged());
+      this.ownershipRefresh = new OwnershipRefresh(ownership);
       this.planChanges = new PlanChangeListener(database.endpoint().connectOptions());
       this.plan =
           new PlanRoutes(
@@ -222,21 +248,20 @@ public final class TravelWatchServer implements AutoCloseable {
       var monitorConfig = config.monitor();
       AlertStore alertStore =
           new AlertStore(pool, clock, config.zone(), monitorConfig.rules().autoResolve());
-      new AlertMetrics(metrics.registry(), pool).start(vertx, 5000);
+      this.alertMetrics = new AlertMetrics(metrics.registry(), pool, 5000);
       // Emails commit with the alert changes they report, so they are wired before any monitor.
       this.notifications =
-          Notifications.start(
-                  config.notifications(),
-                  config.http().publicUrl(),
-                  config.zone(),
-                  vertx,
-                  pool,
-                  alertStore,
-                  metrics.registry(),
-                  clock,
-                  health,
-                  jobs)
-              .await();
+          new Notifications(
+              config.notifications(),
+              config.http().publicUrl(),
+              config.zone(),
+              vertx,
+              pool,
+              alertStore,
+              metrics.registry(),
+              clock,
+              health,
+              jobs);
       this.alerts = new AlertRoutes(alertStore, vertx.eventBus());
       this.stream = new StreamRoutes(pool, monitorConfig.streamHeartbeat().toMillis());
       this.runs = new RunRoutes(pool, clock, config.zone());
@@ -261,15 +286,8 @@ public final class TravelWatchServer implements AutoCloseable {
               new MonitorMetrics(metrics.registry()),
               shardOwnership);
       this.kpi =
-          KpiRoutes.start(
-              config.kpi(),
-              config.zone(),
-              vertx,
-              pool,
-              metrics.registry(),
-              clock,
-              notifications,
-              jobs);
+          Kpi.create(
+              config.kpi(), config.zone(), pool, metrics.registry(), clock, notifications, jobs);
     }
 
     Router router(Vertx vertx) {
@@ -303,7 +321,7 @@ public final class TravelWatchServer implements AutoCloseable {
       runs.mount(api);
       alerts.mount(api);
       stream.mount(api);
-      kpi.mount(api);
+      kpi.routes().mount(api);
       notifications.mount(api);
       controlRoom.mount(api);
       crew.mount(api);
@@ -355,25 +373,34 @@ public final class TravelWatchServer implements AutoCloseable {
     return database.endpoint();
   }
 
-  @Override
-  public void close() {
+  /**
+   * Stops the HTTP verticles and every capability, leaving Vert.x, the pool and the database open
+   * ({@link #close} then closes them; tests look at what is left in between).
+   */
+  public synchronized void undeploy() {
     try {
-      // The monitors first: they hand their shards back while the database is still there.
-      if (monitorDeployment != null) {
+      // The monitors first: they hand their shards back at once, while the database is there.
+      if (monitorDeployment != null && deployments.remove(monitorDeployment)) {
         vertx.undeploy(monitorDeployment).await(30, TimeUnit.SECONDS);
       }
     } catch (Exception e) {
       log.warn("Monitors did not stop cleanly: {}", e.toString());
     }
-    // Then the rest (HTTP, the mail relay) while the database is still there, so that work in
-    // flight, such as an email being sent, finishes and is recorded.
-    for (String deployment : vertx.deploymentIDs()) {
+    // Then the rest in reverse (HTTP first, the plan listener last) while the database is still
+    // there, so that work in flight, such as an email being sent, finishes and is recorded.
+    while (!deployments.isEmpty()) {
+      String deployment = deployments.remove(deployments.size() - 1);
       try {
         vertx.undeploy(deployment).await(30, TimeUnit.SECONDS);
       } catch (Exception e) {
         log.warn("A verticle did not stop cleanly: {}", e.toString());
       }
     }
+  }
+
+  @Override
+  public synchronized void close() {
+    undeploy();
     try {
       pool.close().await(10, TimeUnit.SECONDS);
     } catch (Exception e) {

@@ -13,7 +13,7 @@ import java.util.List;
  * than 100 s under load (longer the more JVMs share the cores), and a run measured while it still
  * compiles counts start-up as steady-state cost. A server has settled when, over a whole chunk of
  * load, its compiler threads used less than {@link #SETTLED} of the wall time ({@code
- * jvm_compilation_time_ms_total} on its {@code /metrics}).
+ * jvm_compilation_time_seconds_total} on its {@code /metrics}).
  */
 final class WarmUp {
   static final Duration CHUNK = Duration.ofSeconds(10);
@@ -33,15 +33,15 @@ final class WarmUp {
   static Duration untilCompiled(
       String what, List<Integer> ports, Duration min, Duration max, Load load) throws Exception {
     long started = System.nanoTime();
-    List<Double> before = compileMillis(ports);
+    List<Double> before = compileSeconds(ports);
     while (true) {
       long chunkStarted = System.nanoTime();
       load.run(CHUNK);
-      double wallMillis = (System.nanoTime() - chunkStarted) / 1e6;
-      List<Double> after = compileMillis(ports);
+      double wallSeconds = (System.nanoTime() - chunkStarted) / 1e9;
+      List<Double> after = compileSeconds(ports);
       List<Double> shares = new ArrayList<>();
       for (int i = 0; i < ports.size(); i++) {
-        shares.add((after.get(i) - before.get(i)) / wallMillis);
+        shares.add((after.get(i) - before.get(i)) / wallSeconds);
       }
       before = after;
       Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
@@ -58,12 +58,12 @@ final class WarmUp {
     }
   }
 
-  private static List<Double> compileMillis(List<Integer> ports) throws Exception {
-    List<Double> millis = new ArrayList<>();
+  private static List<Double> compileSeconds(List<Integer> ports) throws Exception {
+    List<Double> seconds = new ArrayList<>();
     for (int port : ports) {
-      millis.add(metric(port, "jvm_compilation_time_ms_total"));
+      seconds.add(metric(port, "jvm_compilation_time_seconds_total"));
     }
-    return millis;
+    return seconds;
   }
 
   /** The sum of a Prometheus metric's series on a server's {@code /metrics}. */

@@ -219,7 +219,7 @@ class DashboardQueriesTest {
   @Test
   @DisplayName(
       "With every histogram and counter populated, /metrics has the dashboards' histograms and"
-          + " promtool accepts it")
+          + " promtool finds nothing to lint")
   void promtoolAcceptsMetrics() throws Exception {
     assertThat(metrics)
         .contains(
@@ -228,9 +228,11 @@ class DashboardQueriesTest {
             "travelwatch_event_to_alert_seconds_bucket",
             "vertx_http_server_response_time_seconds_bucket{code=\"202\",method=\"POST\"",
             "travelwatch_events_rejected_total{reason=\"invalid\"}",
-            "travelwatch_events_rejected_total{reason=\"unauthenticated\"}");
+            "travelwatch_events_rejected_total{reason=\"unauthenticated\"}",
+            // The benchmarks' warm-up reads it.
+            "jvm_compilation_time_seconds_total{compiler=");
     assertThat(PrometheusText.invalidLines(metrics)).isEmpty();
     var result = PrometheusText.promtool(metrics);
-    assertThat(result.parsed()).as(result.output()).isTrue();
+    assertThat(result.clean()).as(result.output()).isTrue();
   }
 }

@@ -54,7 +54,6 @@ class KpiSchedulerTest {
     pools.add(pool);
     Clock clock = Clock.fixed(now, ZoneOffset.UTC);
     return new KpiScheduler(
-        server.server.vertx(),
         new KpiStore(pool, WorkingDays.england(), LONDON, clock),
         SCHEDULE,
         new KpiMetrics(new SimpleMeterRegistry()),

@@ -76,7 +76,7 @@ public final class PrometheusText {
     return Files.isExecutable(Path.of("/usr/bin/promtool"));
   }
 
-  /** Runs {@code promtool check metrics}; returns its complaints (lint warnings are not errors). */
+  /** Runs {@code promtool check metrics}; returns its exit code and complaints. */
   public static PromtoolResult promtool(String text) throws IOException, InterruptedException {
     Process p =
         new ProcessBuilder("/usr/bin/promtool", "check", "metrics")
@@ -90,9 +90,12 @@ public final class PrometheusText {
   }
 
   public record PromtoolResult(int exitCode, String output) {
-    /** promtool exits 3 for lint findings only; 1 means the text did not parse. */
-    public boolean parsed() {
-      return exitCode == 0 || exitCode == 3;
+    /**
+     * Parsed and lint-clean: promtool exits 3 for lint findings (units, names, help), 1 when the
+     * text did not parse; either would mislead whoever queries the metrics.
+     */
+    public boolean clean() {
+      return exitCode == 0 && output.isBlank();
     }
   }
 }
