@@ -102,10 +102,9 @@ public final class SessionRoutes {
     return s;
   }
 
+  /** A session's answer is never cached: it holds the CSRF token. */
   private static void json(RoutingContext ctx, JsonObject body) {
-    ctx.response()
-        .putHeader("Content-Type", "application/json")
-        .putHeader("Cache-Control", "no-store")
-        .end(body.encode());
+    ctx.response().putHeader("Cache-Control", "no-store");
+    ctx.json(body);
   }
 }

@@ -12,7 +12,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.time.LocalDate;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Set;
 import travelwatch.access.Authenticator;
@@ -21,6 +20,7 @@ import travelwatch.live.LiveEvents;
 import travelwatch.platform.http.ApiException;
 import travelwatch.platform.http.FieldProblem;
 import travelwatch.platform.http.InboundText;
+import travelwatch.platform.http.Params;
 
 /**
  * Alerts for the control room: the list (viewers), acknowledge and resolve (controllers and up).
@@ -63,15 +63,7 @@ public final class AlertRoutes {
             List.of(FieldProblem.at("type", "unknown alert type '" + type + "'")));
       }
     }
-    LocalDate date = null;
-    if (q.get("date") != null) {
-      try {
-        date = LocalDate.parse(q.get("date"));
-      } catch (DateTimeParseException e) {
-        throw ApiException.badRequest(
-            "Bad date.", List.of(FieldProblem.at("date", "must be a date YYYY-MM-DD")));
-      }
-    }
+    LocalDate date = Params.date("date", q.get("date"), null);
     Long before = number(q.get("before"), "before");
     store
         .list(new AlertStore.Filter(state, severity, type, date, q.get("runId"), before, PAGE + 1))

@@ -3,6 +3,7 @@ package travelwatch.cli;
 import java.time.Clock;
 import java.time.ZoneId;
 import picocli.CommandLine.Option;
+import travelwatch.platform.ServiceClock;
 import travelwatch.sim.AcceleratedClock;
 
 /** {@code --clock-start} and {@code --clock-speed}: run the service day on an accelerated clock. */
@@ -31,13 +32,13 @@ public final class ClockOptions {
     String from = start != null ? start : defaultStart;
     double x = speed != null ? speed : defaultSpeed;
     if (from == null && x == 1.0) {
-      return Clock.systemUTC();
+      return ServiceClock.REAL;
     }
     if (x <= 0 || x > 10_000) {
       throw new travelwatch.config.ConfigException("--clock-speed", "must be between 0 and 10000");
     }
     java.time.Instant at =
-        from == null ? Clock.systemUTC().instant() : AcceleratedClock.parseStart(from, zone);
+        from == null ? ServiceClock.REAL.instant() : AcceleratedClock.parseStart(from, zone);
     return held ? AcceleratedClock.held(at, x) : new AcceleratedClock(at, x);
   }
 }

@@ -1,6 +1,5 @@
 package travelwatch.cli;
 
-import java.time.Clock;
 import java.time.DayOfWeek;
 import java.time.LocalDate;
 import java.util.concurrent.Callable;
@@ -14,6 +13,7 @@ import travelwatch.kpi.KpiStore;
 import travelwatch.kpi.WeekEnding;
 import travelwatch.kpi.WeeklySnapshot;
 import travelwatch.kpi.WorkingDays;
+import travelwatch.platform.ServiceClock;
 
 /** {@code kpi weekly}: a week's KPI snapshot on stdout, as the API serves it. */
 @Command(
@@ -67,7 +67,7 @@ public final class KpiCommand {
               config,
               pool -> {
                 KpiStore store =
-                    new KpiStore(pool, WorkingDays.england(), config.zone(), Clock.systemUTC());
+                    new KpiStore(pool, WorkingDays.england(), config.zone(), ServiceClock.REAL);
                 return recompute ? store.recomputeWeekly(week) : store.weekly(week);
               });
       System.out.print(

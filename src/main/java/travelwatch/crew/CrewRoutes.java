@@ -12,7 +12,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.sqlclient.Pool;
-import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.List;
@@ -21,6 +20,7 @@ import travelwatch.access.Authenticator;
 import travelwatch.access.Caller;
 import travelwatch.access.CrewDevices;
 import travelwatch.platform.Rfc3339;
+import travelwatch.platform.ServiceClock;
 import travelwatch.platform.http.ApiException;
 import travelwatch.platform.http.FieldProblem;
 import travelwatch.platform.http.JsonBodies;
@@ -34,14 +34,14 @@ import travelwatch.platform.http.Params;
 public final class CrewRoutes {
   private final CrewDevices devices;
   private final CrewRuns runs;
-  private final Clock clock;
+  private final ServiceClock time;
   private final ZoneId zone;
 
-  public CrewRoutes(Pool pool, Clock clock, ZoneId zone) {
-    this.devices = new CrewDevices(pool, clock);
-    this.runs = new CrewRuns(pool, zone);
-    this.clock = clock;
-    this.zone = zone;
+  public CrewRoutes(Pool pool, ServiceClock time) {
+    this.devices = new CrewDevices(pool, time.clock());
+    this.runs = new CrewRuns(pool, time.zone());
+    this.time = time;
+    this.zone = time.zone();
   }
 
   /**
@@ -193,8 +193,7 @@ public final class CrewRoutes {
 
   private void myRuns(RoutingContext ctx) {
     Caller.CrewDevice device = (Caller.CrewDevice) Authenticator.caller(ctx);
-    LocalDate date =
-        Params.date("date", ctx.queryParams().get("date"), LocalDate.now(clock.withZone(zone)));
+    LocalDate date = Params.date("date", ctx.queryParams().get("date"), time.today());
     runs.of(device.crewId(), device.operatorId(), date)
         .map(items -> new JsonObject().put("items", items))
         .compose(ctx::json)

@@ -10,8 +10,8 @@ import java.util.Set;
 import travelwatch.access.Caller;
 import travelwatch.access.Scope;
 import travelwatch.ingest.EventType.Sender;
-import travelwatch.ingest.Ownership.Kind;
-import travelwatch.ingest.Ownership.Owners;
+import travelwatch.ingest.PlanOwners.Kind;
+import travelwatch.ingest.PlanOwners.Owners;
 import travelwatch.platform.http.ApiException;
 import travelwatch.platform.http.FieldProblem;
 
@@ -23,9 +23,9 @@ import travelwatch.platform.http.FieldProblem;
  * that does not exist get the same answer, so a 403 tells nothing about others.
  */
 public final class EventAuthorizer {
-  private final Ownership ownership;
+  private final PlanOwners ownership;
 
-  public EventAuthorizer(Ownership ownership) {
+  public EventAuthorizer(PlanOwners ownership) {
     this.ownership = ownership;
   }
 

@@ -20,7 +20,7 @@ public record Kpi(KpiRoutes routes, KpiScheduler scheduler) {
       Pool pool,
       MeterRegistry registry,
       Clock clock,
-      WeeklyKpiMail mail,
+      WeeklyKpiOutbox mail,
       JobHealth jobs) {
     KpiStore store = new KpiStore(pool, WorkingDays.england(), zone, clock);
     store.mailWeekly(mail);

@@ -9,11 +9,11 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import java.time.DateTimeException;
 import java.time.LocalDate;
 import java.util.List;
 import travelwatch.platform.http.ApiException;
 import travelwatch.platform.http.FieldProblem;
+import travelwatch.platform.http.Params;
 
 /**
  * {@code /api/v1/kpi/…} for managers and above: the weekly snapshot (JSON as openapi.yaml's
@@ -63,8 +63,8 @@ public final class KpiRoutes {
   }
 
   private void weeklyBetween(RoutingContext ctx) {
-    LocalDate from = date("from", ctx.queryParams().get("from"));
-    LocalDate to = date("to", ctx.queryParams().get("to"));
+    LocalDate from = Params.date("from", ctx.queryParams().get("from"));
+    LocalDate to = Params.date("to", ctx.queryParams().get("to"));
     if (to.isBefore(from)) {
       throw ApiException.badRequest(
           "The range ends before it starts.", List.of(FieldProblem.at("to", "is before from")));
@@ -75,14 +75,14 @@ public final class KpiRoutes {
             snapshots -> {
               JsonArray items = new JsonArray();
               snapshots.forEach(s -> items.add(KpiJson.weekly(s)));
-              json(ctx, new JsonObject().put("items", items));
+              ctx.json(new JsonObject().put("items", items));
             })
         .onFailure(ctx::fail);
   }
 
   private void daily(RoutingContext ctx) {
-    LocalDate date = date("date", ctx.pathParam("date"));
-    store.daily(date).onSuccess(s -> json(ctx, KpiJson.daily(s))).onFailure(ctx::fail);
+    LocalDate date = Params.date("date", ctx.pathParam("date"));
+    store.daily(date).onSuccess(s -> ctx.json(KpiJson.daily(s))).onFailure(ctx::fail);
   }
 
   private static void send(RoutingContext ctx, WeeklySnapshot s, boolean csv) {
@@ -94,16 +94,12 @@ public final class KpiRoutes {
               "attachment; filename=\"kpi-week-ending-" + s.weekEnding() + ".csv\"")
           .end(KpiCsv.weekly(s));
     } else {
-      json(ctx, KpiJson.weekly(s));
+      ctx.json(KpiJson.weekly(s));
     }
   }
 
-  private static void json(RoutingContext ctx, JsonObject body) {
-    ctx.response().putHeader("Content-Type", "application/json").end(body.encode());
-  }
-
   private static WeekEnding weekEnding(RoutingContext ctx) {
-    LocalDate date = date("weekEnding", ctx.pathParam("weekEnding"));
+    LocalDate date = Params.date("weekEnding", ctx.pathParam("weekEnding"));
     try {
       return WeekEnding.of(date);
     } catch (IllegalArgumentException e) {
@@ -136,19 +132,5 @@ public final class KpiRoutes {
     }
     throw ApiException.badRequest(
         "Bad version.", List.of(FieldProblem.at("version", "must be a whole number from 1")));
-  }
-
-  private static LocalDate date(String field, String text) {
-    if (text == null || text.isBlank()) {
-      throw ApiException.badRequest(
-          "Missing " + field + ".", List.of(FieldProblem.at(field, "is required (YYYY-MM-DD)")));
-    }
-    try {
-      return LocalDate.parse(text);
-    } catch (DateTimeException e) {
-      throw ApiException.badRequest(
-          "Bad " + field + ".",
-          List.of(FieldProblem.at(field, "must be a real date as YYYY-MM-DD, got '" + text + "'")));
-    }
   }
 }

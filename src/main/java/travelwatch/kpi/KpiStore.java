@@ -40,7 +40,7 @@ public final class KpiStore {
   private final WorkingDays workingDays;
   private final ZoneId zone;
   private final Clock clock;
-  private WeeklyKpiMail mail;
+  private WeeklyKpiOutbox mail;
 
   public KpiStore(Pool pool, WorkingDays workingDays, ZoneId zone, Clock clock) {
     this.pool = pool;
@@ -79,7 +79,7 @@ public final class KpiStore {
   }
 
   /** Emails the weekly table whenever the scheduled weekly snapshot is taken. */
-  void mailWeekly(WeeklyKpiMail mail) {
+  void mailWeekly(WeeklyKpiOutbox mail) {
     this.mail = mail;
   }
 

@@ -10,7 +10,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -26,6 +25,7 @@ import travelwatch.plan.Plan.Crew;
 import travelwatch.plan.Plan.CrewRole;
 import travelwatch.plan.PlanStore;
 import travelwatch.platform.Rfc3339;
+import travelwatch.platform.ServiceClock;
 
 /**
  * The control room's phones and compliance panels (control role): {@code GET /api/v1/calls/today}
@@ -37,22 +37,17 @@ public final class ControlRoomRoutes {
   private final CallsStore calls;
   private final PlanStore plan;
   private final MonitorStore events;
-  private final Clock clock;
+  private final ServiceClock time;
   private final ZoneId zone;
   private final MonitorSettings settings;
 
   public ControlRoomRoutes(
-      Pool pool,
-      PlanStore plan,
-      MonitorStore events,
-      Clock clock,
-      ZoneId zone,
-      MonitorSettings settings) {
+      Pool pool, PlanStore plan, MonitorStore events, ServiceClock time, MonitorSettings settings) {
     this.calls = new CallsStore(pool);
     this.plan = plan;
     this.events = events;
-    this.clock = clock;
-    this.zone = zone;
+    this.time = time;
+    this.zone = time.zone();
     this.settings = settings;
   }
 
@@ -62,8 +57,8 @@ public final class ControlRoomRoutes {
   }
 
   private void calls(RoutingContext ctx) {
-    Instant now = clock.instant();
-    LocalDate today = now.atZone(zone).toLocalDate();
+    Instant now = time.now();
+    LocalDate today = time.dateOf(now);
     Duration window = settings.callWindow();
     calls
         .today(today, now.minus(window), now)
@@ -103,7 +98,7 @@ public final class ControlRoomRoutes {
 
   private void compliance(RoutingContext ctx) {
     String operatorId = ctx.queryParams().get("operatorId");
-    LocalDate today = clock.instant().atZone(zone).toLocalDate();
+    LocalDate today = time.today();
     Future<List<Crew>> crew = plan.crew();
     Future<List<Observation>> reported = events.crewEvents();
     Future.all(crew, reported)

@@ -30,6 +30,7 @@ import travelwatch.live.LiveEvents.LiveEvent;
 import travelwatch.plan.Plan;
 import travelwatch.plan.PlanRoutes;
 import travelwatch.plan.PlanStore;
+import travelwatch.platform.ServiceClock;
 import travelwatch.platform.cluster.ShardOwnership;
 
 /**
@@ -55,6 +56,7 @@ public final class MonitorVerticle extends VerticleBase implements ShardOwnershi
   /** When, after a shard is taken, its newest events are read again from the store. */
   private static final long[] CATCH_UP_AFTER_MILLIS = {2_000, 8_000};
 
+  private final ServiceClock time;
   private final Clock clock;
   private final ZoneId zone;
   private final MonitorSettings settings;
@@ -86,8 +88,7 @@ public final class MonitorVerticle extends VerticleBase implements ShardOwnershi
   private final Set<Long> catchUps = new HashSet<>();
 
   public MonitorVerticle(
-      Clock clock,
-      ZoneId zone,
+      ServiceClock time,
       MonitorSettings settings,
       Duration tickEvery,
       int shards,
@@ -96,8 +97,9 @@ public final class MonitorVerticle extends VerticleBase implements ShardOwnershi
       AlertStore alerts,
       MonitorMetrics metrics,
       ShardOwnership ownership) {
-    this.clock = clock;
-    this.zone = zone;
+    this.time = time;
+    this.clock = time.clock();
+    this.zone = time.zone();
     this.settings = settings;
     this.tickEvery = tickEvery;
     this.shards = shards;
@@ -196,7 +198,7 @@ public final class MonitorVerticle extends VerticleBase implements ShardOwnershi
   }
 
   private LocalDate today() {
-    return clock.instant().atZone(zone).toLocalDate();
+    return time.today();
   }
 
   /** Runs steps one after another on this event loop; the future is this step's outcome. */

@@ -9,12 +9,12 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
-import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Set;
 import travelwatch.platform.Rfc3339;
+import travelwatch.platform.ServiceClock;
 import travelwatch.platform.http.ApiException;
 import travelwatch.platform.http.FieldProblem;
 import travelwatch.platform.http.Params;
@@ -26,13 +26,13 @@ public final class RunRoutes {
   private static final int PAGE = 1000;
 
   private final RunBoardStore store;
-  private final Clock clock;
+  private final ServiceClock time;
   private final ZoneId zone;
 
-  public RunRoutes(Pool pool, Clock clock, ZoneId zone) {
-    this.store = new RunBoardStore(pool, zone);
-    this.clock = clock;
-    this.zone = zone;
+  public RunRoutes(Pool pool, ServiceClock time) {
+    this.store = new RunBoardStore(pool, time.zone());
+    this.time = time;
+    this.zone = time.zone();
   }
 
   public void mount(Router api) {
@@ -42,7 +42,7 @@ public final class RunRoutes {
   }
 
   private LocalDate today() {
-    return clock.instant().atZone(zone).toLocalDate();
+    return time.today();
   }
 
   private void board(RoutingContext ctx) {

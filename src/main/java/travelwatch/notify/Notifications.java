@@ -28,8 +28,9 @@ import travelwatch.alert.AlertStore;
 import travelwatch.config.ConfigException;
 import travelwatch.config.NotifyConfig;
 import travelwatch.kpi.WeeklyKpiEmail;
-import travelwatch.kpi.WeeklyKpiMail;
+import travelwatch.kpi.WeeklyKpiOutbox;
 import travelwatch.kpi.WeeklySnapshot;
+import travelwatch.platform.ServiceClock;
 import travelwatch.platform.http.ApiException;
 import travelwatch.platform.http.FieldProblem;
 import travelwatch.platform.http.Health;
@@ -41,9 +42,9 @@ import travelwatch.platform.jobs.JobHealth;
  * /api/v1/notify/rules} for managers, {@code PUT} for admins). Deployed, it writes the configured
  * rules file and keeps the outbox gauges; {@link #relay} is deployed on its own.
  */
-public final class Notifications extends VerticleBase implements WeeklyKpiMail {
+public final class Notifications extends VerticleBase implements WeeklyKpiOutbox {
   /** Outbox rows are stamped and sent by real time, whatever the service day's clock says. */
-  private static final Clock OUTBOX_CLOCK = Clock.systemUTC();
+  private final Clock outboxClock;
 
   private static final long GAUGES_EVERY_MILLIS = 5_000;
 
@@ -63,20 +64,22 @@ public final class Notifications extends VerticleBase implements WeeklyKpiMail {
   public Notifications(
       NotifyConfig config,
       URI publicUrl,
-      ZoneId zone,
       Vertx vertx,
       Pool pool,
       AlertStore alerts,
       MeterRegistry registry,
-      Clock clock,
+      ServiceClock time,
       Health health,
       JobHealth jobs) {
+    Clock clock = time.clock();
+    ZoneId zone = time.zone();
+    this.outboxClock = time.real();
     this.config = config;
     this.outbox = new Outbox(pool);
     this.letters = new AlertLetters(zone, publicUrl, config.domain());
     this.metrics = new NotifyMetrics(registry);
     this.rulesFile = config.rulesFile().map(Notifications::readRulesFile);
-    alerts.listen(new AlertMail(letters, clock, OUTBOX_CLOCK));
+    alerts.listen(new AlertOutbox(letters, clock, outboxClock));
     this.relay =
         new MailRelay(
             config,
@@ -85,7 +88,7 @@ public final class Notifications extends VerticleBase implements WeeklyKpiMail {
             letters,
             MailTransport.of(vertx, config),
             clock,
-            OUTBOX_CLOCK,
+            outboxClock,
             metrics,
             jobs.job("mail_relay"));
     health.detail("mail", this::health);
@@ -98,7 +101,7 @@ public final class Notifications extends VerticleBase implements WeeklyKpiMail {
 
   @Override
   public Future<?> start() {
-    gauges = vertx.setPeriodic(0, GAUGES_EVERY_MILLIS, t -> metrics.refresh(outbox, OUTBOX_CLOCK));
+    gauges = vertx.setPeriodic(0, GAUGES_EVERY_MILLIS, t -> metrics.refresh(outbox, outboxClock));
     return rulesFile.isPresent() ? outbox.replaceRules(rulesFile.get()) : Future.succeededFuture();
   }
 
@@ -142,7 +145,7 @@ public final class Notifications extends VerticleBase implements WeeklyKpiMail {
                     .put("transport", config.smtp().isPresent() ? "smtp" : "eml")
                     .put("relayOnThisNode", relay.sending())
                     .put("pending", b.pending())
-                    .put("oldestPendingSeconds", b.oldestPendingSeconds(OUTBOX_CLOCK.instant()))
+                    .put("oldestPendingSeconds", b.oldestPendingSeconds(outboxClock.instant()))
                     .put("failed", b.failed()));
   }
 
@@ -150,7 +153,7 @@ public final class Notifications extends VerticleBase implements WeeklyKpiMail {
   public Future<Void> send(
       SqlConnection conn, WeeklySnapshot latest, WeeklyKpiEmail.Content content) {
     return Outbox.rules(conn)
-        .compose(table -> AlertMail.expand(conn, table.weeklyKpi()))
+        .compose(table -> AlertOutbox.expand(conn, table.weeklyKpi()))
         .compose(
             to ->
                 to.isEmpty()
@@ -163,7 +166,7 @@ public final class Notifications extends VerticleBase implements WeeklyKpiMail {
                             content.text(),
                             content.html(),
                             "week-" + latest.weekEnding().friday() + "-v" + latest.version()),
-                        OUTBOX_CLOCK.instant()));
+                        outboxClock.instant()));
   }
 
   @Override
@@ -180,7 +183,7 @@ public final class Notifications extends VerticleBase implements WeeklyKpiMail {
   }
 
   private void list(RoutingContext ctx) {
-    outbox.rules().onSuccess(t -> json(ctx, t)).onFailure(ctx::fail);
+    outbox.rules().map(Notifications::json).compose(ctx::json).onFailure(ctx::fail);
   }
 
   private void replace(RoutingContext ctx) {
@@ -195,12 +198,10 @@ public final class Notifications extends VerticleBase implements WeeklyKpiMail {
     }
     Object items = body instanceof JsonObject ? ((JsonObject) body).getValue("items") : body;
     RoutingTable table = RuleJson.read(items);
-    outbox.replaceRules(table).onSuccess(t -> json(ctx, t)).onFailure(ctx::fail);
+    outbox.replaceRules(table).map(Notifications::json).compose(ctx::json).onFailure(ctx::fail);
   }
 
-  private static void json(RoutingContext ctx, RoutingTable table) {
-    ctx.response()
-        .putHeader("Content-Type", "application/json")
-        .end(new JsonObject().put("items", RuleJson.write(table)).encode());
+  private static JsonObject json(RoutingTable table) {
+    return new JsonObject().put("items", RuleJson.write(table));
   }
 }

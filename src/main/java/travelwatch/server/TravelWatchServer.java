@@ -38,8 +38,8 @@ import travelwatch.ingest.EventSchemas;
 import travelwatch.ingest.GroupCommitWriter;
 import travelwatch.ingest.IngestMetrics;
 import travelwatch.ingest.IngestRoutes;
-import travelwatch.ingest.Ownership;
-import travelwatch.ingest.OwnershipRefresh;
+import travelwatch.ingest.PlanOwners;
+import travelwatch.ingest.PlanOwnersRefresh;
 import travelwatch.ingest.RateLimiter;
 import travelwatch.kpi.Kpi;
 import travelwatch.live.StreamRoutes;
@@ -53,6 +53,7 @@ import travelwatch.plan.PlanChangeListener;
 import travelwatch.plan.PlanImport;
 import travelwatch.plan.PlanRoutes;
 import travelwatch.plan.PlanStore;
+import travelwatch.platform.ServiceClock;
 import travelwatch.platform.cluster.ClusterNode;
 import travelwatch.platform.cluster.Membership;
 import travelwatch.platform.cluster.ShardOwnership;
@@ -123,7 +124,7 @@ public final class TravelWatchServer implements AutoCloseable {
       server.capabilities = capabilities;
       // Listening before the monitors first read the plan, so no change falls in between.
       server.deploy(capabilities.planChanges);
-      server.deploy(capabilities.ownershipRefresh);
+      server.deploy(capabilities.planOwnersRefresh);
       // The routing rules are in place before any monitor raises an alert.
       server.deploy(capabilities.notifications);
       server.deploy(capabilities.notifications.relay());
@@ -160,7 +161,7 @@ public final class TravelWatchServer implements AutoCloseable {
     final Authenticator authenticator;
     final Health health;
     final PlanChangeListener planChanges;
-    final OwnershipRefresh ownershipRefresh;
+    final PlanOwnersRefresh planOwnersRefresh;
     final AlertMetrics alertMetrics;
     final PlanRoutes plan;
     final IngestRoutes ingest;
@@ -187,13 +188,14 @@ public final class TravelWatchServer implements AutoCloseable {
       this.metrics = metrics;
       AccessStore access = new AccessStore(pool);
       // Caches and rate limits run on real time, whatever the service day's clock says.
-      Clock real = Clock.systemUTC();
+      ServiceClock time = ServiceClock.on(clock, config.zone());
+      Clock real = time.real();
       // Sessions time out on the service's clock, so tests can move it.
       Sessions sessions = new Sessions(access, vertx, clock, config.sessions());
       this.sessions = new SessionRoutes(sessions);
       // Crew phones' tokens are checked on the service's clock, like sessions.
       this.authenticator = new Authenticator(access, sessions, new CrewDevices(pool, clock), real);
-      this.crew = new CrewRoutes(pool, clock, config.zone());
+      this.crew = new CrewRoutes(pool, time);
       this.keys = new KeyRoutes(access);
       ShardOwnership shardOwnership =
           new ShardOwnership(
@@ -207,8 +209,8 @@ public final class TravelWatchServer implements AutoCloseable {
       this.health = new Health(pool, () -> shardOwnership.status().toJson(), jobs);
 
       CommittedEvents.register(vertx.eventBus());
-      Ownership ownership = new Ownership(pool, real);
-      this.ownershipRefresh = new OwnershipRefresh(ownership);
+      PlanOwners ownership = new PlanOwners(pool, real);
+      this.planOwnersRefresh = new PlanOwnersRefresh(ownership);
       this.planChanges = new PlanChangeListener(database.endpoint().connectOptions());
       this.plan =
           new PlanRoutes(
@@ -254,29 +256,26 @@ public final class TravelWatchServer implements AutoCloseable {
           new Notifications(
               config.notifications(),
               config.http().publicUrl(),
-              config.zone(),
               vertx,
               pool,
               alertStore,
               metrics.registry(),
-              clock,
+              time,
               health,
               jobs);
       this.alerts = new AlertRoutes(alertStore, vertx.eventBus());
       this.stream = new StreamRoutes(pool, monitorConfig.streamHeartbeat().toMillis());
-      this.runs = new RunRoutes(pool, clock, config.zone());
+      this.runs = new RunRoutes(pool, time);
       this.controlRoom =
           new ControlRoomRoutes(
               pool,
               new PlanStore(pool),
               new MonitorStore(pool, config.zone()),
-              clock,
-              config.zone(),
+              time,
               monitorConfig.rules());
       this.monitor =
           new MonitorVerticle(
-              clock,
-              config.zone(),
+              time,
               monitorConfig.rules(),
               monitorConfig.tick(),
               ingestConfig.shards(),

@@ -7,7 +7,7 @@ import io.vertx.sqlclient.SqlConnection;
  * Puts the weekly KPI email in the outbox, in the transaction that stores the scheduled weekly
  * snapshot, so the snapshot and its email commit together.
  */
-public interface WeeklyKpiMail {
+public interface WeeklyKpiOutbox {
   Future<Void> send(SqlConnection conn, WeeklySnapshot latest, WeeklyKpiEmail.Content content);
 
   /** The number of weeks the email shows, the latest one last. */

@@ -20,7 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * cache is cleared whenever any process changes the plan (PostgreSQL NOTIFY), and entries expire as
  * a backstop.
  */
-public final class Ownership {
+public final class PlanOwners {
   private static final long TTL_MILLIS = 5 * 60_000;
   private static final int LIMIT = 500_000;
 
@@ -51,7 +51,7 @@ public final class Ownership {
   private final Clock clock;
   private final Map<Kind, ConcurrentHashMap<String, Entry>> cache = new HashMap<>();
 
-  public Ownership(Pool pool, Clock clock) {
+  public PlanOwners(Pool pool, Clock clock) {
     this.pool = pool;
     this.clock = clock;
     for (Kind kind : Kind.values()) {

@@ -23,7 +23,7 @@ import travelwatch.support.TwoOperators;
 
 @Timeout(120)
 @DisplayName("The weekly KPI email goes to the managers through the outbox")
-class WeeklyKpiMailTest {
+class WeeklyKpiOutboxTest {
 
   @Test
   @DisplayName(

@@ -6,11 +6,11 @@ import io.vertx.core.eventbus.MessageConsumer;
 import travelwatch.plan.PlanRoutes;
 
 /** Clears the ownership cache whenever this node hears that the plan changed. */
-public final class OwnershipRefresh extends VerticleBase {
-  private final Ownership ownership;
+public final class PlanOwnersRefresh extends VerticleBase {
+  private final PlanOwners ownership;
   private MessageConsumer<Object> planChanged;
 
-  public OwnershipRefresh(Ownership ownership) {
+  public PlanOwnersRefresh(PlanOwners ownership) {
     this.ownership = ownership;
   }
 

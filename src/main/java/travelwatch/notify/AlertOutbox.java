@@ -22,7 +22,7 @@ import travelwatch.plan.RunContext;
  * notice to everyone who was emailed about it. The outbox rows commit with the change or not at
  * all.
  */
-public final class AlertMail implements AlertStore.AlertListener {
+public final class AlertOutbox implements AlertStore.AlertListener {
   private final AlertLetters letters;
   private final Clock serviceClock;
   private final Clock outboxClock;
@@ -31,7 +31,7 @@ public final class AlertMail implements AlertStore.AlertListener {
    * Digest lines wait by the service's clock (the digest period is service time); outbox rows are
    * stamped by the relay's real clock, which decides when they are due.
    */
-  public AlertMail(AlertLetters letters, Clock serviceClock, Clock outboxClock) {
+  public AlertOutbox(AlertLetters letters, Clock serviceClock, Clock outboxClock) {
     this.letters = letters;
     this.serviceClock = serviceClock;
     this.outboxClock = outboxClock;
