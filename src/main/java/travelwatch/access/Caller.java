@@ -41,7 +41,8 @@ public sealed interface Caller {
     } else if (this instanceof Staff s) {
       return "staff:" + s.name();
     } else if (this instanceof CrewDevice d) {
-      return "crew-device:" + d.deviceId();
+      // Per crew member, not per phone: a phone signed in again re-sends its queue as duplicates.
+      return "crew:" + d.crewId();
     } else if (this instanceof SchoolStaff s) {
       return "school-staff:" + s.name();
     } else if (this instanceof ParentLink p) {

@@ -40,7 +40,7 @@ public final class BenchmarkSuite {
     Progress.say(
         "benchmarks: %d cores, %d s per measured run",
         Runtime.getRuntime().availableProcessors(), each.toSeconds());
-    // -Dbench.only=ingest|monitor|kpi|cluster runs just that one.
+    // -Dbench.only=ingest|monitor|kpi|cluster|crew runs just that one.
     String only = System.getProperty("bench.only", "").trim();
     if (only.isEmpty() || only.equals("ingest")) {
       report.put("ingest", IngestBenchmark.run(work.resolve("ingest"), each));
@@ -53,6 +53,10 @@ public final class BenchmarkSuite {
     }
     if (only.isEmpty() || only.equals("cluster")) {
       report.put("cluster", ClusterBenchmark.run(work.resolve("cluster"), each));
+    }
+    if (only.equals("crew")
+        || only.isEmpty() && Files.isExecutable(travelwatch.support.Browser.CHROMIUM)) {
+      report.put("crew", CrewAppBenchmark.run(work.resolve("crew")));
     }
     report.put("finishedAt", OffsetDateTime.now().toString());
 
@@ -214,6 +218,22 @@ public final class BenchmarkSuite {
               cluster.getDouble("throughputRatio"),
               cluster.getDouble("twoProcessesRatio"),
               cluster.getDouble("eventToAlertP99Ratio")));
+    }
+    JsonObject crew = r.getJsonObject("crew");
+    if (crew != null) {
+      md.append("\n## Crew app on a phone-sized Chromium (")
+          .append(crew.getString("network"))
+          .append(")\n\n")
+          .append(
+              String.format(
+                  "First open %.2f s, downloading %d bytes; opened again with no signal %.2f s;"
+                      + " an hour offline (%d events) flushed in %.2f s (%.0f events/s).%n",
+                  crew.getDouble("firstOpenSeconds"),
+                  crew.getLong("firstDownloadBytes"),
+                  crew.getDouble("offlineOpenSeconds"),
+                  crew.getInteger("hourOfflineEvents"),
+                  crew.getDouble("flushSeconds"),
+                  crew.getDouble("flushEventsPerSecond")));
     }
     return md.toString();
   }

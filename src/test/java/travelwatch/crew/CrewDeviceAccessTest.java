@@ -183,6 +183,22 @@ class CrewDeviceAccessTest {
   }
 
   @Test
+  @DisplayName(
+      "A crew member's phone signed in again re-sends its waiting events as duplicates, never"
+          + " stored twice")
+  void signedInAgainResendsAsDuplicates() {
+    JsonObject event =
+        Events.event("run.started", "2026-11-23T07:45:00Z").put("runId", TwoOperators.RUN_A);
+    String first = device(code(operatorA, TwoOperators.DRIVER_A)).getString("token");
+    Events.store(server, first, event);
+    String second = device(code(operatorA, TwoOperators.DRIVER_A)).getString("token");
+    HttpResponse<Buffer> again = server.post("/api/v1/events", second, event);
+    assertThat(again.statusCode()).isEqualTo(202);
+    assertThat(again.bodyAsJsonObject().getInteger("duplicates")).isEqualTo(1);
+    assertThat(TestPostgres.count(server.database, "select count(*) from event")).isEqualTo(1);
+  }
+
+  @Test
   @DisplayName("A revoked device gets a 401 at once, on its very next request")
   void revokedDevice() {
     JsonObject device = device(code(operatorA, TwoOperators.DRIVER_A));
