@@ -178,6 +178,8 @@ class CrewDeviceAccessTest {
     assertThat(
             TestPostgres.count(server.database, "select count(*) from event where source = 'crew'"))
         .isEqualTo(1);
+    assertThat(server.get("/metrics", null).bodyAsString())
+        .contains("travelwatch_events_ingested_total{source=\"crew\",type=\"run.started\"} 1.0");
     // A device is not an operator's key: it reads only its own runs.
     assertThat(server.get("/api/v1/runs?date=2026-11-23", token).statusCode()).isEqualTo(403);
   }

@@ -57,6 +57,12 @@ class SimulatedDayTest {
       assertThat(summary.accepted() + summary.duplicates()).isEqualTo(summary.sent());
       long stored = TestPostgres.count(server.database, "select count(*) from event");
       assertThat(stored).as("every event sent is stored once").isEqualTo(summary.accepted());
+      assertThat(
+              TestPostgres.count(
+                  server.database,
+                  "select count(distinct run_id) from event where source = 'crew'"))
+          .as("runs recorded through the crew app's API")
+          .isGreaterThan(0);
       JsonArray alerts = sim.alerts(server.scopeKey(Scope.CONTROL)).await();
       assertThat(Simulator.mismatches(summary.script(), alerts, until))
           .as(String.join("\n", progress))
