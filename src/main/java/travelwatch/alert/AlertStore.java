@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import travelwatch.live.LiveEvents;
 import travelwatch.live.LiveEvents.LiveEvent;
+import travelwatch.platform.ServiceClock;
 import travelwatch.platform.http.ApiException;
 
 /**
@@ -46,7 +47,9 @@ public final class AlertStore {
   private final boolean autoResolve;
   private final List<AlertListener> listeners = new ArrayList<>();
 
-  public AlertStore(Pool pool, Clock clock, ZoneId zone, boolean autoResolve) {
+  public AlertStore(Pool pool, ServiceClock time, boolean autoResolve) {
+    Clock clock = time.clock();
+    ZoneId zone = time.zone();
     this.pool = pool;
     this.clock = clock;
     this.zone = zone;

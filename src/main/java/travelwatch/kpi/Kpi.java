@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneId;
 import travelwatch.config.KpiConfig;
+import travelwatch.platform.ServiceClock;
 import travelwatch.platform.jobs.JobHealth;
 
 /**
@@ -16,12 +17,13 @@ import travelwatch.platform.jobs.JobHealth;
 public record Kpi(KpiRoutes routes, KpiScheduler scheduler) {
   public static Kpi create(
       KpiConfig config,
-      ZoneId zone,
+      ServiceClock time,
       Pool pool,
       MeterRegistry registry,
-      Clock clock,
       WeeklyKpiOutbox mail,
       JobHealth jobs) {
+    ZoneId zone = time.zone();
+    Clock clock = time.clock();
     KpiStore store = new KpiStore(pool, WorkingDays.england(), zone, clock);
     store.mailWeekly(mail);
     KpiScheduler scheduler =

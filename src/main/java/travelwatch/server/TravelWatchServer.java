@@ -248,8 +248,7 @@ public final class TravelWatchServer implements AutoCloseable {
               config.http().bodyLimitBytes());
 
       var monitorConfig = config.monitor();
-      AlertStore alertStore =
-          new AlertStore(pool, clock, config.zone(), monitorConfig.rules().autoResolve());
+      AlertStore alertStore = new AlertStore(pool, time, monitorConfig.rules().autoResolve());
       this.alertMetrics = new AlertMetrics(metrics.registry(), pool, 5000);
       // Emails commit with the alert changes they report, so they are wired before any monitor.
       this.notifications =
@@ -284,9 +283,7 @@ public final class TravelWatchServer implements AutoCloseable {
               alertStore,
               new MonitorMetrics(metrics.registry()),
               shardOwnership);
-      this.kpi =
-          Kpi.create(
-              config.kpi(), config.zone(), pool, metrics.registry(), clock, notifications, jobs);
+      this.kpi = Kpi.create(config.kpi(), time, pool, metrics.registry(), notifications, jobs);
     }
 
     Router router(Vertx vertx) {

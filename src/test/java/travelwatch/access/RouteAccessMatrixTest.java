@@ -42,6 +42,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import travelwatch.alert.AlertStore;
 import travelwatch.alert.AlertType;
 import travelwatch.alert.Condition;
+import travelwatch.platform.ServiceClock;
 import travelwatch.support.SessionLogin;
 import travelwatch.support.TestClock;
 import travelwatch.support.TestServer;
@@ -224,7 +225,7 @@ class RouteAccessMatrixTest {
               });
     }
     // An alert on B's run, so the alert routes have a real id whose refusals must not name B.
-    new AlertStore(server.pool(), clock, ZoneId.of("Europe/London"), false)
+    new AlertStore(server.pool(), ServiceClock.on(clock, ZoneId.of("Europe/London")), false)
         .record(
             List.of(
                 new Condition(

@@ -36,6 +36,7 @@ import travelwatch.alert.AlertStore;
 import travelwatch.config.NotifyConfig;
 import travelwatch.config.Settings;
 import travelwatch.config.TravelWatchConfig;
+import travelwatch.platform.ServiceClock;
 import travelwatch.platform.db.Database;
 import travelwatch.platform.db.PgEndpoint;
 import travelwatch.platform.jobs.JobHealth;
@@ -80,7 +81,7 @@ class MailRelayTest {
     return new MailRelay(
         config,
         new Outbox(pool),
-        new AlertStore(pool, clock, ZoneId.of("Europe/London"), false),
+        new AlertStore(pool, ServiceClock.on(clock, ZoneId.of("Europe/London")), false),
         new AlertLetters(
             ZoneId.of("Europe/London"), java.net.URI.create("http://x"), config.domain()),
         transport,
