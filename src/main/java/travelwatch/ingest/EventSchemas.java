@@ -18,7 +18,6 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import travelwatch.platform.http.FieldProblem;
@@ -33,7 +32,9 @@ public final class EventSchemas {
   private static final Pattern ADDITIONAL =
       Pattern.compile("Property \"([^\"]+)\" does not match additional");
 
-  private record TypeSchema(CompiledSchema fast, Validator validator, Set<String> properties) {}
+  /** A type's checks, and each of its fields' schema ($ref resolved) to explain a refusal. */
+  private record TypeSchema(
+      CompiledSchema fast, Validator validator, Map<String, JsonObject> properties) {}
 
   private final Map<EventType, TypeSchema> schemas = new EnumMap<>(EventType.class);
 
@@ -52,12 +53,25 @@ public final class EventSchemas {
       if (schema == null) {
         throw new IllegalStateException("openapi.yaml has no schema " + type.schemaName());
       }
+      Map<String, JsonObject> properties = new LinkedHashMap<>();
+      JsonObject declared = contract.getJsonObject("components").getJsonObject("schemas");
+      JsonObject own = declared.getJsonObject(type.schemaName()).getJsonObject("properties");
+      for (String name : own.fieldNames()) {
+        JsonObject field = own.getJsonObject(name).copy();
+        String ref = field.getString("$ref");
+        if (ref != null) {
+          field.remove("$ref");
+          field =
+              declared.getJsonObject(ref.substring(ref.lastIndexOf('/') + 1)).copy().mergeIn(field);
+        }
+        properties.put(name, field);
+      }
       schemas.put(
           type,
           new TypeSchema(
               CompiledSchema.compile(contract, type.schemaName()),
               repository.validator(BASE + "#/components/schemas/" + type.schemaName()),
-              schema.getJsonObject("properties").fieldNames()));
+              properties));
     }
   }
 
@@ -130,12 +144,20 @@ public final class EventSchemas {
       }
       if (keyword.endsWith("/additionalProperties")) {
         Matcher m = ADDITIONAL.matcher(message);
-        if (m.find() && !schema.properties().contains(m.group(1))) {
-          byField.putIfAbsent(m.group(1), "unknown field for " + type.wireName());
+        if (m.find() && !schema.properties().containsKey(m.group(1))) {
+          byField.putIfAbsent(
+              m.group(1), "unknown field: " + type.wireName() + " has no " + m.group(1));
         }
         continue;
       }
-      byField.putIfAbsent(field(error.getInstanceLocation()), leaf(keyword, message));
+      String field = field(error.getInstanceLocation());
+      JsonObject fieldSchema = schema.properties().get(field);
+      byField.putIfAbsent(
+          field,
+          fieldSchema == null
+              ? leaf(keyword, message)
+              : Explanations.of(
+                  keyword, fieldSchema, event.getValue(field), leaf(keyword, message)));
     }
     if (byField.isEmpty()) {
       byField.put("", "does not match the " + type.schemaName() + " schema");

@@ -117,12 +117,12 @@ class IngestTest {
             "latitude out of range",
             example("vehicle.position").put("lat", 100),
             "lat",
-            "greater than 90"),
+            "must be at most 90, got the number 100"),
         Arguments.of(
             "unknown field operatorId",
             example("run.completed").put("operatorId", "OPB"),
             "operatorId",
-            "unknown field"),
+            "unknown field: run.completed has no operatorId"),
         Arguments.of(
             "occurredAt without offset",
             example("run.completed").put("occurredAt", "2026-11-23T08:05:00"),
@@ -139,7 +139,10 @@ class IngestTest {
             "type",
             "unknown event type"),
         Arguments.of(
-            "empty eventId", example("run.completed").put("eventId", ""), "eventId", "too short"),
+            "empty eventId",
+            example("run.completed").put("eventId", ""),
+            "eventId",
+            "must be 1 to 100 characters long, got 0"),
         Arguments.of(
             "outcome not clear or positive",
             example("crew.dbs_checked").put("outcome", "maybe"),
@@ -154,7 +157,7 @@ class IngestTest {
             "wrong type of value",
             example("crew.dbs_checked").put("barredListChecked", "yes"),
             "barredListChecked",
-            "boolean"),
+            "must be true or false, got the string \"yes\""),
         Arguments.of(
             "category not in the list",
             example("incident.reported").put("category", "weather"),
