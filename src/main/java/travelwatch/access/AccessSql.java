@@ -73,10 +73,12 @@ final class AccessSql {
   /** The live code with these first digits, locked for the try. */
   static final String LIVE_CODE =
       """
-      select id, crew_id, operator_id, code_hash from crew_sign_in_code
-      where prefix = $1 and used_at is null and wrong_tries < $3 and expires_at > $2
-      order by id desc limit 1
-      for update
+      select k.id, k.crew_id, k.operator_id, k.code_hash,
+             c.operator_id is not distinct from k.operator_id as still_theirs
+      from crew_sign_in_code k left join crew c on c.id = k.crew_id
+      where k.prefix = $1 and k.used_at is null and k.wrong_tries < $3 and k.expires_at > $2
+      order by k.id desc limit 1
+      for update of k
       """;
 
   static final String USE_CODE = "update crew_sign_in_code set used_at = $2 where id = $1";
@@ -91,14 +93,21 @@ final class AccessSql {
       """;
 
   /**
-   * The device with this token hash, noted as used now ($2), if not revoked nor unused since $3.
+   * The device with this token hash, noted as used now ($2), if not revoked nor unused since $3,
+   * and its crew member is still the operator's (a crew member moved to another operator signs in
+   * anew).
    */
   static final String TOUCH_DEVICE =
       """
-      update crew_device set last_used_at = greatest(last_used_at, $2)
-      where token_hash = $1 and revoked_at is null and last_used_at > $3
-      returning id, crew_id, operator_id
+      update crew_device d set last_used_at = greatest(d.last_used_at, $2)
+      from crew c
+      where d.token_hash = $1 and d.revoked_at is null and d.last_used_at > $3
+        and c.id = d.crew_id and c.operator_id = d.operator_id
+      returning d.id, d.crew_id, d.operator_id
       """;
+
+  /** One code made at a time, so two live codes never share their first digits. */
+  static final String CODE_LOCK = "select pg_advisory_xact_lock(1415005001)";
 
   static final String DEVICES_OF_CREW =
       """

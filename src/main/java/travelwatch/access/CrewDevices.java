@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -72,27 +73,33 @@ public final class CrewDevices {
   /** A new code for a crew member of this operator; the code's first digits are free now. */
   public Future<SignInCode> newCode(String crewId, String operatorId) {
     Instant now = clock.instant();
-    return freePrefix(now, 0)
-        .compose(
-            prefix -> {
-              String code = prefix + String.format("%05d", RANDOM.nextInt(100_000));
-              Instant expires = now.plus(CODE_LIFE);
-              return pool.preparedQuery(AccessSql.INSERT_CODE)
-                  .execute(
-                      Tuple.of(
-                          crewId,
-                          operatorId,
-                          prefix,
-                          Buffer.buffer(Secrets.sha256(code)),
-                          Database.utc(now),
-                          Database.utc(expires)))
-                  .map(new SignInCode(code, expires));
-            });
+    return pool.withTransaction(
+        conn ->
+            conn.query(AccessSql.CODE_LOCK)
+                .execute()
+                .compose(locked -> freePrefix(conn, now, 0))
+                .compose(prefix -> insertCode(conn, crewId, operatorId, prefix, now)));
   }
 
-  private Future<String> freePrefix(Instant now, int attempt) {
+  private Future<SignInCode> insertCode(
+      SqlConnection conn, String crewId, String operatorId, String prefix, Instant now) {
+    String code = prefix + String.format("%05d", RANDOM.nextInt(100_000));
+    Instant expires = now.plus(CODE_LIFE);
+    return conn.preparedQuery(AccessSql.INSERT_CODE)
+        .execute(
+            Tuple.of(
+                crewId,
+                operatorId,
+                prefix,
+                Buffer.buffer(Secrets.sha256(code)),
+                Database.utc(now),
+                Database.utc(expires)))
+        .map(new SignInCode(code, expires));
+  }
+
+  private Future<String> freePrefix(SqlConnection conn, Instant now, int attempt) {
     String prefix = String.format("%03d", RANDOM.nextInt(1000));
-    return pool.preparedQuery(AccessSql.CODE_PREFIX_TAKEN)
+    return conn.preparedQuery(AccessSql.CODE_PREFIX_TAKEN)
         .execute(Tuple.of(prefix, Database.utc(now), MAX_WRONG_TRIES))
         .compose(
             rows -> {
@@ -105,7 +112,7 @@ public final class CrewDevices {
                         "Too many sign-in codes are live at once; try again in a few minutes.",
                         60));
               }
-              return freePrefix(now, attempt + 1);
+              return freePrefix(conn, now, attempt + 1);
             });
   }
 
@@ -130,6 +137,9 @@ public final class CrewDevices {
                       }
                       Row r = rows.iterator().next();
                       long codeId = r.getLong("id");
+                      if (!r.getBoolean("still_theirs")) {
+                        return Future.succeededFuture(Optional.<NewDevice>empty());
+                      }
                       if (!MessageDigest.isEqual(hash, r.getBuffer("code_hash").getBytes())) {
                         return conn.preparedQuery(AccessSql.WRONG_TRY)
                             .execute(Tuple.of(codeId))

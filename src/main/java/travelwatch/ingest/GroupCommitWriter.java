@@ -488,8 +488,10 @@ public final class GroupCommitWriter {
 
   /** PostgreSQL answered and refused the statement: some request's rows may be at fault. */
   private static boolean isRefusal(Throwable failure) {
+    // Class 40 (a deadlock, a serialization failure) is the moment's, not the data's: a 503.
     return failure instanceof PgException pg
         && pg.getSqlState() != null
+        && !pg.getSqlState().startsWith("40")
         && !Database.isUnavailable(pg);
   }
 

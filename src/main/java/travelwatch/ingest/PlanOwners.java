@@ -59,7 +59,12 @@ public final class PlanOwners {
     }
   }
 
+  /** Counts plan changes, so a lookup that ran across one does not cache what it read. */
+  private final java.util.concurrent.atomic.AtomicLong generation =
+      new java.util.concurrent.atomic.AtomicLong();
+
   public void planChanged() {
+    generation.incrementAndGet();
     cache.values().forEach(Map::clear);
   }
 
@@ -68,6 +73,7 @@ public final class PlanOwners {
     Map<String, Owners> found = new HashMap<>();
     List<String> missing = new ArrayList<>();
     long now = clock.millis();
+    long asked = generation.get();
     ConcurrentHashMap<String, Entry> entries = cache.get(kind);
     for (String id : ids) {
       Entry e = entries.get(id);
@@ -103,7 +109,10 @@ public final class PlanOwners {
                 }
                 Owners owners = new Owners(Set.copyOf(operators), dates.get(id));
                 found.put(id, owners);
-                entries.put(id, new Entry(owners, now + TTL_MILLIS));
+                // A plan change while this lookup ran makes its answer old: used, not kept.
+                if (generation.get() == asked) {
+                  entries.put(id, new Entry(owners, now + TTL_MILLIS));
+                }
               }
               return found;
             });

@@ -79,6 +79,7 @@ public final class Monitor {
   private final CallsWindow calls = new CallsWindow();
   private final Map<String, Condition> incidents = new LinkedHashMap<>();
   private final Map<String, Fold> folds = new HashMap<>();
+  private final Set<Long> folded = new HashSet<>();
   private static final java.time.Duration FOLD_WINDOW = java.time.Duration.ofMinutes(1);
   private final Map<String, Map<String, Condition>> active = new HashMap<>();
   private final Set<String> alreadyRaised = new HashSet<>();
@@ -173,7 +174,8 @@ public final class Monitor {
           if (incidents.putIfAbsent(c.dedupKey(), c) == null) {
             newIncidents.add(c);
           }
-        } else if (o.runId() == null && ownsGlobal) {
+        } else if (o.runId() == null && ownsGlobal && folded.add(i.meta().seq())) {
+          // Each stored event counts once: a replay or a catch-up brings the same ones again.
           Condition c = fold(i);
           foldedNow.put(c.dedupKey(), c);
         }
@@ -224,7 +226,8 @@ public final class Monitor {
       f.firstAt = at.isBefore(f.firstAt) ? at : f.firstAt;
       f.lastAt = at.isAfter(f.lastAt) ? at : f.lastAt;
     }
-    String from = sender.startsWith("operator:") ? " by operator " + sender.substring(9) : "";
+    String operatorId = operatorOf(sender);
+    String from = operatorId == null ? "" : " by operator " + operatorId;
     String summary =
         f.count == 1
             ? "Safeguarding incident reported" + from + " at " + HM.format(at.atZone(zone))
@@ -240,11 +243,24 @@ public final class Monitor {
         f.subject,
         f.firstAt.atZone(zone).toLocalDate(),
         null,
-        sender.startsWith("operator:") ? sender.substring(9) : null,
+        operatorId,
         null,
         null,
         summary + ", with no run named (what was reported is stored with each event)",
         f.count);
+  }
+
+  /** The operator a sender speaks for: an operator's key, or a crew phone of one of its crew. */
+  private String operatorOf(String sender) {
+    if (sender.startsWith("operator:")) {
+      return sender.substring("operator:".length());
+    }
+    if (sender.startsWith("crew:")) {
+      return crew.member(sender.substring("crew:".length()))
+          .map(CrewRegistry.Member::operatorId)
+          .orElse(null);
+    }
+    return null;
   }
 
   /** A burst of incidents from one sender: its alert's subject, when it began and last grew. */

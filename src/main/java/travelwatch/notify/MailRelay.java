@@ -269,7 +269,15 @@ public final class MailRelay extends VerticleBase {
    * recorded fails the pass: sending more would only make more duplicates.
    */
   private Future<Void> sendEach(List<Outbox.Pending> due, int i, int refusedInARow) {
-    if (i >= due.size() || stopped || lock == null || refusedInARow >= REFUSED_IN_A_ROW) {
+    if (refusedInARow >= REFUSED_IN_A_ROW) {
+      // The mail server refuses everything: the pass ends, and the job says so on health.
+      return Future.failedFuture(
+          new IllegalStateException(
+              "the mail server refused "
+                  + refusedInARow
+                  + " emails in a row; they will be retried"));
+    }
+    if (i >= due.size() || stopped || lock == null) {
       return Future.succeededFuture();
     }
     Outbox.Pending p = due.get(i);

@@ -128,7 +128,7 @@ function signIn(message, code = '') {
           if (response.status === 201) {
             session = await response.json();
             await queue.remember('session', session);
-            queue.useToken(session.token);
+            queue.useToken(session.token, session.crewId);
             history.replaceState(null, '', location.pathname);
             await loadRuns();
             return;
@@ -540,7 +540,7 @@ async function start() {
     signIn('', code || '');
     return;
   }
-  queue.useToken(session.token);
+  queue.useToken(session.token, session.crewId);
   const cached = await queue.recall('runs');
   if (cached && Date.now() - cached.at < RUNS_KEPT_MS) {
     runs = cached.items;

@@ -9,6 +9,7 @@ const UNDO_MS = 60_000;
 
 let dbPromise = null;
 let token = null;
+let crewId = null;
 let sending = false;
 let retryTimer = null;
 let failures = 0;
@@ -68,9 +69,13 @@ async function changed() {
   }
 }
 
-/** Sends as this device from now on; null stops sending (signed out or revoked). */
-export function useToken(t) {
+/**
+ * Sends as this device, for this crew member, from now on; null stops sending (signed out or
+ * revoked). Only the crew member's own taps are sent with their token.
+ */
+export function useToken(t, crew) {
   token = t;
+  crewId = crew || null;
   if (t) {
     kick();
   }
@@ -93,7 +98,7 @@ export async function record(type, fields) {
     ...fields,
   };
   await request('outbox', 'readwrite', (s) =>
-    s.add({ event, state: 'waiting', createdAt: Date.now() }),
+    s.add({ event, state: 'waiting', createdAt: Date.now(), crewId }),
   );
   await changed();
   kick();
@@ -102,8 +107,12 @@ export async function record(type, fields) {
 
 /** A tap taken back: only while it has not been sent and within a minute. */
 export function canUndo(item) {
+  // Not while a batch is on its way: the tap may be in it.
   return (
-    item.state === 'waiting' && !inFlight.has(item.seq) && Date.now() - item.createdAt < UNDO_MS
+    !sending &&
+    item.state === 'waiting' &&
+    !inFlight.has(item.seq) &&
+    Date.now() - item.createdAt < UNDO_MS
   );
 }
 
@@ -111,9 +120,25 @@ export async function undo(item) {
   if (!canUndo(item)) {
     return false;
   }
-  await request('outbox', 'readwrite', (s) => s.delete(item.seq));
+  // Decided on the stored item, in one transaction: an event sent meanwhile stands.
+  const db_ = await db();
+  const undone = await new Promise((resolve, reject) => {
+    const tx = db_.transaction('outbox', 'readwrite');
+    const store = tx.objectStore('outbox');
+    let done = false;
+    const get = store.get(item.seq);
+    get.onsuccess = () => {
+      const stored = get.result;
+      if (stored && canUndo(stored)) {
+        store.delete(item.seq);
+        done = true;
+      }
+    };
+    tx.oncomplete = () => resolve(done);
+    tx.onerror = () => reject(tx.error);
+  });
   await changed();
-  return true;
+  return undone;
 }
 
 /** Forgets a refused event once the crew member has read why. */
@@ -153,7 +178,9 @@ async function send() {
   sending = true;
   try {
     for (;;) {
-      const waiting = (await items()).filter((i) => i.state === 'waiting').slice(0, BATCH);
+      const waiting = (await items())
+        .filter((i) => i.state === 'waiting' && (!i.crewId || i.crewId === crewId))
+        .slice(0, BATCH);
       if (waiting.length === 0) {
         failures = 0;
         return;
@@ -168,10 +195,9 @@ async function send() {
           cache: 'no-store',
         });
       } catch (e) {
+        inFlight = new Set();
         later(0); // no signal: try again, the same events with the same ids
         return;
-      } finally {
-        inFlight = new Set();
       }
       if (response.status === 202) {
         failures = 0;
@@ -180,9 +206,11 @@ async function send() {
         await request('outbox', 'readwrite', (s) =>
           waiting.forEach((i) => s.put({ ...i, state: 'sent', sentAt })),
         );
+        inFlight = new Set(); // only now: until it is marked sent, no undo may take it back
         await changed();
         continue;
       }
+      inFlight = new Set();
       if (response.status === 429 || response.status >= 500) {
         later(Number(response.headers.get('Retry-After')) || 0);
         return;

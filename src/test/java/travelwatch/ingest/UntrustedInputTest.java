@@ -152,6 +152,11 @@ class UntrustedInputTest {
         .isEqualTo("must be 1 to 100 letters, digits or - _ . : /");
     JsonObject eventId = example(EventType.RUN_COMPLETED).put("eventId", "event #1");
     assertThat(post(EventType.RUN_COMPLETED, eventId).statusCode()).isEqualTo(400);
+    // Newline and tab belong to prose only: an id ending in one is refused, a reason may hold one.
+    JsonObject newline = example(EventType.RUN_COMPLETED).put("eventId", "e1\n");
+    assertThat(post(EventType.RUN_COMPLETED, newline).statusCode()).isEqualTo(400);
+    JsonObject lineSeparator = example(EventType.RUN_COMPLETED).put("runId", "RA-AM\u2028");
+    assertThat(post(EventType.RUN_COMPLETED, lineSeparator).statusCode()).isEqualTo(400);
     assertThat(storedEvents()).isZero();
   }
 
@@ -165,6 +170,7 @@ class UntrustedInputTest {
     assertThat(server.get("/api/v1/pupils/P-A1%01/today", admin).statusCode()).isEqualTo(400);
     assertThat(server.get("/api/v1/alerts?state=open%C2%85", admin).statusCode()).isEqualTo(400);
     assertThat(server.get("/api/v1/runs/%FF%FE", admin).statusCode()).isEqualTo(400);
+    assertThat(server.get("/api/v1/runs?date=+5874898-01-01", admin).statusCode()).isEqualTo(400);
     HttpResponse<Buffer> login =
         server.post(
             "/api/v1/session",

@@ -24,6 +24,12 @@ public final class InboundText {
 
   public static final String ID_RULE = "must be 1 to 100 letters, digits or - _ . : /";
 
+  /**
+   * The fields that hold prose, where tab and newline are allowed: a reason, a summary, a note, a
+   * message. Every other string (ids, names, codes, times) holds none.
+   */
+  static final java.util.Set<String> PROSE = java.util.Set.of("reason", "summary", "note", "text");
+
   private InboundText() {}
 
   /** Why {@code s} is not an identifier, or null if it is one. */
@@ -48,7 +54,8 @@ public final class InboundText {
       if (Character.isLowSurrogate(c)) {
         return "is not valid Unicode text (a broken surrogate pair)";
       }
-      if (c < 0x20 || (c >= 0x7F && c <= 0x9F)) {
+      // The line and paragraph separators break lines as a newline does (and end a pattern's $).
+      if (c < 0x20 || (c >= 0x7F && c <= 0x9F) || c == '\u2028' || c == '\u2029') {
         if (prose && (c == '\t' || c == '\n')) {
           continue;
         }
@@ -61,8 +68,9 @@ public final class InboundText {
   }
 
   /**
-   * Every problem with the strings of a JSON value: each value as prose, each object key as a name.
-   * {@code path} names the value ({@code ""} for a whole body), {@code index} its place in a batch.
+   * Every problem with the strings of a JSON value: each object key as a name, each value as prose
+   * under a prose field's name ({@link #PROSE}) and as a name everywhere else. {@code path} names
+   * the value ({@code ""} for a whole body), {@code index} its place in a batch.
    */
   public static List<FieldProblem> problems(Object json, String path, Integer index) {
     List<FieldProblem> found = new ArrayList<>();
@@ -84,7 +92,7 @@ public final class InboundText {
       return; // enough to fix a request in one round
     }
     if (value instanceof String s) {
-      String problem = textProblem(s, true);
+      String problem = textProblem(s, PROSE.contains(lastName(path)));
       if (problem != null) {
         found.add(new FieldProblem(index, path, problem));
       }
@@ -110,6 +118,13 @@ public final class InboundText {
       }
       walk(e.getValue(), path.isEmpty() ? key : path + "." + key, index, found);
     }
+  }
+
+  /** The field name a path ends with ({@code stops[2].id} → {@code id}). */
+  private static String lastName(String path) {
+    String last = path.substring(path.lastIndexOf('.') + 1);
+    int bracket = last.indexOf('[');
+    return bracket < 0 ? last : last.substring(0, bracket);
   }
 
   private static void walkArray(
@@ -156,10 +171,10 @@ public final class InboundText {
 
   /** Percent-decodes (with {@code +} as space), or null if the result is not UTF-8. */
   private static String decode(String s) {
-    if (s.indexOf('%') < 0 && s.indexOf('+') < 0) {
+    if (s.indexOf('%') < 0 && s.indexOf('+') < 0 && s.chars().allMatch(c -> c < 0x80)) {
       return s;
     }
-    byte[] out = new byte[s.length()];
+    byte[] out = new byte[s.length() * 4];
     int n = 0;
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
@@ -175,10 +190,16 @@ public final class InboundText {
         return null;
       } else if (c == '+') {
         out[n++] = ' ';
-      } else if (c < 0x80) {
+      } else if (c < 0x100) {
+        // A byte sent as it is (the request line is read as ISO-8859-1): part of its UTF-8.
         out[n++] = (byte) c;
       } else {
-        return s; // already decoded text: checked as it is
+        // A character already decoded: its UTF-8 bytes, and the rest is still decoded and checked.
+        int end = Character.isHighSurrogate(c) && i + 1 < s.length() ? i + 2 : i + 1;
+        for (byte b : s.substring(i, end).getBytes(StandardCharsets.UTF_8)) {
+          out[n++] = b;
+        }
+        i = end - 1;
       }
     }
     try {

@@ -15,7 +15,12 @@ public final class Params {
           "Missing " + field + ".", List.of(FieldProblem.at(field, "is required (YYYY-MM-DD)")));
     }
     try {
-      return LocalDate.parse(text);
+      LocalDate date = LocalDate.parse(text);
+      // LocalDate takes years PostgreSQL does not: refused here, not as a database error.
+      if (date.getYear() < 1900 || date.getYear() > 9999) {
+        throw new DateTimeException("out of range");
+      }
+      return date;
     } catch (DateTimeException e) {
       throw ApiException.badRequest(
           "Bad " + field + ".",
