@@ -37,8 +37,8 @@ public final class CrewRoutes {
   private final ServiceClock time;
   private final ZoneId zone;
 
-  public CrewRoutes(Pool pool, ServiceClock time) {
-    this.devices = new CrewDevices(pool, time.clock());
+  public CrewRoutes(Pool pool, CrewDevices devices, ServiceClock time) {
+    this.devices = devices;
     this.runs = new CrewRuns(pool, time.zone());
     this.time = time;
     this.zone = time.zone();

@@ -54,6 +54,7 @@ final class CrewRuns {
 
   private JsonArray items(RowSet<Row> runs, RowSet<Row> stops, RowSet<Row> recorded) {
     Map<String, JsonObject> byId = new LinkedHashMap<>();
+    Map<String, LocalDate> dates = new HashMap<>();
     for (Row r : runs) {
       LocalDate date = r.getLocalDate("service_date");
       JsonObject item =
@@ -69,12 +70,12 @@ final class CrewRuns {
       putIf(item, "vehicleReg", r.getString("vehicle_reg"));
       putIf(item, "driverId", r.getString("driver_id"));
       putIf(item, "guideId", r.getString("guide_id"));
-      item.put("date", date.toString());
       byId.put(r.getString("id"), item);
+      dates.put(r.getString("id"), date);
     }
     for (Row s : stops) {
       JsonObject run = byId.get(s.getString("run_id"));
-      LocalDate date = LocalDate.parse(run.getString("date"));
+      LocalDate date = dates.get(s.getString("run_id"));
       run.getJsonArray("stops")
           .add(
               new JsonObject()
@@ -99,7 +100,6 @@ final class CrewRuns {
     JsonArray items = new JsonArray();
     byId.forEach(
         (id, run) -> {
-          run.remove("date");
           items.add(run.put("recorded", recordedByRun.getOrDefault(id, new Recorded()).toJson()));
         });
     return items;

@@ -42,7 +42,7 @@ record RunView(
         p.direction(),
         s.status().wireName(),
         p.arriveBy(),
-        s.arrivedAt() == null ? Eta.arrival(s, settings) : null,
+        Eta.arrival(s, settings),
         Eta.minutesLate(s, settings),
         s.driverId(),
         s.guideId(),

@@ -14,11 +14,6 @@ public record ServiceClock(Clock clock, ZoneId zone, Clock real) {
   /** Real time: the one place the service reads the system clock. */
   public static final Clock REAL = Clock.systemUTC();
 
-  /** The service day on the real clock, in {@code zone}. */
-  public static ServiceClock system(ZoneId zone) {
-    return new ServiceClock(REAL, zone, REAL);
-  }
-
   /** A service day on {@code clock} (accelerated or virtual), with the real clock beside it. */
   public static ServiceClock on(Clock clock, ZoneId zone) {
     return new ServiceClock(clock, zone, REAL);

@@ -194,8 +194,9 @@ public final class TravelWatchServer implements AutoCloseable {
       Sessions sessions = new Sessions(access, vertx, clock, config.sessions());
       this.sessions = new SessionRoutes(sessions);
       // Crew phones' tokens are checked on the service's clock, like sessions.
-      this.authenticator = new Authenticator(access, sessions, new CrewDevices(pool, clock), real);
-      this.crew = new CrewRoutes(pool, time);
+      CrewDevices phones = new CrewDevices(pool, clock);
+      this.authenticator = new Authenticator(access, sessions, phones, real);
+      this.crew = new CrewRoutes(pool, phones, time);
       this.keys = new KeyRoutes(access);
       ShardOwnership shardOwnership =
           new ShardOwnership(

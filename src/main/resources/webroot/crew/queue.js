@@ -13,7 +13,6 @@ let crewId = null;
 let sending = false;
 let retryTimer = null;
 let failures = 0;
-let inFlight = new Set();
 const listeners = new Set();
 
 function db() {
@@ -111,7 +110,6 @@ export function canUndo(item) {
   return (
     !sending &&
     item.state === 'waiting' &&
-    !inFlight.has(item.seq) &&
     Date.now() - item.createdAt < UNDO_MS
   );
 }
@@ -185,7 +183,6 @@ async function send() {
         failures = 0;
         return;
       }
-      inFlight = new Set(waiting.map((i) => i.seq));
       let response;
       try {
         response = await fetch('/api/v1/events', {
@@ -195,7 +192,6 @@ async function send() {
           cache: 'no-store',
         });
       } catch (e) {
-        inFlight = new Set();
         later(0); // no signal: try again, the same events with the same ids
         return;
       }
@@ -206,11 +202,9 @@ async function send() {
         await request('outbox', 'readwrite', (s) =>
           waiting.forEach((i) => s.put({ ...i, state: 'sent', sentAt })),
         );
-        inFlight = new Set(); // only now: until it is marked sent, no undo may take it back
         await changed();
         continue;
       }
-      inFlight = new Set();
       if (response.status === 429 || response.status >= 500) {
         later(Number(response.headers.get('Retry-After')) || 0);
         return;

@@ -1,6 +1,5 @@
 package travelwatch.bench;
 
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,6 +28,7 @@ import travelwatch.plan.Plan.Stop;
 import travelwatch.plan.PlanJson;
 import travelwatch.support.Browser;
 import travelwatch.support.JarProcess;
+import travelwatch.support.TestPostgres;
 import travelwatch.support.TestServer;
 
 /**
@@ -123,22 +123,11 @@ final class CrewAppBenchmark {
             .put("hourOfflineEvents", 280)
             .put("flushSeconds", flush)
             .put("flushEventsPerSecond", 280 / flush)
-            .put("storedEvents", new JsonArray(List.of(storedCount(server))));
+            .put("storedEvents", TestPostgres.count(server.database, "select count(*) from event"));
       } finally {
         browser.quit();
       }
     }
-  }
-
-  private static long storedCount(TestServer server) {
-    return server
-        .pool()
-        .query("select count(*) from event")
-        .execute()
-        .await()
-        .iterator()
-        .next()
-        .getLong(0);
   }
 
   private static void await(ChromeDriver browser, String text) {

@@ -34,6 +34,7 @@ import travelwatch.support.Mailbox;
 import travelwatch.support.Mailbox.Mail;
 import travelwatch.support.SseClient;
 import travelwatch.support.TestClock;
+import travelwatch.support.TestPostgres;
 import travelwatch.support.TestServer;
 import travelwatch.support.TwoOperators;
 
@@ -449,14 +450,7 @@ class UntrustedInputTest {
   }
 
   private long storedEvents() {
-    return server
-        .pool()
-        .query("select count(*) from event")
-        .execute()
-        .await()
-        .iterator()
-        .next()
-        .getLong(0);
+    return TestPostgres.count(server.database, "select count(*) from event");
   }
 
   private List<JsonObject> alerts() {
