@@ -35,7 +35,11 @@ function el(tag, attrs = {}, ...children) {
 }
 
 function show(title, ...content) {
-  main.replaceChildren(el('h1', { id: 'title', tabindex: '-1' }, title), ...content);
+  // Parts a screen leaves out come as null: nothing is drawn for them.
+  main.replaceChildren(
+    el('h1', { id: 'title', tabindex: '-1' }, title),
+    ...content.filter((c) => c !== null && c !== undefined),
+  );
   document.title = title + ' — TravelWatch crew';
 }
 
