@@ -120,4 +120,32 @@ final class AccessSql {
       update crew_device set revoked_at = coalesce(revoked_at, $3)
       where id = $1 and crew_id = $2 returning id
       """;
+
+  static final String PUPIL_EXISTS = "select 1 from pupil where id = $1";
+
+  static final String INSERT_PARENT_LINK =
+      """
+      insert into parent_link (pupil_id, token_hash, created_by, created_at, expires_at)
+      values ($1, $2, $3, $4, $5) returning id
+      """;
+
+  static final String PARENT_LINKS_OF_PUPIL =
+      """
+      select id, pupil_id, created_by, created_at, expires_at, revoked_at
+      from parent_link where pupil_id = $1 order by id
+      """;
+
+  /** The live link with this token hash at $2. */
+  static final String PARENT_LINK_BY_HASH =
+      """
+      select id, pupil_id from parent_link
+      where token_hash = $1 and revoked_at is null and expires_at > $2
+      """;
+
+  /** Revokes a link and locks it, so nothing is added to it while its data is deleted. */
+  static final String REVOKE_PARENT_LINK =
+      """
+      update parent_link set revoked_at = coalesce(revoked_at, $2)
+      where id = $1 returning id, pupil_id
+      """;
 }

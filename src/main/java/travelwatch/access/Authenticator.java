@@ -12,14 +12,14 @@ import java.util.concurrent.ConcurrentHashMap;
 import travelwatch.platform.http.ApiException;
 
 /**
- * Resolves the request's caller from {@code Authorization: Bearer <key or crew phone's token>} or,
- * without that header, from a control-room session cookie, and puts it on the context; missing or
- * unknown credentials are a 401. A request authenticated by the cookie that changes state (POST,
- * PUT, PATCH, DELETE) must also carry the session's CSRF token in {@code X-CSRF-Token}, else it is
- * a 403: a browser sends the cookie with any request, but only the page itself knows the token.
- * Known keys are cached briefly so the ingest path does not hit the database for every request; a
- * revoked key stops working within the TTL. Sessions are never cached: logging out ends one on
- * every node.
+ * Resolves the request's caller from {@code Authorization: Bearer <key, crew phone's or parent's
+ * link token>} or, without that header, from a control-room session cookie, and puts it on the
+ * context; missing or unknown credentials are a 401. A request authenticated by the cookie that
+ * changes state (POST, PUT, PATCH, DELETE) must also carry the session's CSRF token in {@code
+ * X-CSRF-Token}, else it is a 403: a browser sends the cookie with any request, but only the page
+ * itself knows the token. Known keys are cached briefly so the ingest path does not hit the
+ * database for every request; a revoked key stops working within the TTL. Sessions are never
+ * cached: logging out ends one on every node.
  */
 public final class Authenticator implements Handler<RoutingContext> {
   private static final String CALLER = "travelwatch.caller";
@@ -35,14 +35,21 @@ public final class Authenticator implements Handler<RoutingContext> {
   private final AccessStore store;
   private final Sessions sessions;
   private final CrewDevices devices;
+  private final ParentLinks parentLinks;
   private final Clock clock;
   private final ConcurrentHashMap<ByteBuffer, Cached> cache = new ConcurrentHashMap<>();
 
   /** {@code clock} times the key cache only; sessions and devices keep the service's clock. */
-  public Authenticator(AccessStore store, Sessions sessions, CrewDevices devices, Clock clock) {
+  public Authenticator(
+      AccessStore store,
+      Sessions sessions,
+      CrewDevices devices,
+      ParentLinks parentLinks,
+      Clock clock) {
     this.store = store;
     this.sessions = sessions;
     this.devices = devices;
+    this.parentLinks = parentLinks;
     this.clock = clock;
   }
 
@@ -68,6 +75,15 @@ public final class Authenticator implements Handler<RoutingContext> {
           devices.callerForToken(key),
           "This phone is not signed in (revoked, or unused for 120 days): ask the office for a"
               + " new sign-in code.");
+      return;
+    }
+    if (ParentLinks.isLinkToken(key)) {
+      // Never cached either: a revoked or expired link is refused at once.
+      proceed(
+          ctx,
+          parentLinks.callerForToken(key),
+          "This link has ended (revoked, or past the end of the school year): ask the transport"
+              + " service for a new one.");
       return;
     }
     proceed(ctx, resolve(key), "The API key is not recognised.");

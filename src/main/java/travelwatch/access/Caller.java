@@ -3,8 +3,9 @@ package travelwatch.access;
 /**
  * Who is making a request: every kind of caller the service knows. Operator and council feed keys
  * reach only the ingest endpoint; staff (users, and {@code control}/{@code admin} keys) reach what
- * their role allows. Crew devices, school staff, parent links and trackers are modelled so that
- * every route's {@link Rule} already answers for them; nothing authenticates them yet.
+ * their role allows; a crew phone its crew member's runs; a parent's link its one pupil's journeys.
+ * School staff and trackers are modelled so that every route's {@link Rule} already answers for
+ * them; nothing authenticates them yet.
  */
 public sealed interface Caller {
 

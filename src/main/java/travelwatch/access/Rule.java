@@ -50,6 +50,16 @@ public sealed interface Rule {
     return new OperatorsAndAdmins();
   }
 
+  /** A parent's link token: the parent's own routes, for the link's pupil only. */
+  static Rule parentLink() {
+    return new ParentLinkOnly();
+  }
+
+  /** Those who issue and revoke parents' links: managers and admins, and a casework key. */
+  static Rule linkIssuers() {
+    return new LinkIssuers();
+  }
+
   /** A user logged in from the control-room page: their own session. */
   static Rule session() {
     return new LoggedIn();
@@ -151,6 +161,43 @@ public sealed interface Rule {
     @Override
     public String toString() {
       return "operator keys, admin+";
+    }
+  }
+
+  /** See {@link #parentLink()}. */
+  record ParentLinkOnly() implements Rule {
+    @Override
+    public boolean permits(Caller caller) {
+      return caller instanceof Caller.ParentLink;
+    }
+
+    @Override
+    public ApiException refusal() {
+      return ApiException.forbidden("This is for a parent's link.");
+    }
+
+    @Override
+    public String toString() {
+      return "parent links";
+    }
+  }
+
+  /** See {@link #linkIssuers()}. */
+  record LinkIssuers() implements Rule {
+    @Override
+    public boolean permits(Caller caller) {
+      return (caller instanceof Caller.Staff staff && staff.role().atLeast(Role.MANAGER))
+          || (caller instanceof Caller.FeedKey key && key.scope() == Scope.CASEWORK);
+    }
+
+    @Override
+    public ApiException refusal() {
+      return ApiException.forbidden("This needs the manager role or above, or a casework key.");
+    }
+
+    @Override
+    public String toString() {
+      return "manager+, casework keys";
     }
   }
 

@@ -21,7 +21,8 @@ public record TravelWatchConfig(
     KpiConfig kpi,
     NotifyConfig notifications,
     SessionConfig sessions,
-    ClusterConfig cluster) {
+    ClusterConfig cluster,
+    ParentConfig parents) {
 
   /** The HTTP server. */
   public record HttpConfig(
@@ -95,13 +96,23 @@ public record TravelWatchConfig(
         kpi,
         NotifyConfig.from(settings, dataDir),
         SessionConfig.from(settings),
-        ClusterConfig.from(settings));
+        ClusterConfig.from(settings),
+        ParentConfig.from(settings));
   }
 
   /** The same configuration for a node that joins a cluster ({@code serve --cluster}). */
   public TravelWatchConfig clustered() {
     return new TravelWatchConfig(
-        http, database, ingest, monitor, zone, kpi, notifications, sessions, cluster.clustered());
+        http,
+        database,
+        ingest,
+        monitor,
+        zone,
+        kpi,
+        notifications,
+        sessions,
+        cluster.clustered(),
+        parents);
   }
 
   private static MonitorConfig monitor(Settings s) {

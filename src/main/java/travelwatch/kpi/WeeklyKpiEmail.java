@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import travelwatch.kpi.KpiFigures.OperatorFigures;
+import travelwatch.platform.HtmlText;
 
 /**
  * The managers' weekly KPI email in the council's layout: KPIs as rows, the last several weeks as
@@ -77,15 +78,15 @@ public final class WeeklyKpiEmail {
     String html =
         "<!DOCTYPE html>\n<html><body style=\"font-family:Arial,sans-serif\">\n"
             + "<h2>"
-            + escape(subject)
+            + HtmlText.escape(subject)
             + "</h2>\n"
             + htmlTable(header, kpis)
             + "<h3>"
-            + escape(operatorsTitle)
+            + HtmlText.escape(operatorsTitle)
             + "</h3>\n"
             + htmlTable(operatorHeader, operators)
             + "<p>"
-            + escape(footnote)
+            + HtmlText.escape(footnote)
             + "</p>\n</body></html>\n";
     String text =
         subject
@@ -107,7 +108,7 @@ public final class WeeklyKpiEmail {
         new StringBuilder("<table style=\"border-collapse:collapse\">\n<thead><tr>");
     for (String h : header) {
       html.append("<th style=\"").append(cell).append("text-align:left\">");
-      html.append(escape(h)).append("</th>");
+      html.append(HtmlText.escape(h)).append("</th>");
     }
     html.append("</tr></thead>\n<tbody>\n");
     for (List<String> row : rows) {
@@ -118,7 +119,7 @@ public final class WeeklyKpiEmail {
             .append(cell)
             .append(align)
             .append("\">")
-            .append(escape(row.get(i)))
+            .append(HtmlText.escape(row.get(i)))
             .append(i == 0 ? "</th>" : "</td>");
       }
       html.append("</tr>\n");
@@ -156,20 +157,5 @@ public final class WeeklyKpiEmail {
       }
     }
     text.append(line.toString().stripTrailing()).append('\n');
-  }
-
-  private static String escape(String s) {
-    StringBuilder out = new StringBuilder(s.length());
-    for (char c : s.toCharArray()) {
-      switch (c) {
-        case '<' -> out.append("&lt;");
-        case '>' -> out.append("&gt;");
-        case '&' -> out.append("&amp;");
-        case '"' -> out.append("&quot;");
-        case '\'' -> out.append("&#39;");
-        default -> out.append(c);
-      }
-    }
-    return out.toString();
   }
 }

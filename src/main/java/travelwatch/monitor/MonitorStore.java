@@ -134,6 +134,7 @@ public final class MonitorStore {
                           List.<Object>of(
                               ids, statuses, etas, late, drivers, guides, vehicles, started,
                               arrived, updated)))
+                  .compose(v -> savePupilJourneys(conn, runs, settings, at))
                   .map(v -> new ArrayList<>());
           for (Monitor.StatusChange c : changes) {
             RunState s = byId.get(c.runId());
@@ -156,5 +157,88 @@ public final class MonitorStore {
         };
     // Only a save that appends to the live stream needs the stream's lock.
     return changes.isEmpty() ? pool.withTransaction(work) : LiveEvents.transaction(pool, work);
+  }
+
+  /** Every pupil's journey on these runs, in the same transaction as the runs' state. */
+  private static Future<Void> savePupilJourneys(
+      SqlConnection conn, List<RunState> runs, MonitorSettings settings, OffsetDateTime at) {
+    int n = 0;
+    for (RunState s : runs) {
+      n += s.plan().pupils().size();
+    }
+    if (n == 0) {
+      return Future.succeededFuture();
+    }
+    String[] runIds = new String[n];
+    String[] pupilIds = new String[n];
+    LocalDate[] dates = new LocalDate[n];
+    String[] directions = new String[n];
+    String[] schools = new String[n];
+    String[] pickupStops = new String[n];
+    OffsetDateTime[] plannedPickups = new OffsetDateTime[n];
+    OffsetDateTime[] expectedPickups = new OffsetDateTime[n];
+    String[] dropoffStops = new String[n];
+    OffsetDateTime[] plannedDropoffs = new OffsetDateTime[n];
+    OffsetDateTime[] expectedDropoffs = new OffsetDateTime[n];
+    OffsetDateTime[] started = new OffsetDateTime[n];
+    OffsetDateTime[] boarded = new OffsetDateTime[n];
+    OffsetDateTime[] absent = new OffsetDateTime[n];
+    OffsetDateTime[] dropped = new OffsetDateTime[n];
+    String[] droppedStops = new String[n];
+    OffsetDateTime[] cancelled = new OffsetDateTime[n];
+    OffsetDateTime[] updated = new OffsetDateTime[n];
+    int i = 0;
+    for (RunState s : runs) {
+      RunPlan plan = s.plan();
+      for (int p = 0; p < plan.pupils().size(); p++, i++) {
+        RunPlan.PupilPlan pupil = plan.pupils().get(p);
+        RunPlan.StopPlan pickup = plan.stops().get(pupil.pickupStop());
+        RunPlan.StopPlan dropoff = plan.stops().get(pupil.dropoffStop());
+        runIds[i] = plan.id();
+        pupilIds[i] = pupil.pupilId();
+        dates[i] = plan.date();
+        directions[i] = plan.direction();
+        schools[i] = plan.schoolId();
+        pickupStops[i] = pickup.id();
+        plannedPickups[i] = Database.utc(pickup.plannedAt());
+        expectedPickups[i] = Database.utc(Eta.at(s, pupil.pickupStop(), settings));
+        dropoffStops[i] = dropoff.id();
+        plannedDropoffs[i] = Database.utc(dropoff.plannedAt());
+        expectedDropoffs[i] = Database.utc(Eta.at(s, pupil.dropoffStop(), settings));
+        started[i] = Database.utc(s.startedAt());
+        boarded[i] = Database.utc(RunState.instant(s.boardedAt[p]));
+        absent[i] = Database.utc(RunState.instant(s.absentAt[p]));
+        dropped[i] = Database.utc(RunState.instant(s.droppedAt[p]));
+        droppedStops[i] = s.droppedStop[p] < 0 ? null : plan.stops().get(s.droppedStop[p]).id();
+        if (s.droppedAt[p] != 0 && s.droppedStop[p] < 0 && s.wrongStopIds != null) {
+          droppedStops[i] = s.wrongStopIds[p];
+        }
+        cancelled[i] = Database.utc(RunState.instant(s.cancelledAt));
+        updated[i] = at;
+      }
+    }
+    return conn.preparedQuery(MonitorSql.UPSERT_PUPIL_JOURNEY)
+        .execute(
+            Tuple.wrap(
+                List.<Object>of(
+                    runIds,
+                    pupilIds,
+                    dates,
+                    directions,
+                    schools,
+                    pickupStops,
+                    plannedPickups,
+                    expectedPickups,
+                    dropoffStops,
+                    plannedDropoffs,
+                    expectedDropoffs,
+                    started,
+                    boarded,
+                    absent,
+                    dropped,
+                    droppedStops,
+                    cancelled,
+                    updated)))
+        .mapEmpty();
   }
 }

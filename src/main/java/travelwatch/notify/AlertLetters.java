@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import travelwatch.alert.Alert;
 import travelwatch.plan.RunContext;
+import travelwatch.platform.HtmlText;
 
 /**
  * Writes the alert emails managers read: the first one, its escalation, its resolution, and the
@@ -134,13 +135,13 @@ public final class AlertLetters {
             + "\n";
     String html =
         "<p>Resolved"
-            + escape(when)
+            + HtmlText.escape(when)
             + ", "
-            + escape(by)
+            + HtmlText.escape(by)
             + ".</p><p>"
-            + escape(alert.summary())
+            + HtmlText.escape(alert.summary())
             + "</p><p><a href=\""
-            + escape(link(alert))
+            + HtmlText.escape(link(alert))
             + "\">Open the alert</a></p>";
     return new Email(
         Email.Kind.RESOLUTION,
@@ -178,16 +179,16 @@ public final class AlertLetters {
           .append(link(a))
           .append('\n');
       rows.append("<tr><td>")
-          .append(escape(a.severity().toUpperCase(Locale.ROOT)))
+          .append(HtmlText.escape(a.severity().toUpperCase(Locale.ROOT)))
           .append("</td><td>")
-          .append(escape(a.type()))
+          .append(HtmlText.escape(a.type()))
           .append("</td><td>")
-          .append(escape(a.summary()))
-          .append(escape(note))
+          .append(HtmlText.escape(a.summary()))
+          .append(HtmlText.escape(note))
           .append("</td><td>")
-          .append(escape(a.state()))
+          .append(HtmlText.escape(a.state()))
           .append("</td><td><a href=\"")
-          .append(escape(link(a)))
+          .append(HtmlText.escape(link(a)))
           .append("\">#")
           .append(a.id())
           .append("</a></td></tr>");
@@ -253,22 +254,22 @@ public final class AlertLetters {
     text.append('\n');
     StringBuilder html = new StringBuilder();
     if (!preface.isEmpty()) {
-      html.append("<p><strong>").append(escape(preface.trim())).append("</strong></p>");
+      html.append("<p><strong>").append(HtmlText.escape(preface.trim())).append("</strong></p>");
     }
     html.append("<p><strong>What happened:</strong> ")
-        .append(escape(alert.summary()))
+        .append(HtmlText.escape(alert.summary()))
         .append("</p><table cellpadding=\"3\">");
     for (String[] f : facts) {
       html.append("<tr><th align=\"left\">")
-          .append(escape(f[0]))
+          .append(HtmlText.escape(f[0]))
           .append("</th><td>")
-          .append(escape(f[1]))
+          .append(HtmlText.escape(f[1]))
           .append("</td></tr>");
     }
     html.append("</table><p><strong>What to do next:</strong> ")
-        .append(escape(next))
+        .append(HtmlText.escape(next))
         .append("</p><p><a href=\"")
-        .append(escape(link(alert)))
+        .append(HtmlText.escape(link(alert)))
         .append("\">Open the alert on the dashboard</a></p>");
     return new Email(
         kind,
@@ -338,12 +339,5 @@ public final class AlertLetters {
 
   private static String page(String body) {
     return "<!DOCTYPE html><html><body style=\"font-family:sans-serif\">" + body + "</body></html>";
-  }
-
-  static String escape(String s) {
-    return s.replace("&", "&amp;")
-        .replace("<", "&lt;")
-        .replace(">", "&gt;")
-        .replace("\"", "&quot;");
   }
 }

@@ -5,7 +5,8 @@ import java.util.List;
 /**
  * An email as the outbox keeps it: both parts rendered, and the threading headers. {@code
  * inReplyTo} (also the References header) ties an alert's escalation and resolution to its first
- * email.
+ * email. An email to a member of the public carries {@code unsubscribeUrl}: the relay sends it as
+ * the one-click {@code List-Unsubscribe} headers.
  */
 public record Email(
     Kind kind,
@@ -15,7 +16,8 @@ public record Email(
     String text,
     String html,
     String messageId,
-    String inReplyTo) {
+    String inReplyTo,
+    String unsubscribeUrl) {
 
   /** What the email is about. */
   public enum Kind {
@@ -23,7 +25,8 @@ public record Email(
     ESCALATION,
     RESOLUTION,
     DIGEST,
-    WEEKLY_KPI;
+    WEEKLY_KPI,
+    PARENT;
 
     public String wireName() {
       return name().toLowerCase(java.util.Locale.ROOT);
@@ -36,5 +39,18 @@ public record Email(
 
   public Email {
     recipients = List.copyOf(recipients);
+  }
+
+  /** An email to staff: no unsubscribe headers. */
+  public Email(
+      Kind kind,
+      Long alertId,
+      List<String> recipients,
+      String subject,
+      String text,
+      String html,
+      String messageId,
+      String inReplyTo) {
+    this(kind, alertId, recipients, subject, text, html, messageId, inReplyTo, null);
   }
 }

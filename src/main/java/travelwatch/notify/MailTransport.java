@@ -34,6 +34,12 @@ public interface MailTransport {
     if (email.inReplyTo() != null) {
       headers.add("In-Reply-To", email.inReplyTo()).add("References", email.inReplyTo());
     }
+    if (email.unsubscribeUrl() != null) {
+      // One click (RFC 8058): the mail client POSTs "List-Unsubscribe=One-Click" to the address.
+      headers
+          .add("List-Unsubscribe", "<" + email.unsubscribeUrl() + ">")
+          .add("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
+    }
     return new MailMessage()
         .setFrom(from)
         .setTo(email.recipients())

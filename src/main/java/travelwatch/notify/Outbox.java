@@ -93,7 +93,11 @@ public final class Outbox {
         });
   }
 
-  static Future<Void> enqueue(SqlClient sql, Email e, Instant at) {
+  /**
+   * Writes an email with the caller's connection, so it commits (and is sent) only with what it
+   * reports; an email whose Message-ID is already there is not written twice.
+   */
+  public static Future<Void> enqueue(SqlClient sql, Email e, Instant at) {
     return sql.preparedQuery(NotifySql.ENQUEUE)
         .execute(
             Tuple.wrap(
@@ -107,7 +111,8 @@ public final class Outbox {
                         e.html(),
                         e.messageId(),
                         e.inReplyTo(),
-                        Database.utc(at)))))
+                        Database.utc(at),
+                        e.unsubscribeUrl()))))
         .mapEmpty();
   }
 
@@ -161,7 +166,8 @@ public final class Outbox {
                             r.getString("text_body"),
                             r.getString("html_body"),
                             r.getString("message_id"),
-                            r.getString("in_reply_to")),
+                            r.getString("in_reply_to"),
+                            r.getString("unsubscribe_url")),
                         r.getInteger("tries"),
                         r.getOffsetDateTime("created_at").toInstant()));
               }

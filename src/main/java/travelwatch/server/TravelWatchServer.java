@@ -23,6 +23,7 @@ import travelwatch.access.AccessStore;
 import travelwatch.access.Authenticator;
 import travelwatch.access.CrewDevices;
 import travelwatch.access.KeyRoutes;
+import travelwatch.access.ParentLinks;
 import travelwatch.access.SessionRoutes;
 import travelwatch.access.Sessions;
 import travelwatch.alert.AlertMetrics;
@@ -49,6 +50,7 @@ import travelwatch.monitor.MonitorStore;
 import travelwatch.monitor.MonitorVerticle;
 import travelwatch.monitor.RunRoutes;
 import travelwatch.notify.Notifications;
+import travelwatch.parent.Parents;
 import travelwatch.plan.PlanChangeListener;
 import travelwatch.plan.PlanImport;
 import travelwatch.plan.PlanRoutes;
@@ -132,6 +134,7 @@ public final class TravelWatchServer implements AutoCloseable {
       server.monitorDeployment = server.deploy(capabilities.monitor);
       server.deploy(capabilities.alertMetrics);
       server.deploy(capabilities.kpi.scheduler());
+      server.deploy(capabilities.parents.notices());
       server.deployments.add(
           vertx
               .deployVerticle(
@@ -175,6 +178,7 @@ public final class TravelWatchServer implements AutoCloseable {
     final SessionRoutes sessions;
     final ControlRoomRoutes controlRoom;
     final CrewRoutes crew;
+    final Parents parents;
     final AtomicReference<Router> served = new AtomicReference<>();
 
     Capabilities(
@@ -195,7 +199,9 @@ public final class TravelWatchServer implements AutoCloseable {
       this.sessions = new SessionRoutes(sessions);
       // Crew phones' tokens are checked on the service's clock, like sessions.
       CrewDevices phones = new CrewDevices(pool, clock);
-      this.authenticator = new Authenticator(access, sessions, phones, real);
+      // Parents' links end on the service's clock too.
+      ParentLinks parentLinks = new ParentLinks(pool, clock);
+      this.authenticator = new Authenticator(access, sessions, phones, parentLinks, real);
       this.crew = new CrewRoutes(pool, phones, time);
       this.keys = new KeyRoutes(access);
       ShardOwnership shardOwnership =
@@ -285,6 +291,16 @@ public final class TravelWatchServer implements AutoCloseable {
               new MonitorMetrics(metrics.registry()),
               shardOwnership);
       this.kpi = Kpi.create(config.kpi(), time, pool, metrics.registry(), notifications, jobs);
+      this.parents =
+          Parents.create(
+              config.parents(),
+              time,
+              config.http().publicUrl(),
+              config.notifications().domain(),
+              vertx,
+              pool,
+              parentLinks,
+              jobs);
     }
 
     Router router(Vertx vertx) {
@@ -310,6 +326,7 @@ public final class TravelWatchServer implements AutoCloseable {
       Router api = Router.router(vertx);
       sessions.mountLogin(api);
       crew.mountSignIn(api);
+      parents.routes().mountUnsubscribe(api);
       api.route().handler(authenticator);
       sessions.mount(api);
       plan.mount(api);
@@ -322,6 +339,7 @@ public final class TravelWatchServer implements AutoCloseable {
       notifications.mount(api);
       controlRoom.mount(api);
       crew.mount(api);
+      parents.routes().mount(api);
       router.route("/api/v1/*").subRouter(api);
       // A route whose callers nobody decided is not served: the server does not start.
       Access.requireRules(router);

@@ -46,7 +46,10 @@ create table parent_subscription (
   confirm_hash     bytea not null,
   confirmed_at     timestamptz,
   unsubscribe_code text not null unique,
-  created_at       timestamptz not null
+  created_at       timestamptz not null,
+  -- Confirmation emails sent on confirmations_day, so a link cannot make the service spam.
+  confirmations_day  date not null,
+  confirmations_sent integer not null
 );
 
 -- What each subscription has been told, so each notice goes once (a late notice again only when

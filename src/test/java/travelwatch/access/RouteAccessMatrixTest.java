@@ -95,7 +95,21 @@ class RouteAccessMatrixTest {
           entry("GET /api/v1/crew/me/runs", Rule.crewDevice()),
           entry("POST /api/v1/crew/:crewId/sign-in-codes", Rule.operatorsAndAdmins()),
           entry("GET /api/v1/crew/:crewId/devices", Rule.operatorsAndAdmins()),
-          entry("DELETE /api/v1/crew/:crewId/devices/:deviceId", Rule.operatorsAndAdmins()));
+          entry("DELETE /api/v1/crew/:crewId/devices/:deviceId", Rule.operatorsAndAdmins()),
+          entry("POST /api/v1/parent/unsubscribe", anyone()),
+          entry("POST /api/v1/pupils/:pupilId/parent-links", Rule.linkIssuers()),
+          entry("GET /api/v1/pupils/:pupilId/parent-links", Rule.linkIssuers()),
+          entry("DELETE /api/v1/parent-links/:linkId", Rule.linkIssuers()),
+          entry("GET /api/v1/parent/today", Rule.parentLink()),
+          entry("GET /api/v1/parent/subscription", Rule.parentLink()),
+          entry("PUT /api/v1/parent/subscription", Rule.parentLink()),
+          entry("DELETE /api/v1/parent/subscription", Rule.parentLink()),
+          entry("POST /api/v1/parent/subscription/confirm", Rule.parentLink()),
+          entry("POST /api/v1/parent/messages", Rule.parentLink()),
+          entry("GET /api/v1/parent/messages", Rule.parentLink()),
+          entry("GET /api/v1/messages", role(VIEWER)),
+          entry("POST /api/v1/messages/:messageId/reply", role(CONTROLLER)),
+          entry("POST /api/v1/messages/:messageId/close", role(CONTROLLER)));
 
   /** Operator B's ids and names: paths name them, and no refusal may repeat them. */
   private static final List<String> B_DATA =
@@ -108,7 +122,9 @@ class RouteAccessMatrixTest {
           "ops@b.example");
 
   /** Path parameters filled with B's real ids, so that a refusal that leaked them would show. */
-  private static final Map<String, String> PARAMS =
+  private static final Map<String, String> PARAMS = new LinkedHashMap<>();
+
+  private static final Map<String, String> FIXED_PARAMS =
       Map.of(
           ":runId",
           TwoOperators.RUN_B,
@@ -146,7 +162,9 @@ class RouteAccessMatrixTest {
     TELEPHONY_KEY("the telephony key", new Caller.FeedKey(0, Scope.TELEPHONY)),
     CASEWORK_KEY("the casework key", new Caller.FeedKey(0, Scope.CASEWORK)),
     HR_KEY("the hr key", new Caller.FeedKey(0, Scope.HR)),
-    CREW_PHONE_A("operator A's crew phone", new Caller.CrewDevice(0, TwoOperators.DRIVER_A, "OPA"));
+    CREW_PHONE_A("operator A's crew phone", new Caller.CrewDevice(0, TwoOperators.DRIVER_A, "OPA")),
+    PARENT_LINK_A(
+        "a parent's link to a pupil of A", new Caller.ParentLink(0, TwoOperators.PUPIL_A));
 
     final String label;
     final Caller caller;
@@ -172,7 +190,6 @@ class RouteAccessMatrixTest {
   private static final List<Caller> COMING =
       List.of(
           new Caller.SchoolStaff("head@hillcrest.example", "SCH1"),
-          new Caller.ParentLink(1, TwoOperators.PUPIL_A),
           new Caller.Tracker("TRK-1", "OPA", "AB12 CDE"));
 
   /** A route as the router serves it, its path filled in for a request. */
@@ -216,6 +233,36 @@ class RouteAccessMatrixTest {
                 "/api/v1/crew/devices", null, new io.vertx.core.json.JsonObject().put("code", code))
             .bodyAsJsonObject()
             .getString("token"));
+    keys.put(
+        Kind.PARENT_LINK_A,
+        linkToken(
+            server
+                .post(
+                    "/api/v1/pupils/" + TwoOperators.PUPIL_A + "/parent-links",
+                    admin,
+                    new io.vertx.core.json.JsonObject())
+                .bodyAsJsonObject()));
+    // A link and a message of B's pupil: the paths name them, and refusals must not.
+    io.vertx.core.json.JsonObject linkB =
+        server
+            .post(
+                "/api/v1/pupils/" + TwoOperators.PUPIL_B + "/parent-links",
+                admin,
+                new io.vertx.core.json.JsonObject())
+            .bodyAsJsonObject();
+    long messageB =
+        server
+            .post(
+                "/api/v1/parent/messages",
+                linkToken(linkB),
+                new io.vertx.core.json.JsonObject()
+                    .put("category", "other")
+                    .put("text", "Brookvale question"))
+            .bodyAsJsonObject()
+            .getLong("messageId");
+    PARAMS.putAll(FIXED_PARAMS);
+    PARAMS.put(":linkId", String.valueOf(linkB.getLong("linkId")));
+    PARAMS.put(":messageId", String.valueOf(messageB));
     for (Kind kind : Kind.values()) {
       kind.sessionRole()
           .ifPresent(
@@ -247,6 +294,11 @@ class RouteAccessMatrixTest {
             .getJsonArray("items")
             .getJsonObject(0)
             .getLong("id");
+  }
+
+  private static String linkToken(io.vertx.core.json.JsonObject link) {
+    String url = link.getString("url");
+    return url.substring(url.indexOf("#t=") + 3);
   }
 
   @AfterAll
@@ -327,7 +379,7 @@ class RouteAccessMatrixTest {
 
   @ParameterizedTest(name = "{0} as {1}")
   @MethodSource("comingCells")
-  @DisplayName("School staff, parent links and trackers may call only the public routes")
+  @DisplayName("School staff and trackers may call only the public routes")
   void comingKinds(Target target, Caller caller) {
     assertThat(target.rule()).as(target.key() + " has an access rule").isNotNull();
     assertThat(target.rule().permits(caller)).isEqualTo(target.rule().admitsNoCredentials());
