@@ -3,11 +3,15 @@ package travelwatch.kpi;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import travelwatch.kpi.KpiFigures.OperatorFigures;
+import travelwatch.kpi.KpiFigures.ParentMessages;
 
 /**
  * A weekly snapshot as CSV (RFC 4180): one figure a row, KPIs first and then each operator's runs,
- * so it pivots in a spreadsheet. A percentage with nothing to measure has an empty percent cell.
+ * so it pivots in a spreadsheet. A percentage with nothing to measure has an empty percent cell;
+ * the median minutes to answer parents' messages is in the count cell, empty when none was
+ * answered.
  */
 public final class KpiCsv {
   static final String HEADER =
@@ -32,6 +36,10 @@ public final class KpiCsv {
               rows.add(count("Complaints Received", "", c.complaintsReceived()));
               rows.add(count("Complaints Overdue", "", c.complaintsOverdue()));
             });
+    ParentMessages m = f.parentMessages();
+    rows.add(count("Parents' Messages Received", "", m.received()));
+    rows.add(count("Parents' Messages Answered", "", m.answered()));
+    rows.add(minutes("Parents' Messages Median Minutes To Answer", m.medianMinutesToAnswer()));
     for (OperatorFigures o : f.operators()) {
       rows.add(count("Runs Planned", o.operatorId(), o.planned()));
       rows.add(count("Runs Delivered", o.operatorId(), o.delivered()));
@@ -56,6 +64,10 @@ public final class KpiCsv {
 
   private static List<String> count(String kpi, String operatorId, long count) {
     return List.of(kpi, operatorId, Long.toString(count), "", "", "");
+  }
+
+  private static List<String> minutes(String kpi, Optional<BigDecimal> minutes) {
+    return List.of(kpi, "", minutes.map(BigDecimal::toPlainString).orElse(""), "", "", "");
   }
 
   private static List<String> percentage(String kpi, String operatorId, Percentage p) {

@@ -1,13 +1,14 @@
 package travelwatch.kpi;
 
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * The council's KPIs for one period (docs/contract.md, "KPIs"): what was planned against what was
- * delivered, on time and for pupils; the phones; safeguarding; and, for a week, the case work
- * backlog.
+ * delivered, on time and for pupils; the phones; safeguarding; parents' messages; and, for a week,
+ * the case work backlog.
  */
 public record KpiFigures(
     long safeguarding,
@@ -16,6 +17,7 @@ public record KpiFigures(
     Percentage routeTimePerformance,
     Percentage telephonePerformance,
     Optional<Casework> casework,
+    ParentMessages parentMessages,
     List<OperatorFigures> operators) {
 
   public KpiFigures {
@@ -28,6 +30,23 @@ public record KpiFigures(
       long transportApplicationsOverdue,
       long complaintsReceived,
       long complaintsOverdue) {}
+
+  /**
+   * Messages parents sent in the period: how many, how many of them have had a first reply, and the
+   * median minutes from message to first reply (one decimal; empty when none was answered).
+   */
+  public record ParentMessages(
+      long received, long answered, Optional<BigDecimal> medianMinutesToAnswer) {
+    /** What a period without messages shows, and a snapshot stored before they were counted. */
+    public static final ParentMessages NONE = new ParentMessages(0, 0, Optional.empty());
+
+    public ParentMessages {
+      if (received < 0 || answered < 0 || answered > received) {
+        throw new IllegalArgumentException(
+            "answered (" + answered + ") must be between 0 and received (" + received + ")");
+      }
+    }
+  }
 
   /** "Contracted against delivered" for one operator. */
   public record OperatorFigures(
@@ -53,7 +72,11 @@ public record KpiFigures(
 
   /** The KPIs from per-operator counts: totals are sums, shares are of all cancellations. */
   public static KpiFigures from(
-      long safeguarding, List<RunCounts> runs, CallCounts calls, Optional<Casework> casework) {
+      long safeguarding,
+      List<RunCounts> runs,
+      CallCounts calls,
+      Optional<Casework> casework,
+      ParentMessages parentMessages) {
     long planned = 0;
     long delivered = 0;
     long cancelled = 0;
@@ -86,6 +109,7 @@ public record KpiFigures(
         new Percentage(onTime, delivered),
         new Percentage(calls.answered(), calls.offered()),
         casework,
+        parentMessages,
         operators);
   }
 }

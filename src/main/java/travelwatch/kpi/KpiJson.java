@@ -2,6 +2,8 @@ package travelwatch.kpi;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -9,6 +11,7 @@ import java.util.List;
 import java.util.Optional;
 import travelwatch.kpi.KpiFigures.Casework;
 import travelwatch.kpi.KpiFigures.OperatorFigures;
+import travelwatch.kpi.KpiFigures.ParentMessages;
 
 /**
  * Snapshots as the API and the snapshot tables carry them: the WeeklyKpi and DailyKpi schemas of
@@ -54,6 +57,13 @@ public final class KpiJson {
                         new JsonObject()
                             .put("received", c.complaintsReceived())
                             .put("overdue", c.complaintsOverdue())));
+    ParentMessages m = f.parentMessages();
+    json.put(
+        "parentMessages",
+        new JsonObject()
+            .put("received", m.received())
+            .put("answered", m.answered())
+            .put("medianMinutesToAnswer", m.medianMinutesToAnswer().orElse(null)));
     JsonArray operators = new JsonArray();
     for (OperatorFigures o : f.operators()) {
       operators.add(
@@ -84,7 +94,10 @@ public final class KpiJson {
     return new DailySnapshot(date, version, at, figuresFrom(f));
   }
 
-  /** Reads stored figures; each percentage is rebuilt from its numerator and denominator. */
+  /**
+   * Reads stored figures; each percentage is rebuilt from its numerator and denominator. Figures
+   * stored before parents' messages were counted read as none.
+   */
   static KpiFigures figuresFrom(JsonObject json) {
     Optional<Casework> casework = Optional.empty();
     if (json.containsKey("busPassAssessmentsOverdue")) {
@@ -121,7 +134,21 @@ public final class KpiJson {
         percentageFrom(json.getJsonObject("routeTimePerformance")),
         percentageFrom(json.getJsonObject("telephonePerformance")),
         casework,
+        parentMessagesFrom(json.getJsonObject("parentMessages")),
         operators);
+  }
+
+  private static ParentMessages parentMessagesFrom(JsonObject json) {
+    if (json == null) {
+      return ParentMessages.NONE;
+    }
+    Object median = json.getValue("medianMinutesToAnswer");
+    return new ParentMessages(
+        json.getLong("received"),
+        json.getLong("answered"),
+        median == null
+            ? Optional.empty()
+            : Optional.of(new BigDecimal(median.toString()).setScale(1, RoundingMode.HALF_UP)));
   }
 
   private static Percentage percentageFrom(JsonObject json) {

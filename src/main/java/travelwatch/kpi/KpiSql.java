@@ -1,9 +1,9 @@
 package travelwatch.kpi;
 
 /**
- * Every KPI statement: the figures, computed set-based over the plan, event and alert tables
- * (docs/contract.md, "KPIs"), and the snapshot tables. Duplicate events never double count: each
- * measure counts distinct runs, pupil-journeys, calls, applications or complaints.
+ * Every KPI statement: the figures, computed set-based over the plan, event, alert and parent
+ * message tables (docs/contract.md, "KPIs"), and the snapshot tables. Duplicate events never double
+ * count: each measure counts distinct runs, pupil-journeys, calls, applications or complaints.
  */
 final class KpiSql {
   private KpiSql() {}
@@ -82,6 +82,23 @@ final class KpiSql {
       from alert
       where type in ('incident.safeguarding', 'pupil.wrong_dropoff')
         and raised_at >= $1::timestamptz and raised_at < $2::timestamptz
+      """;
+
+  /**
+   * Parents' messages sent from $1 (inclusive) to $2 (exclusive), those of them answered by now,
+   * and the median time from message to first reply in minutes, rounded to one decimal (null when
+   * none was answered).
+   */
+  static final String PARENT_MESSAGES =
+      """
+      select count(*) as received,
+             count(*) filter (where answered_at is not null) as answered,
+             round((extract(epoch from
+                      percentile_cont(0.5) within group (order by answered_at - created_at)
+                        filter (where answered_at is not null)) / 60)::numeric, 1)
+               as median_minutes
+      from parent_message
+      where created_at >= $1::timestamptz and created_at < $2::timestamptz
       """;
 
   /**

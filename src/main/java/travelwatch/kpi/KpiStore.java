@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Optional;
 import travelwatch.kpi.KpiFigures.CallCounts;
 import travelwatch.kpi.KpiFigures.Casework;
+import travelwatch.kpi.KpiFigures.ParentMessages;
 import travelwatch.kpi.KpiFigures.RunCounts;
 import travelwatch.platform.db.Database;
 
@@ -255,20 +256,36 @@ public final class KpiStore {
                   Row r = rows.iterator().next();
                   return new CallCounts(r.getLong("offered"), r.getLong("answered"));
                 });
+    Tuple instants =
+        Tuple.of(Database.utc(period.startsAt(zone)), Database.utc(period.endsAt(zone)));
     Future<Long> safeguarding =
         sql.preparedQuery(KpiSql.SAFEGUARDING)
-            .execute(
-                Tuple.of(Database.utc(period.startsAt(zone)), Database.utc(period.endsAt(zone))))
+            .execute(instants)
             .map(rows -> rows.iterator().next().getLong("safeguarding"));
+    Future<ParentMessages> parentMessages =
+        sql.preparedQuery(KpiSql.PARENT_MESSAGES)
+            .execute(instants)
+            .map(
+                rows -> {
+                  Row r = rows.iterator().next();
+                  return new ParentMessages(
+                      r.getLong("received"),
+                      r.getLong("answered"),
+                      Optional.ofNullable(r.getBigDecimal("median_minutes")));
+                });
     Future<Optional<Casework>> casework =
         caseworkAt.isEmpty()
             ? Future.succeededFuture(Optional.empty())
             : casework(sql, period, caseworkAt.get()).map(Optional::of);
-    return Future.all(runs, calls, safeguarding, casework)
+    return Future.all(runs, calls, safeguarding, casework, parentMessages)
         .map(
             all ->
                 KpiFigures.from(
-                    safeguarding.result(), runs.result(), calls.result(), casework.result()));
+                    safeguarding.result(),
+                    runs.result(),
+                    calls.result(),
+                    casework.result(),
+                    parentMessages.result()));
   }
 
   private Future<Casework> casework(SqlClient sql, ReportingPeriod period, LocalDate asAt) {

@@ -1,5 +1,6 @@
 package travelwatch.kpi;
 
+import java.math.BigDecimal;
 import java.util.List;
 import java.util.function.Function;
 
@@ -23,7 +24,20 @@ final class KpiTable {
               "Transport Applications Overdue",
               f -> casework(f, c -> c.transportApplicationsOverdue())),
           new KpiRow("Complaints Received", f -> casework(f, c -> c.complaintsReceived())),
-          new KpiRow("Complaints Overdue", f -> casework(f, c -> c.complaintsOverdue())));
+          new KpiRow("Complaints Overdue", f -> casework(f, c -> c.complaintsOverdue())),
+          new KpiRow(
+              "Parents' messages: received / answered / median minutes to answer",
+              KpiTable::parentMessages));
+
+  /** Like {@code 12 / 11 / 7.5}; the median is n/a when no message was answered. */
+  private static String parentMessages(KpiFigures f) {
+    KpiFigures.ParentMessages m = f.parentMessages();
+    return m.received()
+        + " / "
+        + m.answered()
+        + " / "
+        + m.medianMinutesToAnswer().map(BigDecimal::toPlainString).orElse("n/a");
+  }
 
   private static String casework(KpiFigures f, Function<KpiFigures.Casework, Long> count) {
     return f.casework().map(c -> Long.toString(count.apply(c))).orElse("");

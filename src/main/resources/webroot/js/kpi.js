@@ -69,6 +69,7 @@ async function loadWeek(week) {
           line('Bus Pass Assessments Overdue', w.busPassAssessmentsOverdue),
           line('Transport Applications Overdue', w.transportApplicationsOverdue),
           line('Complaints received / overdue', `${w.complaints.received} / ${w.complaints.overdue}`),
+          line("Parents' messages: received / answered / median minutes to answer", parentMessages(w.parentMessages)),
         ),
       ),
       h('h3', {}, 'Contracted against delivered, by operator'),
@@ -111,6 +112,12 @@ async function loadWeek(week) {
   } catch (e) {
     target.replaceChildren(h('p', { class: 'message' }, e.message));
   }
+}
+
+/** Like the weekly email's cell: `12 / 11 / 7.5`, the median n/a when none was answered. */
+function parentMessages(m) {
+  const median = m.medianMinutesToAnswer === null ? 'n/a' : Number(m.medianMinutesToAnswer).toFixed(1);
+  return `${m.received} / ${m.answered} / ${median}`;
 }
 
 async function loadTrend(lastWeek) {

@@ -91,6 +91,7 @@ class KpiApiTest {
                  "telephonePerformance": {"numerator": 3, "denominator": 4, "percent": 75.00},
                  "busPassAssessmentsOverdue": 3, "transportApplicationsOverdue": 0,
                  "complaints": {"received": 2, "overdue": 2},
+                 "parentMessages": {"received": 0, "answered": 0, "medianMinutesToAnswer": null},
                  "operators": [
                    {"operatorId": "OPA", "planned": 3, "delivered": 2, "cancelled": 1,
                     "onTime": 1, "cancellationShare": 50.00},
@@ -179,6 +180,7 @@ class KpiApiTest {
                  "pupilPerformance": {"numerator": 2, "denominator": 4, "percent": 50.00},
                  "routeTimePerformance": {"numerator": 0, "denominator": 1, "percent": 0.00},
                  "telephonePerformance": {"numerator": 1, "denominator": 1, "percent": 100.00},
+                 "parentMessages": {"received": 0, "answered": 0, "medianMinutesToAnswer": null},
                  "operators": [
                    {"operatorId": "OPA", "planned": 1, "delivered": 0, "cancelled": 1,
                     "onTime": 0, "cancellationShare": 100.00},
@@ -278,9 +280,12 @@ class KpiApiTest {
             prefix + "Transport Applications Overdue,,0,,,",
             prefix + "Complaints Received,,2,,,",
             prefix + "Complaints Overdue,,2,,,",
+            prefix + "Parents' Messages Received,,0,,,",
+            prefix + "Parents' Messages Answered,,0,,,",
+            prefix + "Parents' Messages Median Minutes To Answer,,,,,",
             prefix + "Runs Planned,OPA,3,,,")
         .contains(prefix + "Cancellation Share,OPB,,1,2,50.00")
-        .hasSize(9 + 2 * 5);
+        .hasSize(12 + 2 * 5);
 
     String empty = server.get("/api/v1/kpi/weekly/2026-05-22?format=csv", manager).bodyAsString();
     assertThat(empty).contains(",Telephone Performance,,,0,0,\r\n");

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import travelwatch.kpi.KpiFigures.CallCounts;
+import travelwatch.kpi.KpiFigures.ParentMessages;
 import travelwatch.kpi.KpiFigures.RunCounts;
 
 @Timeout(10)
@@ -56,7 +57,8 @@ class PercentageTest {
                 new RunCounts("OP2", 50, 50, 0, 49, 120, 120),
                 new RunCounts("OP3", 10, 8, 1, 8, 20, 18)),
             new CallCounts(245, 226),
-            Optional.empty());
+            Optional.empty(),
+            ParentMessages.NONE);
 
     assertThat(f.routePerformance()).isEqualTo(new Percentage(153, 160));
     assertThat(f.routeTimePerformance()).isEqualTo(new Percentage(147, 153));
@@ -78,7 +80,8 @@ class PercentageTest {
             0,
             List.of(new RunCounts("OP1", 10, 10, 0, 10, 20, 20)),
             new CallCounts(0, 0),
-            Optional.empty());
+            Optional.empty(),
+            ParentMessages.NONE);
     assertThat(f.operators().get(0).cancellationShare().percent()).isNull();
     assertThat(f.telephonePerformance().percent()).isNull();
   }

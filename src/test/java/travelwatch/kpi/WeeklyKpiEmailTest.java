@@ -2,6 +2,7 @@ package travelwatch.kpi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -12,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import travelwatch.kpi.KpiFigures.CallCounts;
 import travelwatch.kpi.KpiFigures.Casework;
+import travelwatch.kpi.KpiFigures.ParentMessages;
 import travelwatch.kpi.KpiFigures.RunCounts;
 
 @Timeout(10)
@@ -30,7 +32,8 @@ class WeeklyKpiEmailTest {
                 new RunCounts("OP<1>", planned - 10, delivered - 10, 3, delivered - 12, 90, 89),
                 new RunCounts("OP2", 10, 10, 1, 10, 10, 10)),
             new CallCounts(offered, answered),
-            Optional.of(new Casework(62, 33, 34, 0))));
+            Optional.of(new Casework(62, 33, 34, 0)),
+            new ParentMessages(12, 11, Optional.of(new BigDecimal("7.5")))));
   }
 
   private final List<WeeklySnapshot> weeks =
@@ -45,7 +48,8 @@ class WeeklyKpiEmailTest {
                   0,
                   List.of(new RunCounts("OP<1>", 1, 1, 0, 1, 0, 0)),
                   new CallCounts(80, 76),
-                  Optional.of(new Casework(56, 36, 0, 0)))));
+                  Optional.of(new Casework(56, 36, 0, 0)),
+                  new ParentMessages(3, 0, Optional.empty()))));
 
   @Test
   @DisplayName("HTML: weeks oldest first as dd/MM/yyyy columns, cells like 99.92% (5101/5105)")
@@ -69,6 +73,9 @@ class WeeklyKpiEmailTest {
         .contains(">62</td>")
         .contains(">n/a (0/0)</td>")
         .contains(">95.00% (76/80)</td>")
+        .contains(">Parents&#39; messages: received / answered / median minutes to answer</th>")
+        .contains(">12 / 11 / 7.5</td>")
+        .contains(">3 / 0 / n/a</td>")
         .contains("OP&lt;1&gt;")
         .doesNotContain("OP<1>")
         .doesNotContain("100.00% (0/0)");
@@ -89,6 +96,9 @@ class WeeklyKpiEmailTest {
             "Pupil Performance +99\\.00% \\(99/100\\) +99\\.00% \\(99/100\\) +n/a \\(0/0\\)")
         .containsPattern("Telephone Performance +92\\.24% \\(226/245\\) +96\\.89% \\(187/193\\)")
         .containsPattern("Safeguarding +0 +3 +0")
+        .containsPattern(
+            "Parents' messages: received / answered / median minutes to answer +12 / 11 / 7\\.5"
+                + " +12 / 11 / 7\\.5 +3 / 0 / n/a")
         .contains("Contracted against delivered, week ending 25/02/2022");
     // Each row of the KPI table lines up under its header.
     int column = lines.get(2).indexOf("18/02/2022") + "18/02/2022".length();
