@@ -65,6 +65,10 @@ public final class SimulatedDay {
     return SimulationSetup.prepare(client, adminKey, plan, script.crewApp())
         .onSuccess(
             keys -> {
+              StringBuilder views =
+                  new StringBuilder("Parents' views (open one beside the control room):");
+              keys.parentViews().forEach(v -> views.append("\n  pupil ").append(v));
+              out.accept(views.toString());
               if (clock instanceof AcceleratedClock accelerated) {
                 accelerated.release(); // the day starts once the server has its plan and keys
               }

@@ -16,7 +16,10 @@ import travelwatch.plan.PlanJson;
  */
 public final class SimulationSetup {
   /** The keys the simulator sends with, by sender, and a viewer key to watch alerts. */
-  public record Keys(Map<String, String> bySender, String control) {}
+  public record Keys(Map<String, String> bySender, String control, List<String> parentViews) {}
+
+  /** How many pupils the demo makes a parent's link for. */
+  static final int PARENT_LINKS = 3;
 
   private SimulationSetup() {}
 
@@ -66,8 +69,8 @@ public final class SimulationSetup {
                   key(client, adminKey, new JsonObject().put("scope", "control"));
               return Future.all(created)
                   .compose(x -> phones(client, keys, crewApp))
-                  .compose(x -> control)
-                  .map(c -> new Keys(keys, c));
+                  .compose(x -> parentViews(client, adminKey, plan))
+                  .compose(views -> control.map(c -> new Keys(keys, c, views)));
             });
   }
 
@@ -99,6 +102,33 @@ public final class SimulationSetup {
                           return null;
                         })));
     return Future.all(signedIn).mapEmpty();
+  }
+
+  /**
+   * Parents' links for pupils of the earliest morning runs, as the council would send them: the
+   * demo prints one so a newcomer can watch a child's journey beside the control room.
+   */
+  private static Future<List<String>> parentViews(WebClient client, String adminKey, Plan plan) {
+    List<String> pupils =
+        plan.runs().stream()
+            .filter(r -> r.direction() == Plan.Direction.AM)
+            .sorted(java.util.Comparator.comparing(r -> r.stops().get(0).plannedTime()))
+            .flatMap(r -> r.stops().stream())
+            .flatMap(stop -> stop.pickups().stream())
+            .distinct()
+            .limit(PARENT_LINKS)
+            .toList();
+    List<Future<String>> links = new ArrayList<>();
+    for (String pupil : pupils) {
+      links.add(
+          client
+              .post("/api/v1/pupils/" + pupil + "/parent-links")
+              .putHeader("Authorization", "Bearer " + adminKey)
+              .send()
+              .compose(r -> created(r, "a parent's link"))
+              .map(link -> pupil + "  " + link.getString("url")));
+    }
+    return Future.all(links).map(all -> all.<String>list());
   }
 
   private static Future<JsonObject> created(

@@ -39,6 +39,23 @@ class WeeklyKpiOutboxTest {
       try (TestServer server = new TestServer(env, clock)) {
         String admin = server.scopeKey(Scope.ADMIN);
         server.post("/api/v1/plan", admin, TwoOperators.json());
+        // On start the scheduler catches up on the week before (ending 20/11), with no managers
+        // yet: the managers are added once that is done, so only this week's email reaches them.
+        JarProcess.await(
+            "the catch-up snapshot of the week before",
+            Duration.ofSeconds(20),
+            () ->
+                server
+                        .pool()
+                        .query(
+                            "select count(*) from kpi_weekly_snapshot"
+                                + " where week_ending = '2026-11-20'")
+                        .execute()
+                        .await()
+                        .iterator()
+                        .next()
+                        .getLong(0)
+                    > 0);
         AccessStore users = new AccessStore(server.pool());
         users.putUser("duty@council.test", Role.MANAGER, "not-used").await();
         users.putUser("head@council.test", Role.MANAGER, "not-used").await();

@@ -81,6 +81,23 @@ class DemoProcessIT {
           "demo: first alert %d s after the banner%n",
           (System.nanoTime() - bannerAt) / 1_000_000_000);
 
+      // The demo prints a parent's view; its link shows that pupil's journeys.
+      await(
+          "a parent's view",
+          Duration.ofSeconds(30),
+          () -> demo.stdout().contains("Parents' views"));
+      Matcher parent =
+          Pattern.compile("pupil (\\S+)  http://localhost:" + port + "/parent/#t=(twp_\\S+)")
+              .matcher(demo.stdout());
+      assertThat(parent.find()).as(demo.stdout()).isTrue();
+      var journeys =
+          http.get("/api/v1/parent/today")
+              .putHeader("Authorization", "Bearer " + parent.group(2))
+              .send()
+              .await();
+      assertThat(journeys.statusCode()).isEqualTo(200);
+      assertThat(journeys.bodyAsJsonObject().getString("pupilId")).isEqualTo(parent.group(1));
+
       assertThat(demo.stop()).isIn(0, 143);
       Path pid = dir.resolve("data/pg/postmaster.pid");
       await("the demo's PostgreSQL to stop", Duration.ofSeconds(30), () -> !Files.exists(pid));
