@@ -20,14 +20,14 @@ final class AccessSql {
 
   static final String INSERT_USER =
       """
-      insert into app_user (email, role, password_hash) values ($1, $2, $3)
+      insert into app_user (email, role, password_hash, school_id) values ($1, $2, $3, $4)
       on conflict (email) do update set role = excluded.role,
-        password_hash = excluded.password_hash
+        password_hash = excluded.password_hash, school_id = excluded.school_id
       returning id
       """;
 
   static final String USER_BY_EMAIL =
-      "select id, email, role, password_hash from app_user where email = $1";
+      "select id, email, role, school_id, password_hash from app_user where email = $1";
 
   static final String EMAILS_OF_ROLES =
       "select email from app_user where role = any($1::text[]) order by email";
@@ -46,7 +46,7 @@ final class AccessSql {
       update app_session s set last_seen_at = greatest(s.last_seen_at, $2)
       from app_user u
       where s.id_hash = $1 and u.id = s.user_id and s.last_seen_at > $3 and s.created_at > $4
-      returning u.email, u.role, s.csrf_token
+      returning u.email, u.role, u.school_id, s.csrf_token
       """;
 
   static final String DELETE_SESSION = "delete from app_session where id_hash = $1";
@@ -120,6 +120,8 @@ final class AccessSql {
       update crew_device set revoked_at = coalesce(revoked_at, $3)
       where id = $1 and crew_id = $2 returning id
       """;
+
+  static final String SCHOOL_EXISTS = "select 1 from school where id = $1";
 
   static final String PUPIL_EXISTS = "select 1 from pupil where id = $1";
 

@@ -23,8 +23,11 @@ public final class AccessStore {
     this.pool = pool;
   }
 
-  /** A stored control-room user. */
-  public record User(long id, String email, Role role, String passwordHash) {}
+  /**
+   * A stored user: control-room staff with a {@code role}, or a school's staff with the {@code
+   * schoolId} they see (and no role).
+   */
+  public record User(long id, String email, Role role, String schoolId, String passwordHash) {}
 
   /** Creates a key for an operator; fails with 404 if there is no such operator. */
   public Future<String> createOperatorKey(String operatorId) {
@@ -78,8 +81,32 @@ public final class AccessStore {
   /** Adds a user, or changes the role and password of an existing one with that email. */
   public Future<Long> putUser(String email, Role role, String passwordHash) {
     return pool.preparedQuery(AccessSql.INSERT_USER)
-        .execute(Tuple.of(email, role.wireName(), passwordHash))
+        .execute(Tuple.of(email, role.wireName(), passwordHash, null))
         .map(rows -> rows.iterator().next().getLong(0));
+  }
+
+  /** Adds a school's member of staff (or changes an existing user into one); 404 if no school. */
+  public Future<Long> putSchoolUser(String email, String schoolId, String passwordHash) {
+    return pool.preparedQuery(AccessSql.SCHOOL_EXISTS)
+        .execute(Tuple.of(schoolId))
+        .compose(
+            rows -> {
+              if (rows.size() == 0) {
+                return Future.failedFuture(
+                    ApiException.notFound("There is no school '" + schoolId + "' in the plan."));
+              }
+              return pool.preparedQuery(AccessSql.INSERT_USER)
+                  .execute(Tuple.of(email, SCHOOL_ROLE, passwordHash, schoolId))
+                  .map(ids -> ids.iterator().next().getLong(0));
+            });
+  }
+
+  /** How a school's staff are stored: the role {@code school}, beside the staff roles. */
+  static final String SCHOOL_ROLE = "school";
+
+  private static Role role(Row r) {
+    String role = r.getString("role");
+    return SCHOOL_ROLE.equals(role) ? null : Role.parse(role);
   }
 
   public Future<Optional<User>> user(String email) {
@@ -93,7 +120,8 @@ public final class AccessStore {
                         new User(
                             r.getLong("id"),
                             r.getString("email"),
-                            Role.parse(r.getString("role")),
+                            role(r),
+                            r.getString("school_id"),
                             r.getString("password_hash"))));
   }
 
@@ -111,7 +139,7 @@ public final class AccessStore {
   }
 
   /** A stored session as a request finds it: its user and CSRF token. */
-  public record StoredSession(String email, Role role, String csrfToken) {}
+  public record StoredSession(String email, Role role, String schoolId, String csrfToken) {}
 
   Future<Void> insertSession(byte[] idHash, long userId, String csrfToken, Instant now) {
     return pool.preparedQuery(AccessSql.INSERT_SESSION)
@@ -139,7 +167,8 @@ public final class AccessStore {
                     r ->
                         new StoredSession(
                             r.getString("email"),
-                            Role.parse(r.getString("role")),
+                            role(r),
+                            r.getString("school_id"),
                             r.getString("csrf_token"))));
   }
 

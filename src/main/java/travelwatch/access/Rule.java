@@ -60,6 +60,19 @@ public sealed interface Rule {
     return new LinkIssuers();
   }
 
+  /**
+   * A school's staff (for their own school: the route checks the object) or control-room staff with
+   * {@code least} or a role above it.
+   */
+  static Rule schoolOr(Role least) {
+    return new SchoolOrAtLeast(least);
+  }
+
+  /** A school's staff only (for their own school: the route checks the object). */
+  static Rule schoolStaff() {
+    return new SchoolStaffOnly();
+  }
+
   /** A user logged in from the control-room page: their own session. */
   static Rule session() {
     return new LoggedIn();
@@ -201,11 +214,51 @@ public sealed interface Rule {
     }
   }
 
+  /** See {@link #schoolOr(Role)}. */
+  record SchoolOrAtLeast(Role role) implements Rule {
+    @Override
+    public boolean permits(Caller caller) {
+      return caller instanceof Caller.SchoolStaff
+          || (caller instanceof Caller.Staff staff && staff.role().atLeast(role));
+    }
+
+    @Override
+    public ApiException refusal() {
+      return ApiException.forbidden(
+          "This needs a school's login, or the " + role.wireName() + " role or above.");
+    }
+
+    @Override
+    public String toString() {
+      return "school staff, " + role.wireName() + "+";
+    }
+  }
+
+  /** See {@link #schoolStaff()}. */
+  record SchoolStaffOnly() implements Rule {
+    @Override
+    public boolean permits(Caller caller) {
+      return caller instanceof Caller.SchoolStaff;
+    }
+
+    @Override
+    public ApiException refusal() {
+      return ApiException.forbidden(
+          "This is for a school's staff: log in with the school's login.");
+    }
+
+    @Override
+    public String toString() {
+      return "school staff";
+    }
+  }
+
   /** See {@link #session()}. */
   record LoggedIn() implements Rule {
     @Override
     public boolean permits(Caller caller) {
-      return caller instanceof Caller.Staff staff && staff.session();
+      return (caller instanceof Caller.Staff staff && staff.session())
+          || caller instanceof Caller.SchoolStaff;
     }
 
     /** Only logging in helps, so every other caller (a key has no session) gets a 401. */

@@ -87,10 +87,15 @@ public final class SessionRoutes {
   }
 
   private static JsonObject describe(Sessions.Session session) {
-    return new JsonObject()
-        .put("email", session.email())
-        .put("role", session.role().wireName())
-        .put("csrfToken", session.csrfToken());
+    JsonObject json =
+        new JsonObject()
+            .put("email", session.email())
+            .put("role", session.roleName())
+            .put("csrfToken", session.csrfToken());
+    if (session.schoolId() != null) {
+      json.put("schoolId", session.schoolId());
+    }
+    return json;
   }
 
   private static String text(JsonObject body, String field, List<FieldProblem> problems) {

@@ -33,9 +33,17 @@ public final class Sessions {
           + Base64.getEncoder().encodeToString(new byte[32]);
 
   /** A live session: whom it is for, and the token its state-changing requests must carry. */
-  public record Session(byte[] idHash, String email, Role role, String csrfToken) {
-    public Caller.Staff caller() {
-      return new Caller.Staff(email, role, true);
+  public record Session(byte[] idHash, String email, Role role, String schoolId, String csrfToken) {
+    /** Control-room staff act with their role; a school's staff as that school's. */
+    public Caller caller() {
+      return schoolId != null
+          ? new Caller.SchoolStaff(email, schoolId)
+          : new Caller.Staff(email, role, true);
+    }
+
+    /** The role as the page reads it: a staff role, or {@code school}. */
+    public String roleName() {
+      return schoolId != null ? AccessStore.SCHOOL_ROLE : role.wireName();
     }
 
     /** True when {@code token} is this session's CSRF token. */
@@ -85,7 +93,9 @@ public final class Sessions {
   private Future<Started> start(AccessStore.User user) {
     Instant now = clock.instant();
     String id = Secrets.random();
-    Session session = new Session(Secrets.sha256(id), user.email(), user.role(), Secrets.random());
+    Session session =
+        new Session(
+            Secrets.sha256(id), user.email(), user.role(), user.schoolId(), Secrets.random());
     // Expired sessions are swept here, so no timer is needed to keep the table small.
     return store
         .deleteExpiredSessions(idleSince(now), startedSince(now))
@@ -107,7 +117,8 @@ public final class Sessions {
               if (found.isPresent()) {
                 AccessStore.StoredSession s = found.get();
                 return Future.succeededFuture(
-                    Optional.of(new Session(hash, s.email(), s.role(), s.csrfToken())));
+                    Optional.of(
+                        new Session(hash, s.email(), s.role(), s.schoolId(), s.csrfToken())));
               }
               // Expired (or never was): make sure nothing of it is left.
               return store.deleteSession(hash).map(Optional.<Session>empty());

@@ -24,7 +24,8 @@ public record Alert(
     String acknowledgedBy,
     OffsetDateTime acknowledgedAt,
     String resolvedBy,
-    OffsetDateTime resolvedAt) {
+    OffsetDateTime resolvedAt,
+    String schoolId) {
 
   static Alert from(Row r) {
     return new Alert(
@@ -45,7 +46,8 @@ public record Alert(
         r.getString("acknowledged_by"),
         r.getOffsetDateTime("acknowledged_at"),
         r.getString("resolved_by"),
-        r.getOffsetDateTime("resolved_at"));
+        r.getOffsetDateTime("resolved_at"),
+        r.getString("school_id"));
   }
 
   public JsonObject toJson(ZoneId zone) {
@@ -59,6 +61,7 @@ public record Alert(
     putIf(j, "operatorId", operatorId);
     putIf(j, "crewId", crewId);
     putIf(j, "pupilId", pupilId);
+    putIf(j, "schoolId", schoolId);
     j.put("summary", summary)
         .put("serviceDate", serviceDate)
         .put("raisedAt", time(raisedAt, zone))

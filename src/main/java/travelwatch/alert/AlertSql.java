@@ -8,7 +8,7 @@ final class AlertSql {
       """
       id, type, severity, state, service_date, run_id, operator_id, crew_id, pupil_id, summary,
       raised_at, last_seen_at, count, condition_active, acknowledged_by, acknowledged_at,
-      resolved_by, resolved_at
+      resolved_by, resolved_at, school_id
       """;
 
   /** Raises an alert, or counts a repeat on the open one with the same dedup key. */
@@ -16,8 +16,10 @@ final class AlertSql {
       """
       insert into alert (dedup_key, type, severity, state, service_date, run_id, operator_id,
                          crew_id, pupil_id, summary, raised_at, last_seen_at, count,
-                         condition_active)
-      values ($1, $2, $3, 'open', $4, $5, $6, $7, $8, $9, $10, $10, $11, true)
+                         condition_active, school_id)
+      values ($1, $2, $3, 'open', $4, $5, $6, $7, $8, $9, $10, $10, $11, true,
+              coalesce($12, (select rt.school_id from run r join route rt on rt.id = r.route_id
+                             where r.id = $5)))
       on conflict (dedup_key) where state <> 'resolved'
       do update set count = alert.count + 1, last_seen_at = excluded.last_seen_at,
                     condition_active = true, summary = excluded.summary

@@ -133,7 +133,8 @@ public final class AlertStore {
                     c.pupilId(),
                     c.summary(),
                     at,
-                    c.occurrences())));
+                    c.occurrences(),
+                    c.schoolId())));
     return conn.preparedQuery(AlertSql.RAISE)
         .execute(args)
         .compose(

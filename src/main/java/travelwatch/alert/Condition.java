@@ -16,7 +16,8 @@ public record Condition(
     String crewId,
     String pupilId,
     String summary,
-    int occurrences) {
+    int occurrences,
+    String schoolId) {
 
   public Condition(
       AlertType type,
@@ -27,7 +28,22 @@ public record Condition(
       String crewId,
       String pupilId,
       String summary) {
-    this(type, subject, serviceDate, runId, operatorId, crewId, pupilId, summary, 1);
+    this(type, subject, serviceDate, runId, operatorId, crewId, pupilId, summary, 1, null);
+  }
+
+  /** A condition of a run: its school is the run's, found when the alert is stored. */
+  public Condition(
+      AlertType type,
+      String subject,
+      LocalDate serviceDate,
+      String runId,
+      String operatorId,
+      String crewId,
+      String pupilId,
+      String summary,
+      int occurrences) {
+    this(
+        type, subject, serviceDate, runId, operatorId, crewId, pupilId, summary, occurrences, null);
   }
 
   public String dedupKey() {

@@ -42,8 +42,14 @@ public final class UsersCommand {
         names = "--role",
         required = true,
         paramLabel = "ROLE",
-        description = "viewer, controller, manager or admin.")
+        description = "viewer, controller, manager, admin, or school (with --school).")
     String role;
+
+    @Option(
+        names = "--school",
+        paramLabel = "SCHOOL",
+        description = "For the school role: the id of the school the user sees.")
+    String school;
 
     @Option(
         names = "--password-stdin",
@@ -52,11 +58,19 @@ public final class UsersCommand {
 
     @Override
     public Integer call() throws IOException {
-      Role parsed;
-      try {
-        parsed = Role.parse(role);
-      } catch (IllegalArgumentException e) {
-        System.err.println("travelwatch: --role must be viewer, controller, manager or admin");
+      boolean schoolRole = "school".equals(role);
+      Role parsed = null;
+      if (!schoolRole) {
+        try {
+          parsed = Role.parse(role);
+        } catch (IllegalArgumentException e) {
+          System.err.println(
+              "travelwatch: --role must be viewer, controller, manager, admin or school");
+          return 2;
+        }
+      }
+      if (schoolRole != (school != null)) {
+        System.err.println("travelwatch: --school goes with --role school, and only with it");
         return 2;
       }
       if (!email.matches("[^@\\s]+@[^@\\s]+") || InboundText.textProblem(email, false) != null) {
@@ -71,9 +85,19 @@ public final class UsersCommand {
       }
       String hash = PasswordHasher.hash(password);
       Arrays.fill(password, ' ');
+      Role staffRole = parsed;
       DatabaseSession.run(
-          common.config(), pool -> new AccessStore(pool).putUser(email, parsed, hash));
-      System.err.println("User " + email + " has the " + parsed.wireName() + " role.");
+          common.config(),
+          pool ->
+              schoolRole
+                  ? new AccessStore(pool).putSchoolUser(email, school, hash)
+                  : new AccessStore(pool).putUser(email, staffRole, hash));
+      System.err.println(
+          "User "
+              + email
+              + (schoolRole
+                  ? " sees school " + school + "."
+                  : " has the " + parsed.wireName() + " role."));
       return 0;
     }
 

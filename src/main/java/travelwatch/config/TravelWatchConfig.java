@@ -22,7 +22,8 @@ public record TravelWatchConfig(
     NotifyConfig notifications,
     SessionConfig sessions,
     ClusterConfig cluster,
-    ParentConfig parents) {
+    ParentConfig parents,
+    SchoolConfig schools) {
 
   /** The HTTP server. */
   public record HttpConfig(
@@ -97,7 +98,8 @@ public record TravelWatchConfig(
         NotifyConfig.from(settings, dataDir),
         SessionConfig.from(settings),
         ClusterConfig.from(settings),
-        ParentConfig.from(settings));
+        ParentConfig.from(settings),
+        SchoolConfig.from(settings));
   }
 
   /** The same configuration for a node that joins a cluster ({@code serve --cluster}). */
@@ -112,7 +114,8 @@ public record TravelWatchConfig(
         notifications,
         sessions,
         cluster.clustered(),
-        parents);
+        parents,
+        schools);
   }
 
   private static MonitorConfig monitor(Settings s) {

@@ -2,7 +2,7 @@ package travelwatch.live;
 
 import static travelwatch.access.Access.allow;
 import static travelwatch.access.Role.VIEWER;
-import static travelwatch.access.Rule.role;
+import static travelwatch.access.Rule.schoolOr;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -15,6 +15,9 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Predicate;
+import travelwatch.access.Authenticator;
+import travelwatch.access.Caller;
 import travelwatch.live.LiveEvents.LiveEvent;
 
 /**
@@ -35,11 +38,25 @@ public final class StreamRoutes {
   }
 
   public void mount(Router api) {
-    allow(api.get("/stream"), role(VIEWER)).handler(this::stream);
+    allow(api.get("/stream"), schoolOr(VIEWER)).handler(this::stream);
+  }
+
+  /**
+   * What the caller may see: control-room staff everything; a school's staff only the runs and
+   * alerts of their school, chosen here on the server (never a parent's message).
+   */
+  static Predicate<LiveEvent> visibleTo(Caller caller) {
+    if (caller instanceof Caller.SchoolStaff school) {
+      return e ->
+          ("run".equals(e.kind()) || "alert".equals(e.kind()))
+              && school.schoolId().equals(e.data().getString("schoolId"));
+    }
+    return e -> true;
   }
 
   private void stream(RoutingContext ctx) {
     Vertx vertx = ctx.vertx();
+    Predicate<LiveEvent> visible = visibleTo(Authenticator.caller(ctx));
     HttpServerResponse response = ctx.response();
     response
         .setChunked(true)
@@ -65,7 +82,7 @@ public final class StreamRoutes {
                   if (!caughtUp[0]) {
                     early.add(e);
                   } else if (e.seq() > after && !sentFromStore.contains(e.seq())) {
-                    send(response, e);
+                    send(response, e, visible);
                   }
                 });
     long heartbeat = vertx.setPeriodic(heartbeatMillis, t -> response.write(": heartbeat\n\n"));
@@ -86,11 +103,11 @@ public final class StreamRoutes {
               missed.forEach(
                   e -> {
                     sentFromStore.add(e.seq());
-                    send(response, e);
+                    send(response, e, visible);
                   });
               early.stream()
                   .filter(e -> e.seq() > after && !sentFromStore.contains(e.seq()))
-                  .forEach(e -> send(response, e));
+                  .forEach(e -> send(response, e, visible));
               early.clear();
               caughtUp[0] = true;
             })
@@ -116,7 +133,10 @@ public final class StreamRoutes {
     }
   }
 
-  private static void send(HttpServerResponse response, LiveEvent e) {
+  private static void send(HttpServerResponse response, LiveEvent e, Predicate<LiveEvent> visible) {
+    if (!visible.test(e)) {
+      return;
+    }
     response.write(
         "id: " + e.seq() + "\nevent: " + e.kind() + "\ndata: " + e.data().encode() + "\n\n");
   }

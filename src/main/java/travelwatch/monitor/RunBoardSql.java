@@ -32,6 +32,9 @@ final class RunBoardSql {
 
   static final String ONE = RUN + " where r.id = $1";
 
+  static final String OF_SCHOOL =
+      RUN + " where r.service_date = $1 and rt.school_id = $2 order by r.arrive_by, r.id";
+
   static final String STOPS =
       """
       select s.id, s.seq, s.lat, s.lon, s.planned_time,

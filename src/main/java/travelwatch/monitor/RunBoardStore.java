@@ -65,6 +65,13 @@ final class RunBoardStore {
         .map(rows -> runs(rows));
   }
 
+  /** A day's runs to and from one school, by arrival time. */
+  Future<List<RunView>> ofSchool(LocalDate date, String schoolId) {
+    return pool.preparedQuery(RunBoardSql.OF_SCHOOL)
+        .execute(Tuple.of(date, schoolId))
+        .map(rows -> runs(rows));
+  }
+
   Future<Optional<RunDetail>> detail(String runId) {
     Future<RowSet<Row>> run = pool.preparedQuery(RunBoardSql.ONE).execute(Tuple.of(runId));
     Future<RowSet<Row>> stops = pool.preparedQuery(RunBoardSql.STOPS).execute(Tuple.of(runId));

@@ -50,6 +50,14 @@ public final class AlertLetters {
               "Follow the safeguarding procedure: tell the designated safeguarding lead now and"
                   + " record what was done."),
           Map.entry(
+              "school.pupil_not_arrived",
+              "Call the school back and the driver at once: the pupil was not dropped at school"
+                  + " as planned. Find where the pupil is, then contact the family through the"
+                  + " contact centre."),
+          Map.entry(
+              "school.report",
+              "Read the school's report and call the school back if it needs an answer."),
+          Map.entry(
               "run.not_started",
               "Call the operator to confirm the vehicle is on its way; tell the school and"
                   + " families if it will be late."),

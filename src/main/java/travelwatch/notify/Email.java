@@ -26,7 +26,8 @@ public record Email(
     RESOLUTION,
     DIGEST,
     WEEKLY_KPI,
-    PARENT;
+    PARENT,
+    SCHOOL;
 
     public String wireName() {
       return name().toLowerCase(java.util.Locale.ROOT);

@@ -30,6 +30,7 @@ public record Plan(
     SPECIAL
   }
 
+  /** A school; {@code email} (optional) is the office's address for transport notices. */
   public record School(
       String id,
       String name,
@@ -37,7 +38,21 @@ public record Plan(
       double lon,
       LocalTime startTime,
       LocalTime finishTime,
-      Phase phase) {}
+      Phase phase,
+      String email) {
+
+    /** A school without an address for notices. */
+    public School(
+        String id,
+        String name,
+        double lat,
+        double lon,
+        LocalTime startTime,
+        LocalTime finishTime,
+        Phase phase) {
+      this(id, name, lat, lon, startTime, finishTime, phase, null);
+    }
+  }
 
   /** A pupil reference; {@code maxJourneyMinutes} is set where assessed individually. */
   public record Pupil(String id, String schoolId, Optional<Integer> maxJourneyMinutes) {}

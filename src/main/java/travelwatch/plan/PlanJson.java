@@ -109,7 +109,7 @@ public final class PlanJson {
   }
 
   private static School school(FieldReader r) {
-    r.allowOnly(Set.of("id", "name", "lat", "lon", "startTime", "finishTime", "phase"));
+    r.allowOnly(Set.of("id", "name", "lat", "lon", "startTime", "finishTime", "phase", "email"));
     String id = r.id("id");
     String name = r.text("name", true);
     Double lat = r.coordinate("lat", 90);
@@ -117,10 +117,11 @@ public final class PlanJson {
     var start = r.time("startTime");
     var finish = r.time("finishTime");
     Phase phase = r.choice("phase", Phase.class, true);
+    String email = r.text("email", false);
     if (lat == null || lon == null) {
       return null;
     }
-    return new School(id, name, lat, lon, start, finish, phase);
+    return new School(id, name, lat, lon, start, finish, phase, email);
   }
 
   private static Pupil pupil(FieldReader r) {
@@ -254,16 +255,21 @@ public final class PlanJson {
     JsonArray schools = new JsonArray();
     plan.schools()
         .forEach(
-            s ->
-                schools.add(
-                    new JsonObject()
-                        .put("id", s.id())
-                        .put("name", s.name())
-                        .put("lat", s.lat())
-                        .put("lon", s.lon())
-                        .put("startTime", s.startTime().toString())
-                        .put("finishTime", s.finishTime().toString())
-                        .put("phase", name(s.phase()))));
+            s -> {
+              JsonObject j =
+                  new JsonObject()
+                      .put("id", s.id())
+                      .put("name", s.name())
+                      .put("lat", s.lat())
+                      .put("lon", s.lon())
+                      .put("startTime", s.startTime().toString())
+                      .put("finishTime", s.finishTime().toString())
+                      .put("phase", name(s.phase()));
+              if (s.email() != null) {
+                j.put("email", s.email());
+              }
+              schools.add(j);
+            });
     JsonArray pupils = new JsonArray();
     plan.pupils()
         .forEach(

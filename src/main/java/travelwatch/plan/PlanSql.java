@@ -16,12 +16,12 @@ final class PlanSql {
 
   static final String UPSERT_SCHOOLS =
       """
-      insert into school (id, name, lat, lon, start_time, finish_time, phase)
+      insert into school (id, name, lat, lon, start_time, finish_time, phase, email)
       select * from unnest($1::text[], $2::text[], $3::text[]::float8[], $4::text[]::float8[], $5::text[]::time[],
-                           $6::text[]::time[], $7::text[])
+                           $6::text[]::time[], $7::text[], $8::text[])
       on conflict (id) do update set name = excluded.name, lat = excluded.lat,
         lon = excluded.lon, start_time = excluded.start_time,
-        finish_time = excluded.finish_time, phase = excluded.phase
+        finish_time = excluded.finish_time, phase = excluded.phase, email = excluded.email
       """;
 
   static final String UPSERT_PUPILS =
@@ -112,7 +112,7 @@ final class PlanSql {
   static final String DESCRIBE_OPERATORS =
       "select id, name from operator where id = any($1::text[])";
   static final String SCHOOLS =
-      "select id, name, lat, lon, start_time, finish_time, phase from school order by id";
+      "select id, name, lat, lon, start_time, finish_time, phase, email from school order by id";
   static final String PUPILS = "select id, school_id, max_journey_minutes from pupil order by id";
   static final String CREW =
       """

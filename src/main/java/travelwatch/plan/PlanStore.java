@@ -157,7 +157,8 @@ public final class PlanStore {
           School::lon,
           School::startTime,
           School::finishTime,
-          s -> PlanJson.name(s.phase()));
+          s -> PlanJson.name(s.phase()),
+          School::email);
       add(
           PlanSql.UPSERT_PUPILS,
           plan.pupils(),
@@ -406,7 +407,8 @@ public final class PlanStore {
         r.getDouble("lon"),
         r.getLocalTime("start_time"),
         r.getLocalTime("finish_time"),
-        Phase.valueOf(r.getString("phase").toUpperCase()));
+        Phase.valueOf(r.getString("phase").toUpperCase()),
+        r.getString("email"));
   }
 
   private static Crew crew(Row r) {

@@ -26,6 +26,7 @@ import travelwatch.access.KeyRoutes;
 import travelwatch.access.ParentLinks;
 import travelwatch.access.SessionRoutes;
 import travelwatch.access.Sessions;
+import travelwatch.access.UserRoutes;
 import travelwatch.alert.AlertMetrics;
 import travelwatch.alert.AlertRoutes;
 import travelwatch.alert.AlertStore;
@@ -67,6 +68,7 @@ import travelwatch.platform.http.HttpVerticle;
 import travelwatch.platform.http.InboundText;
 import travelwatch.platform.jobs.JobHealth;
 import travelwatch.platform.metrics.Metrics;
+import travelwatch.school.Schools;
 import travelwatch.web.ControlRoomPage;
 
 /**
@@ -135,6 +137,7 @@ public final class TravelWatchServer implements AutoCloseable {
       server.deploy(capabilities.alertMetrics);
       server.deploy(capabilities.kpi.scheduler());
       server.deploy(capabilities.parents.notices());
+      server.deploy(capabilities.schools.notices());
       server.deployments.add(
           vertx
               .deployVerticle(
@@ -179,6 +182,8 @@ public final class TravelWatchServer implements AutoCloseable {
     final ControlRoomRoutes controlRoom;
     final CrewRoutes crew;
     final Parents parents;
+    final Schools schools;
+    final UserRoutes users;
     final AtomicReference<Router> served = new AtomicReference<>();
 
     Capabilities(
@@ -204,6 +209,7 @@ public final class TravelWatchServer implements AutoCloseable {
       this.authenticator = new Authenticator(access, sessions, phones, parentLinks, real);
       this.crew = new CrewRoutes(pool, phones, time);
       this.keys = new KeyRoutes(access);
+      this.users = new UserRoutes(access);
       ShardOwnership shardOwnership =
           new ShardOwnership(
               database.endpoint().connectOptions(),
@@ -301,6 +307,16 @@ public final class TravelWatchServer implements AutoCloseable {
               pool,
               parentLinks,
               jobs);
+      this.schools =
+          Schools.create(
+              config.schools(),
+              time,
+              config.http().publicUrl(),
+              config.notifications().domain(),
+              vertx,
+              pool,
+              alertStore,
+              jobs);
     }
 
     Router router(Vertx vertx) {
@@ -340,6 +356,8 @@ public final class TravelWatchServer implements AutoCloseable {
       controlRoom.mount(api);
       crew.mount(api);
       parents.routes().mount(api);
+      schools.routes().mount(api);
+      users.mount(api);
       router.route("/api/v1/*").subRouter(api);
       // A route whose callers nobody decided is not served: the server does not start.
       Access.requireRules(router);

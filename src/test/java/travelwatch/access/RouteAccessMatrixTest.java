@@ -58,6 +58,7 @@ import travelwatch.support.TwoOperators;
 @DisplayName("Route access matrix: every route the router serves × every kind of caller")
 class RouteAccessMatrixTest {
   private static final String PASSWORD = "correct horse battery";
+  private static final String SCHOOL_USER = "office@hillcrest.example";
   private static final TestClock clock = new TestClock(Instant.parse("2026-11-23T10:00:00Z"));
 
   /** Who may call each route: the README's "who" column, as rules. */
@@ -82,7 +83,7 @@ class RouteAccessMatrixTest {
           entry("GET /api/v1/alerts/:id", role(VIEWER)),
           entry("POST /api/v1/alerts/:id/acknowledge", role(CONTROLLER)),
           entry("POST /api/v1/alerts/:id/resolve", role(CONTROLLER)),
-          entry("GET /api/v1/stream", role(VIEWER)),
+          entry("GET /api/v1/stream", Rule.schoolOr(VIEWER)),
           entry("GET /api/v1/kpi/weekly", role(MANAGER)),
           entry("GET /api/v1/kpi/weekly/:weekEnding", role(MANAGER)),
           entry("POST /api/v1/kpi/weekly/:weekEnding", role(MANAGER)),
@@ -109,7 +110,11 @@ class RouteAccessMatrixTest {
           entry("GET /api/v1/parent/messages", Rule.parentLink()),
           entry("GET /api/v1/messages", role(VIEWER)),
           entry("POST /api/v1/messages/:messageId/reply", role(CONTROLLER)),
-          entry("POST /api/v1/messages/:messageId/close", role(CONTROLLER)));
+          entry("POST /api/v1/messages/:messageId/close", role(CONTROLLER)),
+          entry("GET /api/v1/schools/:schoolId/today", Rule.schoolOr(VIEWER)),
+          entry("GET /api/v1/schools/:schoolId/reports", Rule.schoolOr(VIEWER)),
+          entry("POST /api/v1/schools/:schoolId/reports", Rule.schoolStaff()),
+          entry("POST /api/v1/users", role(ADMIN)));
 
   /** Operator B's ids and names: paths name them, and no refusal may repeat them. */
   private static final List<String> B_DATA =
@@ -137,7 +142,9 @@ class RouteAccessMatrixTest {
           ":crewId",
           TwoOperators.DRIVER_B,
           ":deviceId",
-          "1");
+          "1",
+          ":schoolId",
+          "SCH1");
 
   private static final Map<String, String> WILDCARDS =
       Map.of("/webjars/*", "/webjars/chart.js/4.5.1/dist/chart.umd.min.js", "/*", "/");
@@ -174,6 +181,14 @@ class RouteAccessMatrixTest {
       this.caller = caller;
     }
 
+    /** The login of a kind that logs in with a session: staff by role, a school by its user. */
+    Optional<String> login() {
+      if (caller instanceof Caller.SchoolStaff s) {
+        return Optional.of(s.name());
+      }
+      return sessionRole().map(RouteAccessMatrixTest::email);
+    }
+
     Optional<Role> sessionRole() {
       return caller instanceof Caller.Staff s && s.session()
           ? Optional.of(s.role())
@@ -188,9 +203,7 @@ class RouteAccessMatrixTest {
 
   /** The kinds of caller to come: nothing authenticates them yet, so their rules are judged. */
   private static final List<Caller> COMING =
-      List.of(
-          new Caller.SchoolStaff("head@hillcrest.example", "SCH1"),
-          new Caller.Tracker("TRK-1", "OPA", "AB12 CDE"));
+      List.of(new Caller.Tracker("TRK-1", "OPA", "AB12 CDE"));
 
   /** A route as the router serves it, its path filled in for a request. */
   record Target(String key, String method, String path, Rule rule) {
@@ -233,6 +246,18 @@ class RouteAccessMatrixTest {
                 "/api/v1/crew/devices", null, new io.vertx.core.json.JsonObject().put("code", code))
             .bodyAsJsonObject()
             .getString("token"));
+    assertThat(
+            server
+                .post(
+                    "/api/v1/users",
+                    admin,
+                    new io.vertx.core.json.JsonObject()
+                        .put("email", SCHOOL_USER)
+                        .put("role", "school")
+                        .put("schoolId", "SCH1")
+                        .put("password", PASSWORD))
+                .statusCode())
+        .isEqualTo(201);
     keys.put(
         Kind.PARENT_LINK_A,
         linkToken(
@@ -265,11 +290,8 @@ class RouteAccessMatrixTest {
     PARAMS.put(":messageId", String.valueOf(messageB));
     for (Kind kind : Kind.values()) {
       kind.sessionRole()
-          .ifPresent(
-              role -> {
-                SessionLogin.addUser(server, email(role), role, PASSWORD);
-                sessions.put(kind, SessionLogin.of(server, email(role), PASSWORD));
-              });
+          .ifPresent(role -> SessionLogin.addUser(server, email(role), role, PASSWORD));
+      kind.login().ifPresent(login -> sessions.put(kind, SessionLogin.of(server, login, PASSWORD)));
     }
     // An alert on B's run, so the alert routes have a real id whose refusals must not name B.
     new AlertStore(server.pool(), ServiceClock.on(clock, ZoneId.of("Europe/London")), false)
@@ -379,7 +401,7 @@ class RouteAccessMatrixTest {
 
   @ParameterizedTest(name = "{0} as {1}")
   @MethodSource("comingCells")
-  @DisplayName("School staff and trackers may call only the public routes")
+  @DisplayName("Trackers may call only the public routes")
   void comingKinds(Target target, Caller caller) {
     assertThat(target.rule()).as(target.key() + " has an access rule").isNotNull();
     assertThat(target.rule().permits(caller)).isEqualTo(target.rule().admitsNoCredentials());
@@ -427,13 +449,13 @@ class RouteAccessMatrixTest {
     if (keys.containsKey(kind)) {
       request.header("Authorization", "Bearer " + keys.get(kind));
     }
-    kind.sessionRole()
+    kind.login()
         .ifPresent(
-            role -> {
+            email -> {
               // Logging in and out end a session: those cells get one of their own.
               SessionLogin login =
                   changes && target.path().equals("/api/v1/session")
-                      ? SessionLogin.of(server, email(role), PASSWORD)
+                      ? SessionLogin.of(server, email, PASSWORD)
                       : sessions.get(kind);
               request.header("Cookie", Sessions.COOKIE + "=" + login.sessionId());
               request.header(Authenticator.CSRF_HEADER, login.csrfToken());
