@@ -6,16 +6,18 @@ import java.util.List;
 import java.util.Optional;
 import travelwatch.kpi.KpiFigures.OperatorFigures;
 import travelwatch.kpi.KpiFigures.ParentMessages;
+import travelwatch.kpi.KpiFigures.SchoolFigures;
 
 /**
- * A weekly snapshot as CSV (RFC 4180): one figure a row, KPIs first and then each operator's runs,
- * so it pivots in a spreadsheet. A percentage with nothing to measure has an empty percent cell;
- * the median minutes to answer parents' messages is in the count cell, empty when none was
- * answered.
+ * A weekly snapshot as CSV (RFC 4180): one figure a row, KPIs first, then each operator's runs and
+ * then each school's (by school: their own KPI names, the school in the last two cells), so it
+ * pivots in a spreadsheet. A percentage with nothing to measure has an empty percent cell; the
+ * median minutes to answer parents' messages is in the count cell, empty when none was answered.
  */
 public final class KpiCsv {
   static final String HEADER =
-      "weekEnding,version,computedAt,kpi,operatorId,count,numerator,denominator,percent";
+      "weekEnding,version,computedAt,kpi,operatorId,count,numerator,denominator,percent,"
+          + "schoolId,schoolName";
 
   private KpiCsv() {}
 
@@ -47,6 +49,11 @@ public final class KpiCsv {
       rows.add(count("Runs On Time", o.operatorId(), o.onTime()));
       rows.add(percentage("Cancellation Share", o.operatorId(), o.cancellationShare()));
     }
+    for (SchoolFigures school : f.schools()) {
+      rows.add(count("Runs Planned By School", school, school.planned()));
+      rows.add(count("Runs Delivered By School", school, school.delivered()));
+      rows.add(count("Runs On Time By School", school, school.onTime()));
+    }
     StringBuilder csv = new StringBuilder(HEADER).append("\r\n");
     for (List<String> row : rows) {
       csv.append(field(s.weekEnding().toString()))
@@ -63,11 +70,16 @@ public final class KpiCsv {
   }
 
   private static List<String> count(String kpi, String operatorId, long count) {
-    return List.of(kpi, operatorId, Long.toString(count), "", "", "");
+    return List.of(kpi, operatorId, Long.toString(count), "", "", "", "", "");
+  }
+
+  private static List<String> count(String kpi, SchoolFigures school, long count) {
+    return List.of(
+        kpi, "", Long.toString(count), "", "", "", school.schoolId(), school.schoolName());
   }
 
   private static List<String> minutes(String kpi, Optional<BigDecimal> minutes) {
-    return List.of(kpi, "", minutes.map(BigDecimal::toPlainString).orElse(""), "", "", "");
+    return List.of(kpi, "", minutes.map(BigDecimal::toPlainString).orElse(""), "", "", "", "", "");
   }
 
   private static List<String> percentage(String kpi, String operatorId, Percentage p) {
@@ -78,7 +90,9 @@ public final class KpiCsv {
         "",
         Long.toString(p.numerator()),
         Long.toString(p.denominator()),
-        percent == null ? "" : percent.toPlainString());
+        percent == null ? "" : percent.toPlainString(),
+        "",
+        "");
   }
 
   /**

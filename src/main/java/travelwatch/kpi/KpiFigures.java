@@ -7,8 +7,8 @@ import java.util.Optional;
 
 /**
  * The council's KPIs for one period (docs/contract.md, "KPIs"): what was planned against what was
- * delivered, on time and for pupils; the phones; safeguarding; parents' messages; and, for a week,
- * the case work backlog.
+ * delivered, on time and for pupils, in all and by operator and by school; the phones;
+ * safeguarding; parents' messages; and, for a week, the case work backlog.
  */
 public record KpiFigures(
     long safeguarding,
@@ -18,10 +18,12 @@ public record KpiFigures(
     Percentage telephonePerformance,
     Optional<Casework> casework,
     ParentMessages parentMessages,
-    List<OperatorFigures> operators) {
+    List<OperatorFigures> operators,
+    List<SchoolFigures> schools) {
 
   public KpiFigures {
     operators = List.copyOf(operators);
+    schools = List.copyOf(schools);
   }
 
   /** Case work at the end of the period: overdue applications and complaints. */
@@ -57,6 +59,13 @@ public record KpiFigures(
       long onTime,
       Percentage cancellationShare) {}
 
+  /**
+   * "Contracted against delivered" for one school: the runs of its routes planned in the period,
+   * those delivered and those delivered on time, as counted for operators.
+   */
+  public record SchoolFigures(
+      String schoolId, String schoolName, long planned, long delivered, long onTime) {}
+
   /** One operator's runs and pupil-journeys in the period, as counted from the plan and events. */
   public record RunCounts(
       String operatorId,
@@ -70,13 +79,17 @@ public record KpiFigures(
   /** The phones in the period: distinct calls offered, and of them those answered. */
   public record CallCounts(long offered, long answered) {}
 
-  /** The KPIs from per-operator counts: totals are sums, shares are of all cancellations. */
+  /**
+   * The KPIs from per-operator counts: totals are sums, shares are of all cancellations; the
+   * schools' figures are as counted.
+   */
   public static KpiFigures from(
       long safeguarding,
       List<RunCounts> runs,
       CallCounts calls,
       Optional<Casework> casework,
-      ParentMessages parentMessages) {
+      ParentMessages parentMessages,
+      List<SchoolFigures> schools) {
     long planned = 0;
     long delivered = 0;
     long cancelled = 0;
@@ -110,6 +123,7 @@ public record KpiFigures(
         new Percentage(calls.answered(), calls.offered()),
         casework,
         parentMessages,
-        operators);
+        operators,
+        schools);
   }
 }

@@ -12,6 +12,7 @@ import java.util.Optional;
 import travelwatch.kpi.KpiFigures.Casework;
 import travelwatch.kpi.KpiFigures.OperatorFigures;
 import travelwatch.kpi.KpiFigures.ParentMessages;
+import travelwatch.kpi.KpiFigures.SchoolFigures;
 
 /**
  * Snapshots as the API and the snapshot tables carry them: the WeeklyKpi and DailyKpi schemas of
@@ -75,7 +76,17 @@ public final class KpiJson {
               .put("onTime", o.onTime())
               .put("cancellationShare", o.cancellationShare().percent()));
     }
-    return json.put("operators", operators);
+    JsonArray schools = new JsonArray();
+    for (SchoolFigures sc : f.schools()) {
+      schools.add(
+          new JsonObject()
+              .put("schoolId", sc.schoolId())
+              .put("schoolName", sc.schoolName())
+              .put("runsPlanned", sc.planned())
+              .put("runsDelivered", sc.delivered())
+              .put("runsOnTime", sc.onTime()));
+    }
+    return json.put("operators", operators).put("schools", schools);
   }
 
   /** A percentage as the API ships it: numerator, denominator and percent (null when 0/0). */
@@ -96,7 +107,8 @@ public final class KpiJson {
 
   /**
    * Reads stored figures; each percentage is rebuilt from its numerator and denominator. Figures
-   * stored before parents' messages were counted read as none.
+   * stored before parents' messages were counted read as none, and those stored before the runs
+   * were counted by school as no school.
    */
   static KpiFigures figuresFrom(JsonObject json) {
     Optional<Casework> casework = Optional.empty();
@@ -127,6 +139,18 @@ public final class KpiJson {
               o.getLong("onTime"),
               new Percentage(o.getLong("cancelled"), cancellations)));
     }
+    List<SchoolFigures> schools = new ArrayList<>();
+    JsonArray storedSchools = json.getJsonArray("schools", new JsonArray());
+    for (int i = 0; i < storedSchools.size(); i++) {
+      JsonObject sc = storedSchools.getJsonObject(i);
+      schools.add(
+          new SchoolFigures(
+              sc.getString("schoolId"),
+              sc.getString("schoolName"),
+              sc.getLong("runsPlanned"),
+              sc.getLong("runsDelivered"),
+              sc.getLong("runsOnTime")));
+    }
     return new KpiFigures(
         json.getJsonObject("safeguarding").getLong("count"),
         percentageFrom(json.getJsonObject("routePerformance")),
@@ -135,7 +159,8 @@ public final class KpiJson {
         percentageFrom(json.getJsonObject("telephonePerformance")),
         casework,
         parentMessagesFrom(json.getJsonObject("parentMessages")),
-        operators);
+        operators,
+        schools);
   }
 
   private static ParentMessages parentMessagesFrom(JsonObject json) {

@@ -9,20 +9,24 @@ final class KpiSql {
   private KpiSql() {}
 
   /**
-   * Per operator, the runs planned in the period ($1..$2) and their outcome, with the
-   * pupil-journeys on them. Each run's events are read and folded by one index lookup (the lateral
-   * aggregates cannot be flattened into a scan of every event ever stored). Arrival is the first
-   * run.arrived, else the last drop-off, compared with arriveBy as a local time on the run's date
-   * in zone $3. A pupil-journey is a pupil picked up on a run that started or was cancelled;
-   * reported absent, it is not expected; boarded (and not absent), it was transported.
+   * The opening of {@link #RUNS} and {@link #SCHOOL_RUNS}, so that both count runs alike: each run
+   * planned in the period ($1..$2) with its route's operator and school and its outcome. Each run's
+   * events are read and folded by one index lookup (the lateral aggregate cannot be flattened into
+   * a scan of every event ever stored). Delivered is started and not cancelled; on time is
+   * delivered with an arrival, the first run.arrived else the last drop-off, at or before arriveBy
+   * as a local time on the run's date in zone $3. The pupils reported absent and those boarded are
+   * kept for the pupil-journeys.
    */
-  static final String RUNS =
+  private static final String RUN_OUTCOME =
       """
       with run_outcome as (
-        select rt.operator_id, k.started, k.cancelled,
-               coalesce(k.arrived_at, k.last_dropoff_at)
-                 <= (r.service_date + r.arrive_by) at time zone $3::text as arrived_by,
-               j.expected, j.transported
+        select r.id as run_id, rt.operator_id, rt.school_id, k.started, k.cancelled,
+               k.started and not k.cancelled as delivered,
+               k.started and not k.cancelled
+                 and coalesce(coalesce(k.arrived_at, k.last_dropoff_at)
+                                <= (r.service_date + r.arrive_by) at time zone $3::text,
+                              false) as on_time,
+               k.absent, k.boarded
         from run r
         join route rt on rt.id = r.route_id
         cross join lateral (
@@ -39,28 +43,58 @@ final class KpiSql {
             and e.type in ('run.started', 'run.cancelled', 'run.arrived',
                            'pupil.dropped', 'pupil.boarded', 'pupil.absent')
         ) k
-        cross join lateral (
-          select count(distinct sp.pupil_id)
-                   filter (where not sp.pupil_id = any (k.absent)) as expected,
-                 count(distinct sp.pupil_id)
-                   filter (where not sp.pupil_id = any (k.absent)
-                             and sp.pupil_id = any (k.boarded)) as transported
-          from stop_pupil sp
-          where sp.run_id = r.id and sp.action = 'pickup' and (k.started or k.cancelled)
-        ) j
         where r.service_date between $1::date and $2::date
       )
-      select operator_id,
-             count(*) as planned,
-             count(*) filter (where started and not cancelled) as delivered,
-             count(*) filter (where cancelled) as cancelled,
-             count(*) filter (where started and not cancelled and arrived_by) as on_time,
-             sum(expected)::bigint as pupils_expected,
-             sum(transported)::bigint as pupils_transported
-      from run_outcome
-      group by operator_id
-      order by operator_id
       """;
+
+  /**
+   * Per operator, the runs planned in the period ($1..$2, zone $3) and their outcome ({@link
+   * #RUN_OUTCOME}), with the pupil-journeys on them. A pupil-journey is a pupil picked up on a run
+   * that started or was cancelled; reported absent, it is not expected; boarded (and not absent),
+   * it was transported.
+   */
+  static final String RUNS =
+      RUN_OUTCOME
+          + """
+          select o.operator_id,
+                 count(*) as planned,
+                 count(*) filter (where o.delivered) as delivered,
+                 count(*) filter (where o.cancelled) as cancelled,
+                 count(*) filter (where o.on_time) as on_time,
+                 sum(j.expected)::bigint as pupils_expected,
+                 sum(j.transported)::bigint as pupils_transported
+          from run_outcome o
+          cross join lateral (
+            select count(distinct sp.pupil_id)
+                     filter (where not sp.pupil_id = any (o.absent)) as expected,
+                   count(distinct sp.pupil_id)
+                     filter (where not sp.pupil_id = any (o.absent)
+                               and sp.pupil_id = any (o.boarded)) as transported
+            from stop_pupil sp
+            where sp.run_id = o.run_id and sp.action = 'pickup' and (o.started or o.cancelled)
+          ) j
+          group by o.operator_id
+          order by o.operator_id
+          """;
+
+  /**
+   * Per school (the school of a run's route), the runs planned in the period ($1..$2, zone $3),
+   * those delivered and those delivered on time ({@link #RUN_OUTCOME}); only schools with runs in
+   * the period, in the byte order of their ids.
+   */
+  static final String SCHOOL_RUNS =
+      RUN_OUTCOME
+          + """
+          select o.school_id,
+                 s.name as school_name,
+                 count(*) as planned,
+                 count(*) filter (where o.delivered) as delivered,
+                 count(*) filter (where o.on_time) as on_time
+          from run_outcome o
+          join school s on s.id = o.school_id
+          group by o.school_id, s.name
+          order by o.school_id collate "C"
+          """;
 
   /**
    * Calls in the period ($1..$2, local dates): a call is offered once whatever the telephony sent

@@ -20,6 +20,7 @@ import travelwatch.kpi.KpiFigures.CallCounts;
 import travelwatch.kpi.KpiFigures.Casework;
 import travelwatch.kpi.KpiFigures.ParentMessages;
 import travelwatch.kpi.KpiFigures.RunCounts;
+import travelwatch.kpi.KpiFigures.SchoolFigures;
 import travelwatch.platform.db.Database;
 
 /**
@@ -248,6 +249,23 @@ public final class KpiStore {
                   }
                   return list;
                 });
+    Future<List<SchoolFigures>> schools =
+        sql.preparedQuery(KpiSql.SCHOOL_RUNS)
+            .execute(Tuple.of(period.first(), period.last(), zone.getId()))
+            .map(
+                rows -> {
+                  List<SchoolFigures> list = new ArrayList<>();
+                  for (Row r : rows) {
+                    list.add(
+                        new SchoolFigures(
+                            r.getString("school_id"),
+                            r.getString("school_name"),
+                            r.getLong("planned"),
+                            r.getLong("delivered"),
+                            r.getLong("on_time")));
+                  }
+                  return list;
+                });
     Future<CallCounts> calls =
         sql.preparedQuery(KpiSql.CALLS)
             .execute(Tuple.of(period.first(), period.last()))
@@ -277,7 +295,7 @@ public final class KpiStore {
         caseworkAt.isEmpty()
             ? Future.succeededFuture(Optional.empty())
             : casework(sql, period, caseworkAt.get()).map(Optional::of);
-    return Future.all(runs, calls, safeguarding, casework, parentMessages)
+    return Future.all(List.of(runs, schools, calls, safeguarding, casework, parentMessages))
         .map(
             all ->
                 KpiFigures.from(
@@ -285,7 +303,8 @@ public final class KpiStore {
                     runs.result(),
                     calls.result(),
                     casework.result(),
-                    parentMessages.result()));
+                    parentMessages.result(),
+                    schools.result()));
   }
 
   private Future<Casework> casework(SqlClient sql, ReportingPeriod period, LocalDate asAt) {

@@ -6,12 +6,14 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import travelwatch.kpi.KpiFigures.OperatorFigures;
+import travelwatch.kpi.KpiFigures.SchoolFigures;
 import travelwatch.platform.HtmlText;
 
 /**
  * The managers' weekly KPI email in the council's layout: KPIs as rows, the last several weeks as
  * columns (oldest first), each cell like {@code 99.92% (5101/5105)}; then "contracted against
- * delivered" per operator for the latest week. An HTML part and an equivalent plain-text part.
+ * delivered" per operator and by school for the latest week. An HTML part and an equivalent
+ * plain-text part.
  */
 public final class WeeklyKpiEmail {
   private static final DateTimeFormatter COUNCIL_DATE = DateTimeFormatter.ofPattern("dd/MM/yyyy");
@@ -63,6 +65,17 @@ public final class WeeklyKpiEmail {
               Long.toString(o.onTime()),
               o.cancellationShare().display()));
     }
+    List<String> schoolHeader = List.of("School", "Name", "Planned", "Delivered", "On time");
+    List<List<String>> schools = new ArrayList<>();
+    for (SchoolFigures school : latest.figures().schools()) {
+      schools.add(
+          List.of(
+              school.schoolId(),
+              school.schoolName(),
+              Long.toString(school.planned()),
+              Long.toString(school.delivered()),
+              Long.toString(school.onTime())));
+    }
     String footnote =
         "Week ending "
             + latest.weekEnding().friday().format(COUNCIL_DATE)
@@ -74,35 +87,47 @@ public final class WeeklyKpiEmail {
     String operatorsTitle =
         "Contracted against delivered, week ending "
             + latest.weekEnding().friday().format(COUNCIL_DATE);
+    String schoolsTitle =
+        "By school: contracted against delivered, week ending "
+            + latest.weekEnding().friday().format(COUNCIL_DATE);
 
     String html =
         "<!DOCTYPE html>\n<html><body style=\"font-family:Arial,sans-serif\">\n"
             + "<h2>"
             + HtmlText.escape(subject)
             + "</h2>\n"
-            + htmlTable(header, kpis)
+            + htmlTable(header, kpis, 1)
             + "<h3>"
             + HtmlText.escape(operatorsTitle)
             + "</h3>\n"
-            + htmlTable(operatorHeader, operators)
+            + htmlTable(operatorHeader, operators, 1)
+            + "<h3>"
+            + HtmlText.escape(schoolsTitle)
+            + "</h3>\n"
+            + htmlTable(schoolHeader, schools, 2)
             + "<p>"
             + HtmlText.escape(footnote)
             + "</p>\n</body></html>\n";
     String text =
         subject
             + "\n\n"
-            + textTable(header, kpis)
+            + textTable(header, kpis, 1)
             + "\n"
             + operatorsTitle
             + "\n\n"
-            + textTable(operatorHeader, operators)
+            + textTable(operatorHeader, operators, 1)
+            + "\n"
+            + schoolsTitle
+            + "\n\n"
+            + textTable(schoolHeader, schools, 2)
             + "\n"
             + footnote
             + "\n";
     return new Content(subject, html, text);
   }
 
-  private static String htmlTable(List<String> header, List<List<String>> rows) {
+  /** A table whose first {@code labels} columns are left-aligned text, the rest figures. */
+  private static String htmlTable(List<String> header, List<List<String>> rows, int labels) {
     String cell = "border:1px solid #999;padding:4px 8px;";
     StringBuilder html =
         new StringBuilder("<table style=\"border-collapse:collapse\">\n<thead><tr>");
@@ -114,7 +139,7 @@ public final class WeeklyKpiEmail {
     for (List<String> row : rows) {
       html.append("<tr>");
       for (int i = 0; i < row.size(); i++) {
-        String align = i == 0 ? "text-align:left" : "text-align:right";
+        String align = i < labels ? "text-align:left" : "text-align:right";
         html.append(i == 0 ? "<th scope=\"row\" style=\"" : "<td style=\"")
             .append(cell)
             .append(align)
@@ -127,7 +152,8 @@ public final class WeeklyKpiEmail {
     return html.append("</tbody>\n</table>\n").toString();
   }
 
-  private static String textTable(List<String> header, List<List<String>> rows) {
+  /** As {@link #htmlTable}, in aligned columns. */
+  private static String textTable(List<String> header, List<List<String>> rows, int labels) {
     int[] widths = new int[header.size()];
     for (int i = 0; i < header.size(); i++) {
       widths[i] = header.get(i).length();
@@ -136,22 +162,22 @@ public final class WeeklyKpiEmail {
       }
     }
     StringBuilder text = new StringBuilder();
-    line(text, header, widths);
+    line(text, header, widths, labels);
     List<String> rule = new ArrayList<>();
     for (int w : widths) {
       rule.add("-".repeat(w));
     }
-    line(text, rule, widths);
-    rows.forEach(r -> line(text, r, widths));
+    line(text, rule, widths, labels);
+    rows.forEach(r -> line(text, r, widths, labels));
     return text.toString();
   }
 
-  private static void line(StringBuilder text, List<String> cells, int[] widths) {
+  private static void line(StringBuilder text, List<String> cells, int[] widths, int labels) {
     StringBuilder line = new StringBuilder();
     for (int i = 0; i < cells.size(); i++) {
       String c = cells.get(i);
       String pad = " ".repeat(widths[i] - c.length());
-      line.append(i == 0 ? c + pad : pad + c);
+      line.append(i < labels ? c + pad : pad + c);
       if (i < cells.size() - 1) {
         line.append("  ");
       }

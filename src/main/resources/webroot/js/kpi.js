@@ -108,6 +108,41 @@ async function loadWeek(week) {
           ),
         ),
       ),
+      h('h3', {}, 'Contracted against delivered, by school'),
+      h(
+        'div',
+        { class: 'scroll' },
+        h(
+          'table',
+          { id: 'kpi-schools' },
+          h(
+            'thead',
+            {},
+            h(
+              'tr',
+              {},
+              ...['School', 'Name', 'Planned', 'Delivered', 'On time'].map((c, i) =>
+                h('th', { scope: 'col', class: i > 1 ? 'num' : '' }, c),
+              ),
+            ),
+          ),
+          h(
+            'tbody',
+            {},
+            w.schools.map((s) =>
+              h(
+                'tr',
+                {},
+                h('th', { scope: 'row' }, s.schoolId),
+                h('td', {}, s.schoolName),
+                h('td', { class: 'num' }, s.runsPlanned),
+                h('td', { class: 'num' }, s.runsDelivered),
+                h('td', { class: 'num' }, s.runsOnTime),
+              ),
+            ),
+          ),
+        ),
+      ),
     );
   } catch (e) {
     target.replaceChildren(h('p', { class: 'message' }, e.message));

@@ -96,7 +96,10 @@ class KpiApiTest {
                    {"operatorId": "OPA", "planned": 3, "delivered": 2, "cancelled": 1,
                     "onTime": 1, "cancellationShare": 50.00},
                    {"operatorId": "OPB", "planned": 4, "delivered": 2, "cancelled": 1,
-                    "onTime": 1, "cancellationShare": 50.00}]}
+                    "onTime": 1, "cancellationShare": 50.00}],
+                 "schools": [
+                   {"schoolId": "SCH1", "schoolName": "Hillcrest School", "runsPlanned": 7,
+                    "runsDelivered": 4, "runsOnTime": 2}]}
                 """));
   }
 
@@ -113,6 +116,7 @@ class KpiApiTest {
     assertThat(week.getJsonObject("pupilPerformance").getValue("percent")).isNull();
     assertThat(week.getJsonObject("routeTimePerformance").getValue("percent")).isNull();
     assertThat(week.getJsonArray("operators")).isEmpty();
+    assertThat(week.getJsonArray("schools")).isEmpty();
     assertThat(response.bodyAsString())
         .contains("\"telephonePerformance\":{\"numerator\":0,\"denominator\":0,\"percent\":null}");
   }
@@ -185,7 +189,10 @@ class KpiApiTest {
                    {"operatorId": "OPA", "planned": 1, "delivered": 0, "cancelled": 1,
                     "onTime": 0, "cancellationShare": 100.00},
                    {"operatorId": "OPB", "planned": 1, "delivered": 1, "cancelled": 0,
-                    "onTime": 0, "cancellationShare": 0.00}]}
+                    "onTime": 0, "cancellationShare": 0.00}],
+                 "schools": [
+                   {"schoolId": "SCH1", "schoolName": "Hillcrest School", "runsPlanned": 2,
+                    "runsDelivered": 1, "runsOnTime": 0}]}
                 """));
   }
 
@@ -268,27 +275,32 @@ class KpiApiTest {
     String prefix = "2026-06-12,1,2026-06-10T12:00:00Z,";
     assertThat(lines.get(0))
         .isEqualTo(
-            "weekEnding,version,computedAt,kpi,operatorId,count,numerator,denominator,percent");
+            "weekEnding,version,computedAt,kpi,operatorId,count,numerator,denominator,percent,"
+                + "schoolId,schoolName");
     assertThat(lines.subList(1, lines.size()))
         .startsWith(
-            prefix + "Safeguarding,,3,,,",
-            prefix + "Route Performance,,,4,7,57.14",
-            prefix + "Pupil Performance,,,7,10,70.00",
-            prefix + "Route Time Performance,,,2,4,50.00",
-            prefix + "Telephone Performance,,,3,4,75.00",
-            prefix + "Bus Pass Assessments Overdue,,3,,,",
-            prefix + "Transport Applications Overdue,,0,,,",
-            prefix + "Complaints Received,,2,,,",
-            prefix + "Complaints Overdue,,2,,,",
-            prefix + "Parents' Messages Received,,0,,,",
-            prefix + "Parents' Messages Answered,,0,,,",
-            prefix + "Parents' Messages Median Minutes To Answer,,,,,",
-            prefix + "Runs Planned,OPA,3,,,")
-        .contains(prefix + "Cancellation Share,OPB,,1,2,50.00")
-        .hasSize(12 + 2 * 5);
+            prefix + "Safeguarding,,3,,,,,",
+            prefix + "Route Performance,,,4,7,57.14,,",
+            prefix + "Pupil Performance,,,7,10,70.00,,",
+            prefix + "Route Time Performance,,,2,4,50.00,,",
+            prefix + "Telephone Performance,,,3,4,75.00,,",
+            prefix + "Bus Pass Assessments Overdue,,3,,,,,",
+            prefix + "Transport Applications Overdue,,0,,,,,",
+            prefix + "Complaints Received,,2,,,,,",
+            prefix + "Complaints Overdue,,2,,,,,",
+            prefix + "Parents' Messages Received,,0,,,,,",
+            prefix + "Parents' Messages Answered,,0,,,,,",
+            prefix + "Parents' Messages Median Minutes To Answer,,,,,,,",
+            prefix + "Runs Planned,OPA,3,,,,,")
+        .contains(prefix + "Cancellation Share,OPB,,1,2,50.00,,")
+        .endsWith(
+            prefix + "Runs Planned By School,,7,,,,SCH1,Hillcrest School",
+            prefix + "Runs Delivered By School,,4,,,,SCH1,Hillcrest School",
+            prefix + "Runs On Time By School,,2,,,,SCH1,Hillcrest School")
+        .hasSize(12 + 2 * 5 + 3);
 
     String empty = server.get("/api/v1/kpi/weekly/2026-05-22?format=csv", manager).bodyAsString();
-    assertThat(empty).contains(",Telephone Performance,,,0,0,\r\n");
+    assertThat(empty).contains(",Telephone Performance,,,0,0,,,\r\n");
   }
 
   @ParameterizedTest(name = "{0} {1}")

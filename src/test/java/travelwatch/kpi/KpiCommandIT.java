@@ -51,9 +51,10 @@ class KpiCommandIT {
     assertThat(csv.exitCode()).as(csv.stderr()).isZero();
     assertThat(csv.stdout())
         .startsWith(
-            "weekEnding,version,computedAt,kpi,operatorId,count,numerator,denominator,percent\r\n")
+            "weekEnding,version,computedAt,kpi,operatorId,count,numerator,denominator,percent,"
+                + "schoolId,schoolName\r\n")
         .contains("2026-06-12,2,")
-        .contains(",Route Performance,,,0,0,\r\n");
+        .contains(",Route Performance,,,0,0,,,\r\n");
   }
 
   @Test

@@ -217,12 +217,12 @@ class KpiParentMessagesTest {
     String prefix = "2026-06-12,1," + week.getString("computedAt") + ",";
     assertThat(csv)
         .containsSequence(
-            prefix + "Complaints Overdue,,0,,,",
-            prefix + "Parents' Messages Received,,6,,,",
-            prefix + "Parents' Messages Answered,,4,,,",
-            prefix + "Parents' Messages Median Minutes To Answer,,12.3,,,");
+            prefix + "Complaints Overdue,,0,,,,,",
+            prefix + "Parents' Messages Received,,6,,,,,",
+            prefix + "Parents' Messages Answered,,4,,,,,",
+            prefix + "Parents' Messages Median Minutes To Answer,,12.3,,,,,");
     assertThat(server.get("/api/v1/kpi/weekly/2026-05-29?format=csv", manager).bodyAsString())
-        .contains(",Parents' Messages Median Minutes To Answer,,,,,\r\n");
+        .contains(",Parents' Messages Median Minutes To Answer,,,,,,,\r\n");
 
     WeeklySnapshot stored =
         new KpiStore(server.pool(), WorkingDays.england(), LONDON, Clock.fixed(NOW, LONDON))

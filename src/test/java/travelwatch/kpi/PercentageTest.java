@@ -58,7 +58,8 @@ class PercentageTest {
                 new RunCounts("OP3", 10, 8, 1, 8, 20, 18)),
             new CallCounts(245, 226),
             Optional.empty(),
-            ParentMessages.NONE);
+            ParentMessages.NONE,
+            List.of());
 
     assertThat(f.routePerformance()).isEqualTo(new Percentage(153, 160));
     assertThat(f.routeTimePerformance()).isEqualTo(new Percentage(147, 153));
@@ -81,7 +82,8 @@ class PercentageTest {
             List.of(new RunCounts("OP1", 10, 10, 0, 10, 20, 20)),
             new CallCounts(0, 0),
             Optional.empty(),
-            ParentMessages.NONE);
+            ParentMessages.NONE,
+            List.of());
     assertThat(f.operators().get(0).cancellationShare().percent()).isNull();
     assertThat(f.telephonePerformance().percent()).isNull();
   }

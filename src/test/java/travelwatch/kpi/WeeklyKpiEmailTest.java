@@ -15,6 +15,7 @@ import travelwatch.kpi.KpiFigures.CallCounts;
 import travelwatch.kpi.KpiFigures.Casework;
 import travelwatch.kpi.KpiFigures.ParentMessages;
 import travelwatch.kpi.KpiFigures.RunCounts;
+import travelwatch.kpi.KpiFigures.SchoolFigures;
 
 @Timeout(10)
 @DisplayName("Weekly KPI email: the council's table, KPIs as rows and weeks as columns")
@@ -33,7 +34,8 @@ class WeeklyKpiEmailTest {
                 new RunCounts("OP2", 10, 10, 1, 10, 10, 10)),
             new CallCounts(offered, answered),
             Optional.of(new Casework(62, 33, 34, 0)),
-            new ParentMessages(12, 11, Optional.of(new BigDecimal("7.5")))));
+            new ParentMessages(12, 11, Optional.of(new BigDecimal("7.5"))),
+            List.of(new SchoolFigures("SCH9", "Old School", planned, delivered, delivered - 2))));
   }
 
   private final List<WeeklySnapshot> weeks =
@@ -49,7 +51,10 @@ class WeeklyKpiEmailTest {
                   List.of(new RunCounts("OP<1>", 1, 1, 0, 1, 0, 0)),
                   new CallCounts(80, 76),
                   Optional.of(new Casework(56, 36, 0, 0)),
-                  new ParentMessages(3, 0, Optional.empty()))));
+                  new ParentMessages(3, 0, Optional.empty()),
+                  List.of(
+                      new SchoolFigures("SCH1", "Hillcrest <Primary>", 12, 11, 9),
+                      new SchoolFigures("SCH2", "Meadow Lane", 3, 3, 3)))));
 
   @Test
   @DisplayName("HTML: weeks oldest first as dd/MM/yyyy columns, cells like 99.92% (5101/5105)")
@@ -80,6 +85,20 @@ class WeeklyKpiEmailTest {
         .doesNotContain("OP<1>")
         .doesNotContain("100.00% (0/0)");
     assertThat(html).contains("version 2, computed 28/02/2022 09:15");
+    assertThat(html)
+        .as("by school, the latest week only, after the operators")
+        .contains(
+            "<h3>By school: contracted against delivered, week ending 25/02/2022</h3>",
+            "<th scope=\"row\" style=\"border:1px solid #999;padding:4px 8px;text-align:left\">"
+                + "SCH1</th><td style=\"border:1px solid #999;padding:4px 8px;text-align:left\">"
+                + "Hillcrest &lt;Primary&gt;</td>"
+                + "<td style=\"border:1px solid #999;padding:4px 8px;text-align:right\">12</td>"
+                + "<td style=\"border:1px solid #999;padding:4px 8px;text-align:right\">11</td>"
+                + "<td style=\"border:1px solid #999;padding:4px 8px;text-align:right\">9</td>",
+            ">Meadow Lane</td>")
+        .doesNotContain("Hillcrest <Primary>")
+        .doesNotContain("Old School");
+    assertThat(html.indexOf("By school")).isGreaterThan(html.indexOf("OP&lt;1&gt;"));
   }
 
   @Test
@@ -104,5 +123,18 @@ class WeeklyKpiEmailTest {
     int column = lines.get(2).indexOf("18/02/2022") + "18/02/2022".length();
     String route = lines.stream().filter(l -> l.startsWith("Route Performance")).findFirst().get();
     assertThat(route.substring(0, column)).endsWith("99.92% (5076/5080)");
+
+    int operator =
+        lines.indexOf(lines.stream().filter(l -> l.startsWith("OP<1>")).findFirst().get());
+    int schools = lines.indexOf("By school: contracted against delivered, week ending 25/02/2022");
+    assertThat(schools).as("by school, after the operators").isGreaterThan(operator);
+    assertThat(lines.subList(schools + 1, schools + 6))
+        .containsExactly(
+            "",
+            "School  Name                 Planned  Delivered  On time",
+            "------  -------------------  -------  ---------  -------",
+            "SCH1    Hillcrest <Primary>       12         11        9",
+            "SCH2    Meadow Lane                3          3        3");
+    assertThat(text).doesNotContain("Old School");
   }
 }

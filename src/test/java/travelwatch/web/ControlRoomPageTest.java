@@ -453,6 +453,9 @@ class ControlRoomPageTest {
         .contains(
             "Route Performance 100.00% (2/2)",
             "Route Time Performance 100.00% (2/2)", "Telephone Performance 90.00% (9/10)");
+    // Both routes are Hillcrest's: its two runs planned, delivered and on time.
+    assertThat(browser.findElement(By.id("kpi-schools")).getText())
+        .contains("School Name Planned Delivered On time", "SCH1 Hillcrest School 2 2 2");
     Object points =
         ((JavascriptExecutor) browser)
             .executeScript(
