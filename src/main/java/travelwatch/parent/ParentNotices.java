@@ -1,20 +1,15 @@
 package travelwatch.parent;
 
 import io.vertx.core.Future;
-import io.vertx.core.VerticleBase;
-import io.vertx.core.eventbus.MessageConsumer;
-import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import travelwatch.live.LiveEvents;
 import travelwatch.platform.ServiceClock;
 import travelwatch.platform.jobs.JobHealth;
+import travelwatch.platform.jobs.Passes;
 
 /**
  * Looks for the notices parents are owed, every few seconds and at once when a run changes status
@@ -23,81 +18,31 @@ import travelwatch.platform.jobs.JobHealth;
  * one transaction, and recorded once however many nodes look; a pass that fails is tried again at
  * the next ({@code parent_notices} in the health's jobs).
  */
-public final class ParentNotices extends VerticleBase {
-  private static final Logger log = LoggerFactory.getLogger(ParentNotices.class);
-
+final class ParentNotices {
   private final ParentStore store;
   private final ParentLetters letters;
   private final JourneyNotices rules;
   private final ServiceClock time;
-  private final Duration every;
-  private final JobHealth.Job job;
-  private final AtomicBoolean running = new AtomicBoolean();
-  private final AtomicBoolean again = new AtomicBoolean();
-  private MessageConsumer<JsonObject> runChanges;
-  private long timer = -1;
 
-  ParentNotices(
-      ParentStore store,
-      ParentLetters letters,
-      JourneyNotices rules,
-      ServiceClock time,
-      Duration every,
-      JobHealth jobs) {
+  ParentNotices(ParentStore store, ParentLetters letters, JourneyNotices rules, ServiceClock time) {
     this.store = store;
     this.letters = letters;
     this.rules = rules;
     this.time = time;
-    this.every = every;
-    this.job = jobs.job("parent_notices");
   }
 
-  @Override
-  public Future<?> start() {
-    timer = vertx.setPeriodic(every.toMillis(), id -> pass());
-    runChanges =
-        vertx
-            .eventBus()
-            .<JsonObject>consumer(LiveEvents.ADDRESS)
-            .handler(
-                m -> {
-                  if ("run".equals(m.body().getString("kind"))) {
-                    pass();
-                  }
-                });
-    return runChanges.completion();
-  }
-
-  @Override
-  public Future<?> stop() {
-    vertx.cancelTimer(timer);
-    return runChanges.unregister();
-  }
-
-  /** One pass, or, if one is running, another straight after it. */
-  Future<Void> pass() {
-    if (!running.compareAndSet(false, true)) {
-      again.set(true);
-      return Future.succeededFuture();
-    }
-    return job.<Integer>run(this::sendDue)
-        .onSuccess(
-            sent -> {
-              if (sent > 0) {
-                log.info("{} notice(s) to parents written to the outbox", sent);
-              }
-            })
-        .onFailure(e -> log.warn("Parents' notices not sent; trying again: {}", e.toString()))
-        .<Void>mapEmpty()
-        .otherwiseEmpty()
-        .eventually(
-            () -> {
-              running.set(false);
-              if (again.getAndSet(false)) {
-                pass();
-              }
-              return Future.succeededFuture();
-            });
+  /**
+   * The job: a pass every {@code every} and at once on every run status change, recorded as {@code
+   * parent_notices}.
+   */
+  Passes job(Duration every, JobHealth jobs) {
+    return new Passes(
+        jobs.job("parent_notices"),
+        every,
+        LiveEvents.ADDRESS,
+        entry -> "run".equals(entry.getString("kind")),
+        this::sendDue,
+        "notice(s) to parents written to the outbox");
   }
 
   private Future<Integer> sendDue() {

@@ -7,6 +7,7 @@ import travelwatch.access.ParentLinks;
 import travelwatch.config.ParentConfig;
 import travelwatch.platform.ServiceClock;
 import travelwatch.platform.jobs.JobHealth;
+import travelwatch.platform.jobs.Passes;
 
 /**
  * The parents' capability: its routes, and the job that sends them notices (a verticle the server
@@ -14,9 +15,9 @@ import travelwatch.platform.jobs.JobHealth;
  */
 public final class Parents {
   private final ParentRoutes routes;
-  private final ParentNotices notices;
+  private final Passes notices;
 
-  private Parents(ParentRoutes routes, ParentNotices notices) {
+  private Parents(ParentRoutes routes, Passes notices) {
     this.routes = routes;
     this.notices = notices;
   }
@@ -34,20 +35,15 @@ public final class Parents {
     ParentLetters letters = new ParentLetters(publicUrl, mailDomain, time.zone());
     return new Parents(
         new ParentRoutes(links, store, letters, config, time, publicUrl, vertx.eventBus()),
-        new ParentNotices(
-            store,
-            letters,
-            new JourneyNotices(config, time.zone()),
-            time,
-            config.noticeEvery(),
-            jobs));
+        new ParentNotices(store, letters, new JourneyNotices(config, time.zone()), time)
+            .job(config.noticeEvery(), jobs));
   }
 
   public ParentRoutes routes() {
     return routes;
   }
 
-  public ParentNotices notices() {
+  public Passes notices() {
     return notices;
   }
 }

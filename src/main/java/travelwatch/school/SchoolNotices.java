@@ -1,20 +1,15 @@
 package travelwatch.school;
 
 import io.vertx.core.Future;
-import io.vertx.core.VerticleBase;
-import io.vertx.core.eventbus.MessageConsumer;
-import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import travelwatch.live.LiveEvents;
 import travelwatch.platform.ServiceClock;
 import travelwatch.platform.jobs.JobHealth;
+import travelwatch.platform.jobs.Passes;
 
 /**
  * Emails school offices (those with an address in the plan) about their runs: late, cancelled, a
@@ -22,81 +17,31 @@ import travelwatch.platform.jobs.JobHealth;
  * notice is recorded with its email in the outbox in one transaction, once however many nodes look
  * ({@code school_notices} in the health's jobs).
  */
-public final class SchoolNotices extends VerticleBase {
-  private static final Logger log = LoggerFactory.getLogger(SchoolNotices.class);
-
+final class SchoolNotices {
   private final SchoolStore store;
   private final SchoolLetters letters;
   private final RunNotices rules;
   private final ServiceClock time;
-  private final Duration every;
-  private final JobHealth.Job job;
-  private final AtomicBoolean running = new AtomicBoolean();
-  private final AtomicBoolean again = new AtomicBoolean();
-  private MessageConsumer<JsonObject> runChanges;
-  private long timer = -1;
 
-  SchoolNotices(
-      SchoolStore store,
-      SchoolLetters letters,
-      RunNotices rules,
-      ServiceClock time,
-      Duration every,
-      JobHealth jobs) {
+  SchoolNotices(SchoolStore store, SchoolLetters letters, RunNotices rules, ServiceClock time) {
     this.store = store;
     this.letters = letters;
     this.rules = rules;
     this.time = time;
-    this.every = every;
-    this.job = jobs.job("school_notices");
   }
 
-  @Override
-  public Future<?> start() {
-    timer = vertx.setPeriodic(every.toMillis(), id -> pass());
-    runChanges =
-        vertx
-            .eventBus()
-            .<JsonObject>consumer(LiveEvents.ADDRESS)
-            .handler(
-                m -> {
-                  if ("run".equals(m.body().getString("kind"))) {
-                    pass();
-                  }
-                });
-    return runChanges.completion();
-  }
-
-  @Override
-  public Future<?> stop() {
-    vertx.cancelTimer(timer);
-    return runChanges.unregister();
-  }
-
-  /** One pass, or, if one is running, another straight after it. */
-  Future<Void> pass() {
-    if (!running.compareAndSet(false, true)) {
-      again.set(true);
-      return Future.succeededFuture();
-    }
-    return job.<Integer>run(this::sendDue)
-        .onSuccess(
-            sent -> {
-              if (sent > 0) {
-                log.info("{} notice(s) to schools written to the outbox", sent);
-              }
-            })
-        .onFailure(e -> log.warn("Schools' notices not sent; trying again: {}", e.toString()))
-        .<Void>mapEmpty()
-        .otherwiseEmpty()
-        .eventually(
-            () -> {
-              running.set(false);
-              if (again.getAndSet(false)) {
-                pass();
-              }
-              return Future.succeededFuture();
-            });
+  /**
+   * The job: a pass every {@code every} and at once on every run status change, recorded as {@code
+   * school_notices}.
+   */
+  Passes job(Duration every, JobHealth jobs) {
+    return new Passes(
+        jobs.job("school_notices"),
+        every,
+        LiveEvents.ADDRESS,
+        entry -> "run".equals(entry.getString("kind")),
+        this::sendDue,
+        "notice(s) to schools written to the outbox");
   }
 
   private Future<Integer> sendDue() {

@@ -8,6 +8,7 @@ import travelwatch.config.SchoolConfig;
 import travelwatch.monitor.RunBoard;
 import travelwatch.platform.ServiceClock;
 import travelwatch.platform.jobs.JobHealth;
+import travelwatch.platform.jobs.Passes;
 
 /**
  * The schools' capability: their routes, and the job that emails school offices (a verticle the
@@ -15,9 +16,9 @@ import travelwatch.platform.jobs.JobHealth;
  */
 public final class Schools {
   private final SchoolRoutes routes;
-  private final SchoolNotices notices;
+  private final Passes notices;
 
-  private Schools(SchoolRoutes routes, SchoolNotices notices) {
+  private Schools(SchoolRoutes routes, Passes notices) {
     this.routes = routes;
     this.notices = notices;
   }
@@ -35,19 +36,18 @@ public final class Schools {
     return new Schools(
         new SchoolRoutes(store, new RunBoard(pool, time.zone()), alerts, time, vertx.eventBus()),
         new SchoolNotices(
-            store,
-            new SchoolLetters(publicUrl.toString(), mailDomain, time.zone()),
-            new RunNotices(config.lateAfter(), config.lateStep()),
-            time,
-            config.noticeEvery(),
-            jobs));
+                store,
+                new SchoolLetters(publicUrl.toString(), mailDomain, time.zone()),
+                new RunNotices(config.lateAfter(), config.lateStep()),
+                time)
+            .job(config.noticeEvery(), jobs));
   }
 
   public SchoolRoutes routes() {
     return routes;
   }
 
-  public SchoolNotices notices() {
+  public Passes notices() {
     return notices;
   }
 }

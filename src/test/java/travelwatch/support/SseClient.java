@@ -25,6 +25,15 @@ public final class SseClient implements AutoCloseable {
   public final int status;
 
   public SseClient(Vertx vertx, int port, String key, Long lastEventId) {
+    this(vertx, port, "Authorization", "Bearer " + key, lastEventId);
+  }
+
+  /** The stream as a logged-in user sees it: with the session's cookie. */
+  public static SseClient ofSession(Vertx vertx, int port, SessionLogin session) {
+    return new SseClient(vertx, port, "Cookie", "tw_session=" + session.sessionId(), null);
+  }
+
+  private SseClient(Vertx vertx, int port, String header, String credential, Long lastEventId) {
     client = vertx.createHttpClient();
     RequestOptions options =
         new RequestOptions()
@@ -32,7 +41,7 @@ public final class SseClient implements AutoCloseable {
             .setHost("localhost")
             .setPort(port)
             .setURI("/api/v1/stream")
-            .putHeader("Authorization", "Bearer " + key)
+            .putHeader(header, credential)
             .putHeader("Accept", "text/event-stream");
     if (lastEventId != null) {
       options.putHeader("Last-Event-ID", String.valueOf(lastEventId));

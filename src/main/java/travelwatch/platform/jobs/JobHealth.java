@@ -118,6 +118,15 @@ public final class JobHealth {
           .register(registry);
     }
 
+    public String name() {
+      return name;
+    }
+
+    @Override
+    public String toString() {
+      return name;
+    }
+
     /** Runs the job once and records how it ended; returns the run's own outcome. */
     public <T> Future<T> run(Supplier<? extends Future<? extends T>> work) {
       return attempt(work).onComplete(done -> record(done.failed() ? done.cause() : null));

@@ -1,0 +1,97 @@
+package travelwatch.platform.jobs;
+
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs a job's pass every {@code every}, and at once when a message on {@code address} matches
+ * {@code wakeOn}: never two passes at a time (a pass asked for while one runs follows it). Each
+ * pass is recorded as the job ({@link JobHealth}); a failed pass is logged and tried again at the
+ * next. The pass answers how many things it did, logged when any.
+ */
+public final class Passes extends VerticleBase {
+  private static final Logger log = LoggerFactory.getLogger(Passes.class);
+
+  private final JobHealth.Job job;
+  private final Duration every;
+  private final String address;
+  private final Predicate<JsonObject> wakeOn;
+  private final Supplier<Future<Integer>> pass;
+  private final String did;
+  private final AtomicBoolean running = new AtomicBoolean();
+  private final AtomicBoolean again = new AtomicBoolean();
+  private MessageConsumer<JsonObject> wake;
+  private long timer = -1;
+
+  /** {@code did} says what a pass did, after its count: "notice(s) to parents written". */
+  public Passes(
+      JobHealth.Job job,
+      Duration every,
+      String address,
+      Predicate<JsonObject> wakeOn,
+      Supplier<Future<Integer>> pass,
+      String did) {
+    this.job = job;
+    this.every = every;
+    this.address = address;
+    this.wakeOn = wakeOn;
+    this.pass = pass;
+    this.did = did;
+  }
+
+  @Override
+  public Future<?> start() {
+    timer = vertx.setPeriodic(every.toMillis(), id -> pass());
+    wake =
+        vertx
+            .eventBus()
+            .<JsonObject>consumer(address)
+            .handler(
+                m -> {
+                  if (wakeOn.test(m.body())) {
+                    pass();
+                  }
+                });
+    return wake.completion();
+  }
+
+  @Override
+  public Future<?> stop() {
+    vertx.cancelTimer(timer);
+    return wake.unregister();
+  }
+
+  /** One pass, or, if one is running, another straight after it. */
+  public Future<Void> pass() {
+    if (!running.compareAndSet(false, true)) {
+      again.set(true);
+      return Future.succeededFuture();
+    }
+    return job.<Integer>run(pass)
+        .onSuccess(
+            done -> {
+              if (done > 0) {
+                log.info("{} {}", done, did);
+              }
+            })
+        .onFailure(e -> log.warn("Job {} failed; trying again: {}", job, e.toString()))
+        .<Void>mapEmpty()
+        .otherwiseEmpty()
+        .eventually(
+            () -> {
+              running.set(false);
+              if (again.getAndSet(false)) {
+                pass();
+              }
+              return Future.succeededFuture();
+            });
+  }
+}
