@@ -40,7 +40,7 @@ public final class BenchmarkSuite {
     Progress.say(
         "benchmarks: %d cores, %d s per measured run",
         Runtime.getRuntime().availableProcessors(), each.toSeconds());
-    // -Dbench.only=ingest|monitor|kpi|cluster|crew runs just that one.
+    // -Dbench.only=ingest|monitor|kpi|cluster|crew|parent runs just that one.
     String only = System.getProperty("bench.only", "").trim();
     if (only.isEmpty() || only.equals("ingest")) {
       report.put("ingest", IngestBenchmark.run(work.resolve("ingest"), each));
@@ -57,6 +57,10 @@ public final class BenchmarkSuite {
     if (only.equals("crew")
         || only.isEmpty() && Files.isExecutable(travelwatch.support.Browser.CHROMIUM)) {
       report.put("crew", CrewAppBenchmark.run(work.resolve("crew")));
+    }
+    if (only.equals("parent")
+        || only.isEmpty() && Files.isExecutable(travelwatch.support.Browser.CHROMIUM)) {
+      report.put("parent", ParentBenchmark.run(work.resolve("parent"), each));
     }
     report.put("finishedAt", OffsetDateTime.now().toString());
 
@@ -235,7 +239,176 @@ public final class BenchmarkSuite {
                   crew.getDouble("flushSeconds"),
                   crew.getDouble("flushEventsPerSecond")));
     }
+    JsonObject parent = r.getJsonObject("parent");
+    if (parent != null) {
+      parentMarkdown(md, parent);
+    }
     return md.toString();
+  }
+
+  private static void parentMarkdown(StringBuilder md, JsonObject p) {
+    JsonObject data = p.getJsonObject("server");
+    JsonObject answers = data.getJsonObject("todayAnswers");
+    md.append("\n## Parents' page (/parent/)\n\n")
+        .append(
+            String.format(
+                "One `serve` (own JVM, -Xmx512m) on today's plan (%d runs, %d pupils) with the day's"
+                    + " %d events so far at %s London, %d parents' links; each pupil's %s answer"
+                    + " %d bytes on average; journeys: %s.%n%n",
+                data.getLong("runs"),
+                data.getInteger("pupils"),
+                data.getLong("eventsSoFar"),
+                data.getString("londonTime"),
+                data.getInteger("links"),
+                ParentBenchmark.TODAY,
+                answers.getLong("meanBytes"),
+                answers.getJsonObject("journeysByStatus").encode()));
+    JsonObject weight = p.getJsonObject("pageWeight");
+    md.append("### Page weight\n\n");
+    if (weight.containsKey("error")) {
+      md.append("Not measured: ").append(weight.getString("error")).append("\n\n");
+    } else {
+      md.append("| file | loaded by | type | bytes | compressed bytes (encoding) |\n")
+          .append("|---|---|---|---|---|\n");
+      for (Object o : weight.getJsonArray("files")) {
+        JsonObject f = (JsonObject) o;
+        md.append(
+            String.format(
+                "| %s | %s | %s | %d | %d (%s) |%n",
+                f.getString("path"),
+                f.getString("loadedBy"),
+                f.getString("contentType"),
+                f.getLong("bytes"),
+                f.getLong("compressedBytes"),
+                f.getString("encoding")));
+      }
+      md.append(
+          String.format(
+              "| all files | | | %d | %d |%n%nThe browser downloaded %d bytes of files (headers"
+                  + " included) and %d bytes of API answers at opening (%s).%n%n",
+              weight.getLong("bytes"),
+              weight.getLong("compressedBytes"),
+              weight.getLong("browserFileTransferBytes"),
+              weight.getLong("browserApiTransferBytes"),
+              weight.getJsonArray("apiAtOpen").stream()
+                  .map(a -> ((JsonObject) a).getString("path"))
+                  .collect(java.util.stream.Collectors.joining(", "))));
+    }
+    JsonObject render = p.getJsonObject("firstRender");
+    md.append("### First render on a throttled network\n\n");
+    if (render.containsKey("error")) {
+      md.append("Not measured: ").append(render.getString("error")).append("\n\n");
+    } else {
+      md.append(
+          String.format(
+              "Chromium %s viewport, %s, median of %d cold loads (a new browser each, nothing"
+                  + " cached): first-contentful-paint %d ms, the journey's status sentence on"
+                  + " screen %d ms after navigation start; %d bytes downloaded.%n%n",
+              render.getString("viewport"),
+              render.getString("network"),
+              render.getInteger("coldLoads"),
+              render.getLong("medianFirstContentfulPaintMillis"),
+              render.getLong("medianStatusShownMillis"),
+              render.getLong("medianDownloadedBytes")));
+      md.append("| load | FCP ms | status on screen ms | document ms | today answered ms |\n")
+          .append("|---|---|---|---|---|\n");
+      JsonArray loads = render.getJsonArray("loads");
+      for (int i = 0; i < loads.size(); i++) {
+        JsonObject l = loads.getJsonObject(i);
+        md.append(
+            String.format(
+                "| %d | %.0f | %.0f | %.0f | %s |%n",
+                i + 1,
+                l.getDouble("firstContentfulPaintMillis"),
+                l.getDouble("statusShownMillis"),
+                l.getDouble("documentReceivedMillis"),
+                l.getValue("todayAnsweredMillis") == null
+                    ? "—"
+                    : String.format("%.0f", l.getDouble("todayAnsweredMillis"))));
+      }
+      md.append('\n');
+    }
+    JsonObject poll = p.getJsonObject("pollRate");
+    md.append("### GET ").append(ParentBenchmark.TODAY).append(" under wrk\n\n");
+    if (poll.containsKey("error")) {
+      md.append("Failed: ").append(poll.getString("error")).append("\n\n");
+    } else {
+      md.append(
+              String.format(
+                  "wrk -t2 on the same 2 cores, %d distinct links' tokens in turn, after %d s of"
+                      + " JIT warm-up.%n%n",
+                  poll.getInteger("distinctTokens"), poll.getLong("warmUpSeconds")))
+          .append(
+              "| connections | requests/s | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms | non-2xx |"
+                  + " socket errors | pages polling every 30 s |\n")
+          .append("|---|---|---|---|---|---|---|---|---|---|\n");
+      for (Object o : poll.getJsonArray("shapes")) {
+        JsonObject s = (JsonObject) o;
+        md.append(
+            String.format(
+                "| %d | %d | %.1f | %.1f | %.1f | %.1f | %.1f | %d | %d | %d |%n",
+                s.getInteger("connections"),
+                s.getLong("requestsPerSecond"),
+                s.getDouble("p50Millis"),
+                s.getDouble("p90Millis"),
+                s.getDouble("p99Millis"),
+                s.getDouble("p999Millis"),
+                s.getDouble("maxMillis"),
+                s.getLong("non2xx"),
+                s.getLong("socketErrors"),
+                s.getLong("pagesPolling")));
+      }
+      md.append(
+          String.format(
+              "%nAt the best rate, one node answers the polls of %d pages polling every %d s"
+                  + " (requests/s × %d), with the CPU left to nothing else.%n%n",
+              poll.getLong("pagesPerNode"),
+              poll.getLong("pollEverySeconds"),
+              poll.getLong("pollEverySeconds")));
+    }
+    JsonObject open = p.getJsonObject("openPages");
+    md.append("### Open pages: keep-alive connections polling every 30 s\n\n");
+    if (open.containsKey("error")) {
+      md.append("Failed: ").append(open.getString("error")).append("\n\n");
+    } else {
+      JsonObject before = open.getJsonObject("before");
+      md.append(
+              String.format(
+                  "Server before any page was open: heap %.1f MB after GC, RSS %.1f MB; after"
+                      + " closing them all: heap %.1f MB, RSS %.1f MB.%n%n",
+                  before.getLong("heapBytes") / 1e6,
+                  before.getLong("rssBytes") / 1e6,
+                  open.getJsonObject("afterClosing").getLong("heapBytes") / 1e6,
+                  open.getJsonObject("afterClosing").getLong("rssBytes") / 1e6))
+          .append(
+              "| open pages | heap after GC MB | heap per page B | RSS MB | RSS per page B | polls"
+                  + " answered (s held) | poll p50 / p99 / max ms | failed | dropped | server CPU"
+                  + " (cores) |\n")
+          .append("|---|---|---|---|---|---|---|---|---|---|\n");
+      for (Object o : open.getJsonArray("steps")) {
+        JsonObject s = (JsonObject) o;
+        JsonObject m = s.getJsonObject("memory");
+        JsonObject polls = s.getJsonObject("polls");
+        md.append(
+            String.format(
+                "| %d | %.1f | %d | %.1f | %d | %d (%.0f) | %.1f / %.1f / %.1f | %d | %d | %.3f"
+                    + " |%n",
+                s.getInteger("pages") - s.getLong("notOpened"),
+                m.getLong("heapBytes") / 1e6,
+                s.getLong("heapBytesPerPage"),
+                m.getLong("rssBytes") / 1e6,
+                s.getLong("rssBytesPerPage"),
+                polls.getLong("answered"),
+                s.getDouble("heldSeconds"),
+                polls.getDouble("p50Millis"),
+                polls.getDouble("p99Millis"),
+                polls.getDouble("maxMillis"),
+                polls.getLong("failed") + polls.getLong("non200"),
+                s.getLong("dropped"),
+                s.getDouble("serverCpuCores")));
+      }
+      md.append('\n');
+    }
   }
 
   private static String row(

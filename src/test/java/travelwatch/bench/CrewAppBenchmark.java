@@ -38,6 +38,9 @@ import travelwatch.support.TestServer;
  * (240 positions and 40 taps) once the signal is back.
  */
 final class CrewAppBenchmark {
+  /** The throttled network, as {@link #network} sets it. */
+  static final String NETWORK = "300 ms RTT, 750 kbit/s down, 250 kbit/s up";
+
   private static final ZoneId LONDON = ZoneId.of("Europe/London");
   private static final Duration WAIT = Duration.ofSeconds(120);
 
@@ -116,7 +119,7 @@ final class CrewAppBenchmark {
                 + " %.2f s",
             firstOpen, bytes, offlineOpen, flush);
         return new JsonObject()
-            .put("network", "300 ms RTT, 750 kbit/s down, 250 kbit/s up")
+            .put("network", NETWORK)
             .put("firstOpenSeconds", firstOpen)
             .put("firstDownloadBytes", bytes)
             .put("offlineOpenSeconds", offlineOpen)
@@ -141,7 +144,8 @@ final class CrewAppBenchmark {
     return (System.nanoTime() - since) / 1e9;
   }
 
-  private static void network(ChromeDriver browser, boolean offline, boolean throttled) {
+  /** Network conditions for the browser's page (Chromium's emulation through DevTools). */
+  static void network(ChromeDriver browser, boolean offline, boolean throttled) {
     browser.executeCdpCommand("Network.enable", Map.of());
     browser.executeCdpCommand(
         "Network.emulateNetworkConditions",

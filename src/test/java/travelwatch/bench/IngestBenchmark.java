@@ -316,7 +316,7 @@ final class IngestBenchmark {
     return last;
   }
 
-  private static int[] ints(String property, String defaults) {
+  static int[] ints(String property, String defaults) {
     return Arrays.stream(System.getProperty(property, defaults).split(","))
         .map(String::trim)
         .filter(t -> !t.isEmpty())

@@ -176,6 +176,11 @@ public final class ClusterNodes implements AutoCloseable {
       return process != null && process.isAlive();
     }
 
+    /** The node's process id (its JVM), once started. */
+    public long pid() {
+      return process.pid();
+    }
+
     public void awaitReady(Duration deadline) {
       JarProcess.await(name + " to be ready", deadline, () -> cluster() != null);
     }
