@@ -608,16 +608,20 @@ async function openFragment() {
   }
   const unsubscribe = params.get('unsubscribe');
   const unsubscribed = unsubscribe ? await unsubscribeByCode(unsubscribe) : false;
+  const confirm = params.get('confirm');
   if (!token) {
     $('loading').hidden = true;
     if (unsubscribed) {
       $('ended').hidden = true;
       return;
     }
+    if (confirm) {
+      // Confirming needs the link's token, kept where the council's link was opened.
+      notice('To confirm your email address, open this confirmation link on the phone or computer where you opened the link from the transport service.', true);
+    }
     linkEnded();
     return;
   }
-  const confirm = params.get('confirm');
   await start();
   if (confirm && token) {
     await confirmAddress(confirm);

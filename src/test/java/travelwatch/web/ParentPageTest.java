@@ -671,5 +671,13 @@ class ParentPageTest {
     waiting(parent, WAIT)
         .until(ExpectedConditions.visibilityOfElementLocated(By.id("ended-title")));
     assertThat(parent.findElement(By.id("content")).isDisplayed()).isFalse();
+
+    // A confirmation link opened where the council's link never was cannot confirm: it says so.
+    parent.get(base + "parent/#confirm=" + "c".repeat(43));
+    waiting(parent, WAIT)
+        .until(
+            ExpectedConditions.textToBePresentInElementLocated(
+                By.id("notice"), "open this confirmation link on the phone or computer"));
+    assertThat(parent.getCurrentUrl()).isEqualTo(base + "parent/");
   }
 }
