@@ -69,6 +69,8 @@ public final class SimulatedDay {
                   new StringBuilder("Parents' views (open one beside the control room):");
               keys.parentViews().forEach(v -> views.append("\n  pupil ").append(v));
               out.accept(views.toString());
+              out.accept(
+                  "A school's view (log in on the control-room page): " + keys.schoolLogin());
               if (clock instanceof AcceleratedClock accelerated) {
                 accelerated.release(); // the day starts once the server has its plan and keys
               }

@@ -16,7 +16,8 @@ import travelwatch.plan.PlanJson;
  */
 public final class SimulationSetup {
   /** The keys the simulator sends with, by sender, and a viewer key to watch alerts. */
-  public record Keys(Map<String, String> bySender, String control, List<String> parentViews) {}
+  public record Keys(
+      Map<String, String> bySender, String control, List<String> parentViews, String schoolLogin) {}
 
   /** How many pupils the demo makes a parent's link for. */
   static final int PARENT_LINKS = 3;
@@ -70,7 +71,11 @@ public final class SimulationSetup {
               return Future.all(created)
                   .compose(x -> phones(client, keys, crewApp))
                   .compose(x -> parentViews(client, adminKey, plan))
-                  .compose(views -> control.map(c -> new Keys(keys, c, views)));
+                  .compose(
+                      views ->
+                          schoolLogin(client, adminKey, plan)
+                              .compose(
+                                  school -> control.map(c -> new Keys(keys, c, views, school))));
             });
   }
 
@@ -129,6 +134,35 @@ public final class SimulationSetup {
               .map(link -> pupil + "  " + link.getString("url")));
     }
     return Future.all(links).map(all -> all.<String>list());
+  }
+
+  /** A login for the first school's office, as the council would give one: "who password". */
+  private static Future<String> schoolLogin(WebClient client, String adminKey, Plan plan) {
+    Plan.School school = plan.schools().get(0);
+    String email = "office@" + school.id().toLowerCase(java.util.Locale.ROOT) + ".demo.travelwatch";
+    byte[] random = new byte[12];
+    new java.security.SecureRandom().nextBytes(random);
+    String password = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+    return client
+        .post("/api/v1/users")
+        .putHeader("Authorization", "Bearer " + adminKey)
+        .sendJsonObject(
+            new JsonObject()
+                .put("email", email)
+                .put("role", "school")
+                .put("schoolId", school.id())
+                .put("password", password))
+        .compose(r -> created(r, "a school's login"))
+        .map(
+            user ->
+                email
+                    + "  password "
+                    + password
+                    + "  ("
+                    + school.name()
+                    + ", "
+                    + school.id()
+                    + ")");
   }
 
   private static Future<JsonObject> created(

@@ -12,10 +12,16 @@ let today = null;
 let source = null;
 let onRunChange = () => {};
 let onAlertsChanged = () => {};
+const streamListeners = [];
 
 export function initAlerts(runChange, alertsChanged) {
   onRunChange = runChange;
   onAlertsChanged = alertsChanged;
+}
+
+/** Another panel's listener on the stream (an event type, or 'open' on each (re)connection). */
+export function onStream(type, handler) {
+  streamListeners.push([type, handler]);
 }
 
 export function clearAlerts() {
@@ -82,6 +88,9 @@ function connect() {
     render();
   });
   source.addEventListener('run', (e) => onRunChange(JSON.parse(e.data)));
+  for (const [type, handler] of streamListeners) {
+    source.addEventListener(type, handler);
+  }
 }
 
 export function disconnect() {

@@ -1,11 +1,12 @@
-// The control-room page: log in, then the live view (run board, alerts, phones, compliance,
-// pupil lookup) and, for managers and above, the KPI view. Everything comes from this server's
-// API with the session cookie; nothing is fetched from anywhere else.
+// The control-room page: log in, then the live view (run board, alerts, parents' messages,
+// phones, compliance, pupil lookup) and, for managers and above, the KPI view. Everything comes
+// from this server's API with the session cookie; nothing is fetched from anywhere else.
 
 import { api, get, post, useSession, forgetSession } from './api.js';
 import { $ } from './dom.js';
 import { initBoard, loadBoard, clearBoard, updateRun, scheduleRender } from './board.js';
-import { initAlerts, startAlerts, clearAlerts, notStartedRunIds } from './alerts.js';
+import { initAlerts, startAlerts, clearAlerts, notStartedRunIds, onStream } from './alerts.js';
+import { startMessages, clearMessages, messagesChanged } from './messages.js';
 import { loadPhones, loadCompliance, initPupilLookup } from './panels.js';
 import { initKpi, showKpi } from './kpi.js';
 
@@ -67,6 +68,7 @@ async function start(current) {
   serviceDate = await loadPhones();
   await Promise.all([
     startAlerts(atLeast(current.role, 'controller'), serviceDate),
+    startMessages(atLeast(current.role, 'controller'), serviceDate),
     loadBoard(),
     loadCompliance(),
   ]);
@@ -82,6 +84,7 @@ function end(message) {
   session = null;
   forgetSession();
   clearAlerts();
+  clearMessages();
   clearBoard();
   showLogin(message);
 }
@@ -122,6 +125,8 @@ function boot() {
   }
   initBoard(notStartedRunIds);
   initAlerts(updateRun, scheduleRender);
+  onStream('message', messagesChanged);
+  onStream('open', messagesChanged);
   initPupilLookup();
   initKpi();
   get('/api/v1/session').then(start, () => showLogin());

@@ -98,6 +98,22 @@ class DemoProcessIT {
       assertThat(journeys.statusCode()).isEqualTo(200);
       assertThat(journeys.bodyAsJsonObject().getString("pupilId")).isEqualTo(parent.group(1));
 
+      // And a school's login, which sees that school's view.
+      Matcher school =
+          Pattern.compile(
+                  "A school's view \\(log in on the control-room page\\): (\\S+)  password (\\S+)  \\(.*, (\\S+)\\)")
+              .matcher(demo.stdout());
+      assertThat(school.find()).as(demo.stdout()).isTrue();
+      var login =
+          http.post("/api/v1/session")
+              .sendJsonObject(
+                  new io.vertx.core.json.JsonObject()
+                      .put("email", school.group(1))
+                      .put("password", school.group(2)))
+              .await();
+      assertThat(login.statusCode()).isEqualTo(200);
+      assertThat(login.bodyAsJsonObject().getString("schoolId")).isEqualTo(school.group(3));
+
       assertThat(demo.stop()).isIn(0, 143);
       Path pid = dir.resolve("data/pg/postmaster.pid");
       await("the demo's PostgreSQL to stop", Duration.ofSeconds(30), () -> !Files.exists(pid));
