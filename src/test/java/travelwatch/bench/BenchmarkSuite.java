@@ -254,7 +254,8 @@ public final class BenchmarkSuite {
             String.format(
                 "One `serve` (own JVM, -Xmx512m) on today's plan (%d runs, %d pupils) with the day's"
                     + " %d events so far at %s London, %d parents' links; each pupil's %s answer"
-                    + " %d bytes on average; journeys: %s.%n%n",
+                    + " %d bytes on average; journeys: %s. Load average (1 min) %.2f when the"
+                    + " measurements began, %.2f at the end.%n%n",
                 data.getLong("runs"),
                 data.getInteger("pupils"),
                 data.getLong("eventsSoFar"),
@@ -262,7 +263,9 @@ public final class BenchmarkSuite {
                 data.getInteger("links"),
                 ParentBenchmark.TODAY,
                 answers.getLong("meanBytes"),
-                answers.getJsonObject("journeysByStatus").encode()));
+                answers.getJsonObject("journeysByStatus").encode(),
+                p.getDouble("loadAverageAtStart"),
+                p.getDouble("loadAverageAtEnd")));
     JsonObject weight = p.getJsonObject("pageWeight");
     md.append("### Page weight\n\n");
     if (weight.containsKey("error")) {
@@ -339,14 +342,20 @@ public final class BenchmarkSuite {
                       + " JIT warm-up.%n%n",
                   poll.getInteger("distinctTokens"), poll.getLong("warmUpSeconds")))
           .append(
-              "| connections | requests/s | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms | non-2xx |"
-                  + " socket errors | pages polling every 30 s |\n")
-          .append("|---|---|---|---|---|---|---|---|---|---|\n");
-      for (Object o : poll.getJsonArray("shapes")) {
-        JsonObject s = (JsonObject) o;
+              "| a poll asks | connections | requests/s | p50 ms | p90 ms | p99 ms | p99.9 ms |"
+                  + " max ms | non-2xx | socket errors | server CPU (cores) | PostgreSQL CPU"
+                  + " (cores) | pages polling every 30 s |\n")
+          .append("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+      JsonArray rows = poll.getJsonArray("shapes").copy().add(poll.getJsonObject("pagePoll"));
+      for (int i = 0; i < rows.size(); i++) {
+        JsonObject s = rows.getJsonObject(i);
         md.append(
             String.format(
-                "| %d | %d | %.1f | %.1f | %.1f | %.1f | %.1f | %d | %d | %d |%n",
+                "| %s | %d | %d | %.1f | %.1f | %.1f | %.1f | %.1f | %d | %d | %.2f | %.2f | %d"
+                    + " |%n",
+                s.getJsonArray("paths").stream()
+                    .map(String::valueOf)
+                    .collect(java.util.stream.Collectors.joining(" + ")),
                 s.getInteger("connections"),
                 s.getLong("requestsPerSecond"),
                 s.getDouble("p50Millis"),
@@ -356,12 +365,16 @@ public final class BenchmarkSuite {
                 s.getDouble("maxMillis"),
                 s.getLong("non2xx"),
                 s.getLong("socketErrors"),
+                s.getDouble("serverCpuCores"),
+                s.getDouble("postgresCpuCores"),
                 s.getLong("pagesPolling")));
       }
       md.append(
           String.format(
-              "%nAt the best rate, one node answers the polls of %d pages polling every %d s"
-                  + " (requests/s × %d), with the CPU left to nothing else.%n%n",
+              "%nAt the best rate of %s alone, one node answers the polls of %d pages polling"
+                  + " every %d s (requests/s × %d), with the CPU left to nothing else; the page"
+                  + " itself asks for its messages too at each poll (last row).%n%n",
+              ParentBenchmark.TODAY,
               poll.getLong("pagesPerNode"),
               poll.getLong("pollEverySeconds"),
               poll.getLong("pollEverySeconds")));
@@ -374,30 +387,34 @@ public final class BenchmarkSuite {
       JsonObject before = open.getJsonObject("before");
       md.append(
               String.format(
-                  "Server before any page was open: heap %.1f MB after GC, RSS %.1f MB; after"
-                      + " closing them all: heap %.1f MB, RSS %.1f MB.%n%n",
+                  "Each page is one HTTP/1.1 keep-alive connection asking %s when it opens and"
+                      + " every 30 s after (the page in a browser also asks for its messages at"
+                      + " each poll). Server before any page was open: heap %.1f MB after GC, RSS"
+                      + " %.1f MB; after closing them all: heap %.1f MB, RSS %.1f MB.%n%n",
+                  ParentBenchmark.TODAY,
                   before.getLong("heapBytes") / 1e6,
                   before.getLong("rssBytes") / 1e6,
                   open.getJsonObject("afterClosing").getLong("heapBytes") / 1e6,
                   open.getJsonObject("afterClosing").getLong("rssBytes") / 1e6))
           .append(
-              "| open pages | heap after GC MB | heap per page B | RSS MB | RSS per page B | polls"
-                  + " answered (s held) | poll p50 / p99 / max ms | failed | dropped | server CPU"
-                  + " (cores) |\n")
-          .append("|---|---|---|---|---|---|---|---|---|---|\n");
+              "| open pages | heap after GC MB | heap per page B | RSS MB | RSS per page B | RSS"
+                  + " outside the heap per page B | polls answered (s held) | poll p50 / p99 / max"
+                  + " ms | failed | dropped | server CPU (cores) |\n")
+          .append("|---|---|---|---|---|---|---|---|---|---|---|\n");
       for (Object o : open.getJsonArray("steps")) {
         JsonObject s = (JsonObject) o;
         JsonObject m = s.getJsonObject("memory");
         JsonObject polls = s.getJsonObject("polls");
         md.append(
             String.format(
-                "| %d | %.1f | %d | %.1f | %d | %d (%.0f) | %.1f / %.1f / %.1f | %d | %d | %.3f"
-                    + " |%n",
+                "| %d | %.1f | %d | %.1f | %d | %d | %d (%.0f) | %.1f / %.1f / %.1f | %d | %d |"
+                    + " %.3f |%n",
                 s.getInteger("pages") - s.getLong("notOpened"),
                 m.getLong("heapBytes") / 1e6,
                 s.getLong("heapBytesPerPage"),
                 m.getLong("rssBytes") / 1e6,
                 s.getLong("rssBytesPerPage"),
+                s.getLong("rssOutsideHeapBytesPerPage"),
                 polls.getLong("answered"),
                 s.getDouble("heldSeconds"),
                 polls.getDouble("p50Millis"),

@@ -35,11 +35,15 @@ import java.util.concurrent.atomic.AtomicLong;
  * in turn and held for {@code bench.seconds}; at each step the server's heap after a full
  * collection ({@code jcmd GC.run}, then its {@code /metrics}) and its resident memory ({@code
  * /proc}) are read and set against the same before any page was open; then every page is closed and
- * both are read again.
+ * both are read again. The resident memory moves with the heap the JVM keeps committed (which it
+ * grows and gives back as it sees fit), so it is also given without it: resident memory outside the
+ * heap, the connections' own native memory.
  */
 final class OpenPages {
   private static final int[] STEPS = {2000, 5000};
   private static final int OPENING_AT_ONCE = 200;
+  private static final HttpClient METRICS =
+      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
   private OpenPages() {}
 
@@ -97,6 +101,13 @@ final class OpenPages {
                     "rssBytesPerPage",
                     Math.round(
                         (double) (now.getLong("rssBytes") - before.getLong("rssBytes")) / open))
+                .put(
+                    "rssOutsideHeapBytesPerPage",
+                    Math.round(
+                        (double)
+                                (now.getLong("rssOutsideHeapBytes")
+                                    - before.getLong("rssOutsideHeapBytes"))
+                            / open))
                 .put("heldSeconds", ParentBenchmark.round1(heldSeconds))
                 .put("serverCpuCores", Math.round(cpu * 1000) / 1000.0)
                 .put("polls", polls);
@@ -263,12 +274,15 @@ final class OpenPages {
       jcmd(pid, "GC.run");
       heap = Math.min(heap, metric(port, "jvm_memory_used_bytes", "area=\"heap\""));
     }
+    long committed = metric(port, "jvm_memory_committed_bytes", "area=\"heap\"");
+    long rss = rss(pid);
     return new JsonObject()
         .put("heapBytes", heap)
-        .put("heapCommittedBytes", metric(port, "jvm_memory_committed_bytes", "area=\"heap\""))
+        .put("heapCommittedBytes", committed)
         .put("nonHeapBytes", metric(port, "jvm_memory_used_bytes", "area=\"nonheap\""))
         .put("directBufferBytes", metric(port, "jvm_buffer_memory_used_bytes", "id=\"direct\""))
-        .put("rssBytes", rss(pid));
+        .put("rssBytes", rss)
+        .put("rssOutsideHeapBytes", rss - committed);
   }
 
   private static void jcmd(long pid, String command) throws Exception {
@@ -288,9 +302,11 @@ final class OpenPages {
   /** The sum of a metric's series whose labels include {@code label}. */
   private static long metric(int port, String name, String label) throws Exception {
     String text =
-        HttpClient.newHttpClient()
+        METRICS
             .send(
-                HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/metrics")).build(),
+                HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/metrics"))
+                    .timeout(Duration.ofSeconds(30))
+                    .build(),
                 HttpResponse.BodyHandlers.ofString())
             .body();
     double sum = 0;
