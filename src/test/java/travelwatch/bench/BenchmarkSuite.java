@@ -389,8 +389,11 @@ public final class BenchmarkSuite {
               String.format(
                   "Each page is one HTTP/1.1 keep-alive connection asking %s when it opens and"
                       + " every 30 s after (the page in a browser also asks for its messages at"
-                      + " each poll). Server before any page was open: heap %.1f MB after GC, RSS"
-                      + " %.1f MB; after closing them all: heap %.1f MB, RSS %.1f MB.%n%n",
+                      + " each poll). The whole RSS moves with the heap G1 keeps committed, so the"
+                      + " RSS outside the heap's addresses (/proc/PID/smaps) is given too: the"
+                      + " connections' native memory. Server before any page was open: heap %.1f"
+                      + " MB after GC, RSS %.1f MB; after closing them all: heap %.1f MB, RSS %.1f"
+                      + " MB.%n%n",
                   ParentBenchmark.TODAY,
                   before.getLong("heapBytes") / 1e6,
                   before.getLong("rssBytes") / 1e6,

@@ -27,6 +27,8 @@ import java.util.Random;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Parents' pages held open against one server: each page is one HTTP/1.1 keep-alive connection that
@@ -274,18 +276,58 @@ final class OpenPages {
       jcmd(pid, "GC.run");
       heap = Math.min(heap, metric(port, "jvm_memory_used_bytes", "area=\"heap\""));
     }
-    long committed = metric(port, "jvm_memory_committed_bytes", "area=\"heap\"");
-    long rss = rss(pid);
+    long[] resident = resident(pid, heapRange(pid));
     return new JsonObject()
         .put("heapBytes", heap)
-        .put("heapCommittedBytes", committed)
+        .put("heapCommittedBytes", metric(port, "jvm_memory_committed_bytes", "area=\"heap\""))
         .put("nonHeapBytes", metric(port, "jvm_memory_used_bytes", "area=\"nonheap\""))
         .put("directBufferBytes", metric(port, "jvm_buffer_memory_used_bytes", "id=\"direct\""))
-        .put("rssBytes", rss)
-        .put("rssOutsideHeapBytes", rss - committed);
+        .put("rssBytes", resident[0] + resident[1])
+        .put("rssHeapBytes", resident[0])
+        .put("rssOutsideHeapBytes", resident[1]);
   }
 
-  private static void jcmd(long pid, String command) throws Exception {
+  /** The addresses the Java heap is reserved at, from {@code jcmd GC.heap_info}: [from, to). */
+  private static long[] heapRange(long pid) throws Exception {
+    Matcher m =
+        Pattern.compile("heap .*\\[0x([0-9a-f]+), 0x([0-9a-f]+)\\)")
+            .matcher(jcmd(pid, "GC.heap_info"));
+    if (!m.find()) {
+      throw new IllegalStateException("jcmd GC.heap_info named no heap addresses");
+    }
+    return new long[] {
+      Long.parseUnsignedLong(m.group(1), 16), Long.parseUnsignedLong(m.group(2), 16)
+    };
+  }
+
+  /**
+   * The process's resident memory ({@code /proc/PID/smaps}): in the heap's address range, and
+   * outside it.
+   */
+  private static long[] resident(long pid, long[] heap) throws IOException {
+    long inHeap = 0;
+    long outside = 0;
+    boolean heapMapping = false;
+    for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(pid), "smaps"))) {
+      int dash = line.indexOf('-');
+      int space = line.indexOf(' ');
+      if (dash > 0 && space > dash && line.substring(0, dash).matches("[0-9a-f]+")) {
+        long from = Long.parseUnsignedLong(line.substring(0, dash), 16);
+        long to = Long.parseUnsignedLong(line.substring(dash + 1, space), 16);
+        heapMapping = from >= heap[0] && to <= heap[1];
+      } else if (line.startsWith("Rss:")) {
+        long bytes = Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+        if (heapMapping) {
+          inHeap += bytes;
+        } else {
+          outside += bytes;
+        }
+      }
+    }
+    return new long[] {inHeap, outside};
+  }
+
+  private static String jcmd(long pid, String command) throws Exception {
     Process p =
         new ProcessBuilder(
                 Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
@@ -297,6 +339,7 @@ final class OpenPages {
     if (p.waitFor() != 0) {
       throw new IllegalStateException("jcmd " + pid + " " + command + " failed: " + out);
     }
+    return out;
   }
 
   /** The sum of a metric's series whose labels include {@code label}. */
@@ -316,15 +359,6 @@ final class OpenPages {
       }
     }
     return Math.round(sum);
-  }
-
-  private static long rss(long pid) throws IOException {
-    for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(pid), "status"))) {
-      if (line.startsWith("VmRSS:")) {
-        return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
-      }
-    }
-    throw new IllegalStateException("no VmRSS for process " + pid);
   }
 
   static long cpuNanos(long pid) {
