@@ -39,7 +39,8 @@ public final class AlertStore {
       LocalDate date,
       String runId,
       Long before,
-      int limit) {}
+      int limit,
+      String operatorId) {}
 
   private final Pool pool;
   private final Clock clock;
@@ -300,7 +301,8 @@ public final class AlertStore {
                         f.date(),
                         f.runId(),
                         f.before(),
-                        f.limit()))))
+                        f.limit(),
+                        f.operatorId()))))
         .map(
             rows -> {
               List<Alert> alerts = new ArrayList<>();

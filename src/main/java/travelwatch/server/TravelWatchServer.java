@@ -43,6 +43,7 @@ import travelwatch.ingest.IngestRoutes;
 import travelwatch.ingest.PlanOwners;
 import travelwatch.ingest.PlanOwnersRefresh;
 import travelwatch.ingest.RateLimiter;
+import travelwatch.ingest.RecentEvents;
 import travelwatch.kpi.Kpi;
 import travelwatch.live.StreamRoutes;
 import travelwatch.monitor.ControlRoomRoutes;
@@ -258,7 +259,8 @@ public final class TravelWatchServer implements AutoCloseable {
               new RateLimiter(ingestConfig.ratePerKey(), real),
               writers,
               ingestMetrics,
-              config.http().bodyLimitBytes());
+              config.http().bodyLimitBytes(),
+              new RecentEvents(pool, config.zone()));
 
       var monitorConfig = config.monitor();
       AlertStore alertStore = new AlertStore(pool, time, monitorConfig.rules().autoResolve());

@@ -48,3 +48,6 @@ alter table outbox drop constraint outbox_kind_check;
 alter table outbox add constraint outbox_kind_check
   check (kind in ('alert', 'escalation', 'resolution', 'digest', 'weekly_kpi', 'parent',
                   'school'));
+
+-- An operator's integrator reads back the events its key sent, newest first.
+create index event_owner_seq on event (owner, seq);
