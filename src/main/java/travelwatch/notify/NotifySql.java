@@ -25,8 +25,8 @@ final class NotifySql {
   static final String ENQUEUE =
       """
       insert into outbox (kind, alert_id, recipients, subject, text_body, html_body, message_id,
-                          in_reply_to, created_at, next_attempt_at, unsubscribe_url)
-      values ($1, $2, $3::text[], $4, $5, $6, $7, $8, $9, $9, $10)
+                          in_reply_to, created_at, next_attempt_at, unsubscribe_url, alert_type)
+      values ($1, $2, $3::text[], $4, $5, $6, $7, $8, $9, $9, $10, $11)
       on conflict (message_id) do nothing
       """;
 
@@ -41,7 +41,7 @@ final class NotifySql {
   static final String DUE =
       """
       select id, kind, alert_id, recipients, subject, text_body, html_body, message_id,
-             in_reply_to, unsubscribe_url, tries, created_at
+             in_reply_to, unsubscribe_url, alert_type, tries, created_at
       from outbox
       where state = 'pending' and next_attempt_at <= $1
       order by next_attempt_at, id

@@ -112,7 +112,8 @@ public final class Outbox {
                         e.messageId(),
                         e.inReplyTo(),
                         Database.utc(at),
-                        e.unsubscribeUrl()))))
+                        e.unsubscribeUrl(),
+                        e.alertType()))))
         .mapEmpty();
   }
 
@@ -167,7 +168,8 @@ public final class Outbox {
                             r.getString("html_body"),
                             r.getString("message_id"),
                             r.getString("in_reply_to"),
-                            r.getString("unsubscribe_url")),
+                            r.getString("unsubscribe_url"),
+                            r.getString("alert_type")),
                         r.getInteger("tries"),
                         r.getOffsetDateTime("created_at").toInstant()));
               }

@@ -147,7 +147,9 @@ public final class PlanStore {
           plan.operators(),
           Operator::id,
           Operator::name,
-          Operator::email);
+          Operator::email,
+          Operator::phone,
+          Operator::controlRoomEmail);
       add(
           PlanSql.UPSERT_SCHOOLS,
           plan.schools(),
@@ -310,22 +312,41 @@ public final class PlanStore {
                         r.getLocalTime("arrive_by"),
                         r.getString("operator_id"),
                         r.getString("operator_name"),
-                        r.getString("school_name")));
+                        r.getString("school_name"),
+                        r.getString("operator_phone"),
+                        r.getLong("pupils").intValue()));
               }
               return Optional.<RunContext>empty();
             });
   }
 
-  /** An operator's name, read with the caller's connection. */
-  public static Future<Optional<String>> operatorName(SqlClient sql, String operatorId) {
+  /** A crew member's role ({@code driver} or {@code guide}), read with the caller's connection. */
+  public static Future<Optional<String>> crewRole(SqlClient sql, String crewId) {
+    return sql.preparedQuery(PlanSql.CREW_ROLE)
+        .execute(Tuple.of(crewId))
+        .map(
+            rows ->
+                rows.size() == 0
+                    ? Optional.<String>empty()
+                    : Optional.of(rows.iterator().next().getString("role")));
+  }
+
+  /** An operator as an email names it: its name and phone (if on record). */
+  public record OperatorContact(String name, Optional<String> phone) {}
+
+  /** An operator's name and phone, read with the caller's connection. */
+  public static Future<Optional<OperatorContact>> operatorContact(
+      SqlClient sql, String operatorId) {
     return sql.preparedQuery(PlanSql.DESCRIBE_OPERATORS)
         .execute(Tuple.of(new String[] {operatorId}))
         .map(
             rows -> {
               for (Row r : rows) {
-                return Optional.of(r.getString("name"));
+                return Optional.of(
+                    new OperatorContact(
+                        r.getString("name"), Optional.ofNullable(r.getString("phone"))));
               }
-              return Optional.<String>empty();
+              return Optional.<OperatorContact>empty();
             });
   }
 
@@ -361,7 +382,11 @@ public final class PlanStore {
                       operators.result(),
                       r ->
                           new Operator(
-                              r.getString("id"), r.getString("name"), r.getString("email"))),
+                              r.getString("id"),
+                              r.getString("name"),
+                              r.getString("email"),
+                              r.getString("phone"),
+                              r.getString("control_room_email"))),
                   map(schools.result(), PlanStore::school),
                   map(
                       pupils.result(),

@@ -51,3 +51,10 @@ alter table outbox add constraint outbox_kind_check
 
 -- An operator's integrator reads back the events its key sent, newest first.
 create index event_owner_seq on event (owner, seq);
+
+-- How the control room reaches an operator (optional in the plan).
+alter table operator add column phone text;
+alter table operator add column control_room_email text;
+
+-- An alert email's type code, sent as a header while its subject says the problem in words.
+alter table outbox add column alert_type text;
