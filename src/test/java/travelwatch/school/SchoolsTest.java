@@ -248,8 +248,9 @@ class SchoolsTest {
 
   @Test
   @DisplayName(
-      "A pupil not arrived who was dropped elsewhere raises a critical alert on the control room's"
-          + " stream; the same report for a pupil marked absent is kept but not critical")
+      "A pupil dropped elsewhere is emailed to the school's office; the school's report that the"
+          + " pupil has not arrived raises a critical alert on the control room's stream; the same"
+          + " report for a pupil marked absent is kept but not critical")
   void pupilNotArrivedReports() {
     clock.set(Instant.parse("2026-11-23T08:40:00Z"));
     Events.store(
@@ -311,6 +312,11 @@ class SchoolsTest {
       assertThat(absent.bodyAsJsonObject().getString("severity")).isEqualTo("warning");
       assertThat(absent.bodyAsJsonObject().getString("alertType")).isEqualTo("school.report");
     }
+    List<Mail> elsewhere = await(m -> m.subject().contains("dropped elsewhere"), 1);
+    assertThat(elsewhere.get(0).subject())
+        .isEqualTo("[Hillcrest School] Pupil " + TwoOperators.PUPIL_A + " dropped elsewhere");
+    assertThat(elsewhere.get(0).text()).contains("recorded as dropped at stop H2");
+    assertThat(elsewhere.get(0).to()).containsExactly(SchoolFixture.OFFICE);
     JsonArray reports =
         viewer.get("/api/v1/schools/SCH1/reports").bodyAsJsonObject().getJsonArray("items");
     assertThat(reports).hasSize(2);
