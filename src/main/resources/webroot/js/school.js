@@ -82,6 +82,8 @@ let pending = null;
 let timers = [];
 let reconnecting = null;
 let runOptions = '';
+/** The service's time of the view, in milliseconds. */
+let serviceNow = null;
 let pupilOptions = '';
 const cards = new Map();
 
@@ -216,6 +218,7 @@ function morning(today) {
 
 function render(today) {
   view = today;
+  serviceNow = today.at ? Date.parse(today.at) : null;
   $('school-name').textContent = today.schoolName;
   document.title = `TravelWatch — ${today.schoolName}`;
   $('school-date').textContent = `Today, ${today.date}, updated at ${clock(today.at)}`;
@@ -239,14 +242,23 @@ function render(today) {
   fillRuns();
 }
 
-/** Puts the runs in the server's order, rebuilding only the cards that changed. */
+/**
+ * Puts the runs in the server's order, but cancelled and late ones first by this page's reckoning
+ * too (a run past its arrive-by time that has not arrived is late, whatever its last estimate
+ * said), rebuilding only the cards that changed.
+ */
 function place(list, runs, none) {
   if (runs.length === 0) {
     list.replaceChildren(h('li', { class: 'none' }, none));
     return;
   }
-  const wanted = runs.map((run) => {
-    const signature = JSON.stringify(run);
+  const rank = (run) => (run.status === 'cancelled' ? 0 : late(run) ? 1 : 2);
+  const ordered = runs
+    .map((run, i) => [run, i])
+    .sort(([a, i], [b, j]) => rank(a) - rank(b) || i - j)
+    .map(([run]) => run);
+  const wanted = ordered.map((run) => {
+    const signature = JSON.stringify(run) + minutesLate(run);
     let card = cards.get(run.id);
     if (!card || card.dataset.signature !== signature) {
       const fresh = runCard(run);
@@ -262,8 +274,24 @@ function place(list, runs, none) {
   list.replaceChildren(...wanted);
 }
 
+/**
+ * How late a run is: the service's minutes late, or, for a run not yet arrived whose arrive-by
+ * time has passed on the service's clock, the minutes since then if that is more.
+ */
+function minutesLate(run) {
+  if (run.status === 'cancelled') {
+    return 0;
+  }
+  const reported = run.minutesLate || 0;
+  if (run.status === 'arrived' || run.status === 'completed' || serviceNow === null) {
+    return reported;
+  }
+  const overdue = Math.ceil((serviceNow - Date.parse(run.arriveBy)) / 60_000);
+  return Math.max(reported, overdue);
+}
+
 function late(run) {
-  return run.status !== 'cancelled' && (run.minutesLate || 0) > 0;
+  return minutesLate(run) > 0;
 }
 
 function runCard(run) {
@@ -272,14 +300,15 @@ function runCard(run) {
   const flag = cancelled
     ? null
     : late(run)
-      ? h('span', { class: 'flag late' }, `» ${run.minutesLate} min late`)
+      ? h('span', { class: 'flag late' }, `» ${minutesLate(run)} min late`)
       : null;
   const crew = [run.driverId && `driver ${run.driverId}`, run.guideId && `guide ${run.guideId}`]
     .filter(Boolean)
     .join(', ');
   let expected = '–';
   if (run.eta) {
-    expected = `about ${clock(run.eta)}`;
+    const passed = serviceNow !== null && Date.parse(run.eta) < serviceNow;
+    expected = passed ? `overdue: was expected about ${clock(run.eta)}` : `about ${clock(run.eta)}`;
   }
   if (run.status === 'arrived' || run.status === 'completed') {
     expected = 'already arrived';
@@ -289,7 +318,7 @@ function runCard(run) {
   const timing = cancelled
     ? 'Cancelled'
     : late(run)
-      ? `${run.minutesLate} min late`
+      ? `${minutesLate(run)} min late`
       : run.minutesLate === 0
         ? 'On time'
         : 'No estimate yet';
@@ -369,7 +398,7 @@ function attention(today) {
     if (run.status === 'cancelled') {
       items.push(h('li', { class: 'cancelled', 'data-run-id': run.id }, `✕ Run ${run.id} is cancelled.`));
     } else if (late(run)) {
-      items.push(h('li', { class: 'late', 'data-run-id': run.id }, `» Run ${run.id} is ${run.minutesLate} min late.`));
+      items.push(h('li', { class: 'late', 'data-run-id': run.id }, `» Run ${run.id} is ${minutesLate(run)} min late.`));
     }
     for (const p of run.pupils) {
       if (p.state === 'dropped_elsewhere') {

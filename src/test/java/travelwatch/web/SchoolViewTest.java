@@ -529,8 +529,8 @@ class SchoolViewTest {
   @Test
   @Order(4)
   @DisplayName(
-      "In the afternoon, by the service's clock, departures come first; a cancelled one says so in"
-          + " words at the top")
+      "In the afternoon, by the service's clock, departures come first; a cancelled run, and one"
+          + " past its arrive-by time that has not arrived, say so in words at the top")
   void afternoonDeparturesFirst() {
     clock.set(Instant.parse("2026-11-23T13:00:00Z"));
     Events.store(
@@ -543,8 +543,14 @@ class SchoolViewTest {
     waiting(WAIT)
         .until(ExpectedConditions.attributeToBe(card(DEPARTURE), "data-status", "cancelled"));
     assertThat(text(card(DEPARTURE))).contains("✕ Cancelled");
+    // The second arrival started at 08:00, was due by 08:45 and has not arrived: late, and first.
+    assertThat(runIds("arrivals-list")).containsExactly(SECOND_RUN, RUN);
+    assertThat(text(card(SECOND_RUN)))
+        .contains("» 255 min late", "Timing\n255 min late", "overdue: was expected about 08:");
+    assertThat(text(By.id("attention-list"))).contains("» Run " + SECOND_RUN + " is 255 min late.");
     assertThat(text(By.id("attention-list"))).contains("✕ Run " + DEPARTURE + " is cancelled.");
     assertThat(browser.getPageSource()).doesNotContain("vehicle off road");
+    Accessibility.assertNoViolations(browser, "the school's view in the afternoon");
     Browser.screenshot(browser, "school-afternoon");
   }
 
