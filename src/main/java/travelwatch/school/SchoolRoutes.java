@@ -13,6 +13,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -27,6 +28,7 @@ import travelwatch.alert.Condition;
 import travelwatch.live.LiveEvents;
 import travelwatch.live.LiveEvents.LiveEvent;
 import travelwatch.monitor.RunBoard;
+import travelwatch.platform.Rfc3339;
 import travelwatch.platform.ServiceClock;
 import travelwatch.platform.http.ApiException;
 import travelwatch.platform.http.FieldProblem;
@@ -87,7 +89,8 @@ public final class SchoolRoutes {
   }
 
   private void today(RoutingContext ctx) {
-    LocalDate date = time.today();
+    Instant now = time.now().truncatedTo(ChronoUnit.SECONDS);
+    LocalDate date = time.dateOf(now);
     school(ctx)
         .compose(
             school ->
@@ -109,6 +112,7 @@ public final class SchoolRoutes {
                               .put("schoolId", school.id())
                               .put("schoolName", school.name())
                               .put("date", date.toString())
+                              .put("at", Rfc3339.format(now, time.zone()))
                               .put("arrivals", arrivals)
                               .put("departures", departures);
                         }))
