@@ -97,6 +97,16 @@ public final class AlertStore {
         });
   }
 
+  /**
+   * Raises one condition within the caller's transaction, which must be one of {@link
+   * LiveEvents#transaction} (it holds the stream's lock): the alert commits with what it is about.
+   * Returns the stream entries, to publish after the commit.
+   */
+  public Future<List<LiveEvent>> raiseWithin(SqlConnection conn, Condition condition) {
+    List<LiveEvent> events = new ArrayList<>();
+    return raise(conn, condition, now(), events).map(events);
+  }
+
   /** The condition still holds with new details (a later ETA, a longer wait): no new transition. */
   private Future<Void> update(
       SqlConnection conn, Condition c, OffsetDateTime at, List<LiveEvent> events) {

@@ -180,11 +180,14 @@ public final class MonitorStore {
     String[] dropoffStops = new String[n];
     OffsetDateTime[] plannedDropoffs = new OffsetDateTime[n];
     OffsetDateTime[] expectedDropoffs = new OffsetDateTime[n];
+    OffsetDateTime[] pickupReached = new OffsetDateTime[n];
+    OffsetDateTime[] dropoffReached = new OffsetDateTime[n];
     OffsetDateTime[] started = new OffsetDateTime[n];
     OffsetDateTime[] boarded = new OffsetDateTime[n];
     OffsetDateTime[] absent = new OffsetDateTime[n];
     OffsetDateTime[] dropped = new OffsetDateTime[n];
     String[] droppedStops = new String[n];
+    Boolean[] offPlan = new Boolean[n];
     OffsetDateTime[] cancelled = new OffsetDateTime[n];
     OffsetDateTime[] updated = new OffsetDateTime[n];
     int i = 0;
@@ -205,14 +208,15 @@ public final class MonitorStore {
         dropoffStops[i] = dropoff.id();
         plannedDropoffs[i] = Database.utc(dropoff.plannedAt());
         expectedDropoffs[i] = Database.utc(Eta.at(s, pupil.dropoffStop(), settings));
+        pickupReached[i] = Database.utc(RunState.instant(s.stopReachedAt[pupil.pickupStop()]));
+        dropoffReached[i] = Database.utc(RunState.instant(s.stopReachedAt[pupil.dropoffStop()]));
         started[i] = Database.utc(s.startedAt());
         boarded[i] = Database.utc(RunState.instant(s.boardedAt[p]));
         absent[i] = Database.utc(RunState.instant(s.absentAt[p]));
         dropped[i] = Database.utc(RunState.instant(s.droppedAt[p]));
+        // A stop the plan does not have is a sender's text: kept as "off the plan", never named.
         droppedStops[i] = s.droppedStop[p] < 0 ? null : plan.stops().get(s.droppedStop[p]).id();
-        if (s.droppedAt[p] != 0 && s.droppedStop[p] < 0 && s.wrongStopIds != null) {
-          droppedStops[i] = s.wrongStopIds[p];
-        }
+        offPlan[i] = s.droppedAt[p] != 0 && s.droppedStop[p] < 0;
         cancelled[i] = Database.utc(RunState.instant(s.cancelledAt));
         updated[i] = at;
       }
@@ -232,11 +236,14 @@ public final class MonitorStore {
                     dropoffStops,
                     plannedDropoffs,
                     expectedDropoffs,
+                    pickupReached,
+                    dropoffReached,
                     started,
                     boarded,
                     absent,
                     dropped,
                     droppedStops,
+                    offPlan,
                     cancelled,
                     updated)))
         .mapEmpty();

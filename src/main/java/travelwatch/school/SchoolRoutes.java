@@ -199,27 +199,41 @@ public final class SchoolRoutes {
                                     (String) pupilId,
                                     date)
                                 .compose(
-                                    type ->
-                                        store
-                                            .insertReport(
-                                                school.id(),
-                                                (String) runId,
-                                                (String) pupilId,
-                                                (String) category,
-                                                (String) text,
-                                                staff.name(),
-                                                now)
-                                            .compose(
-                                                reportId ->
-                                                    raise(
+                                    type -> {
+                                      long[] reportId = {0};
+                                      return store
+                                          .report(
+                                              school.id(),
+                                              (String) runId,
+                                              (String) pupilId,
+                                              (String) category,
+                                              (String) text,
+                                              staff.name(),
+                                              now,
+                                              (conn, id) -> {
+                                                reportId[0] = id;
+                                                return alerts.raiseWithin(
+                                                    conn,
+                                                    condition(
                                                         school,
-                                                        reportId,
+                                                        id,
                                                         type,
                                                         (String) category,
                                                         (String) runId,
                                                         (String) pupilId,
                                                         operatorId,
-                                                        date)))))
+                                                        date));
+                                              })
+                                          .map(
+                                              events -> {
+                                                LiveEvents.publish(bus, events);
+                                                return new JsonObject()
+                                                    .put("reportId", reportId[0])
+                                                    .put("alertId", alertId(events))
+                                                    .put("alertType", type.wireName())
+                                                    .put("severity", type.severity().wireName());
+                                              });
+                                    })))
         .onSuccess(
             answer ->
                 ctx.response()
@@ -282,7 +296,8 @@ public final class SchoolRoutes {
                     : AlertType.SCHOOL_REPORT);
   }
 
-  private Future<JsonObject> raise(
+  /** The report's alert: its summary from references and the plan's names, never its text. */
+  private static Condition condition(
       SchoolStore.School school,
       long reportId,
       AlertType type,
@@ -305,34 +320,17 @@ public final class SchoolRoutes {
             + (pupilId == null || "pupil_not_arrived".equals(category)
                 ? ""
                 : " about pupil " + pupilId);
-    Condition condition =
-        new Condition(
-            type,
-            "school-report:" + reportId,
-            date,
-            runId,
-            operatorId,
-            null,
-            pupilId,
-            summary,
-            1,
-            school.id());
-    return alerts
-        .record(List.of(condition), List.of(), List.of())
-        .compose(
-            events -> {
-              LiveEvents.publish(bus, events);
-              Long alertId = alertId(events);
-              Future<Void> noted =
-                  alertId == null ? Future.succeededFuture() : store.reportAlert(reportId, alertId);
-              return noted.map(
-                  v ->
-                      new JsonObject()
-                          .put("reportId", reportId)
-                          .put("alertId", alertId)
-                          .put("alertType", type.wireName())
-                          .put("severity", type.severity().wireName()));
-            });
+    return new Condition(
+        type,
+        "school-report:" + reportId,
+        date,
+        runId,
+        operatorId,
+        null,
+        pupilId,
+        summary,
+        1,
+        school.id());
   }
 
   private static Long alertId(List<LiveEvent> events) {

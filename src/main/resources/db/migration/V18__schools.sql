@@ -43,6 +43,7 @@ create table school_notice (
   created_at timestamptz not null,
   primary key (school_id, run_id, kind, subject, minutes)
 );
+create index school_notice_created on school_notice (created_at);
 
 alter table outbox drop constraint outbox_kind_check;
 alter table outbox add constraint outbox_kind_check
