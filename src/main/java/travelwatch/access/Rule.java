@@ -43,7 +43,7 @@ public sealed interface Rule {
   }
 
   /**
-   * An operator's key (for its own crew, vehicles and so on: the route checks the object) or an
+   * An operator's key (for its own crew, webhooks and so on: the route checks the object) or an
    * admin.
    */
   static Rule operatorsAndAdmins() {

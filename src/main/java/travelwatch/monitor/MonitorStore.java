@@ -1,6 +1,7 @@
 package travelwatch.monitor;
 
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
@@ -21,14 +22,31 @@ import travelwatch.live.LiveEvents;
 import travelwatch.live.LiveEvents.LiveEvent;
 import travelwatch.platform.db.Database;
 
-/** Reads the events a monitor replays, and writes each run's live state for the run board. */
+/**
+ * Reads the events a monitor replays, and writes each run's live state for the run board; a run's
+ * status change is appended to the live stream (and told to its {@link RunChangeListener}s) in the
+ * same transaction.
+ */
 public final class MonitorStore {
+  /**
+   * Work that must commit with a run's status change, in the same transaction: {@code run} is the
+   * run as the live stream carries it (the Run schema and {@code previousStatus}).
+   */
+  public interface RunChangeListener {
+    Future<Void> changed(SqlConnection conn, JsonObject run, OffsetDateTime at);
+  }
+
   private final Pool pool;
   private final ZoneId zone;
+  private final List<RunChangeListener> listeners = new ArrayList<>();
 
   public MonitorStore(Pool pool, ZoneId zone) {
     this.pool = pool;
     this.zone = zone;
+  }
+
+  public void listen(RunChangeListener listener) {
+    listeners.add(listener);
   }
 
   /**
@@ -138,15 +156,14 @@ public final class MonitorStore {
                   .map(v -> new ArrayList<>());
           for (Monitor.StatusChange c : changes) {
             RunState s = byId.get(c.runId());
+            JsonObject run =
+                RunJson.of(RunView.of(s, settings), zone)
+                    .put("previousStatus", c.from().wireName());
             chain =
                 chain.compose(
                     list ->
-                        LiveEvents.append(
-                                conn,
-                                "run",
-                                RunJson.of(RunView.of(s, settings), zone)
-                                    .put("previousStatus", c.from().wireName()),
-                                at)
+                        LiveEvents.append(conn, "run", run, at)
+                            .compose(e -> told(conn, run, at).map(e))
                             .map(
                                 e -> {
                                   list.add(e);
@@ -157,6 +174,15 @@ public final class MonitorStore {
         };
     // Only a save that appends to the live stream needs the stream's lock.
     return changes.isEmpty() ? pool.withTransaction(work) : LiveEvents.transaction(pool, work);
+  }
+
+  /** Each listener in turn, in the status change's transaction. */
+  private Future<Void> told(SqlConnection conn, JsonObject run, OffsetDateTime at) {
+    Future<Void> done = Future.succeededFuture();
+    for (RunChangeListener l : listeners) {
+      done = done.compose(v -> l.changed(conn, run, at));
+    }
+    return done;
   }
 
   /** Every pupil's journey on these runs, in the same transaction as the runs' state. */

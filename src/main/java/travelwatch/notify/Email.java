@@ -30,7 +30,9 @@ public record Email(
     DIGEST,
     WEEKLY_KPI,
     PARENT,
-    SCHOOL;
+    SCHOOL,
+    /** To an operator whose webhook endpoint was disabled. */
+    WEBHOOK;
 
     public String wireName() {
       return name().toLowerCase(java.util.Locale.ROOT);

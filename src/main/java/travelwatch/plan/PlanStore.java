@@ -42,7 +42,8 @@ import travelwatch.plan.PlanReferences.Wanted;
  * monitors and the compliance panel work from, a run's names for emails. Other capabilities read
  * the rows they need in their own SQL: ingest which operator a run, crew member or pupil belongs to
  * ({@code IngestSql}), the run board and pupil lookup ({@code RunBoardSql}), the KPI figures
- * ({@code KpiSql}) and key creation whether an operator exists ({@code AccessSql}).
+ * ({@code KpiSql}), key creation whether an operator exists ({@code AccessSql}), and webhooks an
+ * operator's name and email ({@code WebhookSql}).
  */
 public final class PlanStore {
   private final Pool pool;
