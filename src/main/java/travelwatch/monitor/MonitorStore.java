@@ -29,11 +29,11 @@ import travelwatch.platform.db.Database;
  */
 public final class MonitorStore {
   /**
-   * Work that must commit with a run's status change, in the same transaction: {@code run} is the
-   * run as the live stream carries it (the Run schema and {@code previousStatus}).
+   * Work that must commit with runs' status changes, in the same transaction: each run as the live
+   * stream carries it (the Run schema and {@code previousStatus}), all of a save's at once.
    */
   public interface RunChangeListener {
-    Future<Void> changed(SqlConnection conn, JsonObject run, OffsetDateTime at);
+    Future<Void> changed(SqlConnection conn, List<JsonObject> runs, OffsetDateTime at);
   }
 
   private final Pool pool;
@@ -154,33 +154,36 @@ public final class MonitorStore {
                               arrived, updated)))
                   .compose(v -> savePupilJourneys(conn, runs, settings, at))
                   .map(v -> new ArrayList<>());
+          List<JsonObject> changed = new ArrayList<>();
           for (Monitor.StatusChange c : changes) {
             RunState s = byId.get(c.runId());
             JsonObject run =
                 RunJson.of(RunView.of(s, settings), zone)
                     .put("previousStatus", c.from().wireName());
+            changed.add(run);
             chain =
                 chain.compose(
                     list ->
                         LiveEvents.append(conn, "run", run, at)
-                            .compose(e -> told(conn, run, at).map(e))
                             .map(
                                 e -> {
                                   list.add(e);
                                   return list;
                                 }));
           }
-          return chain;
+          return changed.isEmpty()
+              ? chain
+              : chain.compose(list -> told(conn, changed, at).map(list));
         };
     // Only a save that appends to the live stream needs the stream's lock.
     return changes.isEmpty() ? pool.withTransaction(work) : LiveEvents.transaction(pool, work);
   }
 
-  /** Each listener in turn, in the status change's transaction. */
-  private Future<Void> told(SqlConnection conn, JsonObject run, OffsetDateTime at) {
+  /** Each listener in turn, in the status changes' transaction. */
+  private Future<Void> told(SqlConnection conn, List<JsonObject> runs, OffsetDateTime at) {
     Future<Void> done = Future.succeededFuture();
     for (RunChangeListener l : listeners) {
-      done = done.compose(v -> l.changed(conn, run, at));
+      done = done.compose(v -> l.changed(conn, runs, at));
     }
     return done;
   }

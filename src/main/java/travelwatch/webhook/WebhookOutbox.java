@@ -7,6 +7,8 @@ import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import travelwatch.alert.Alert;
 import travelwatch.alert.AlertStore;
 import travelwatch.monitor.MonitorStore;
@@ -55,23 +57,26 @@ final class WebhookOutbox implements AlertStore.AlertListener, MonitorStore.RunC
     JsonObject body =
         body(type, serviceClock.instant().atOffset(ZoneOffset.UTC), alert.toJson(zone));
     return WebhookStore.write(
-        conn, alert.operatorId(), type, order, body.encode(), relayClock.instant());
+        conn,
+        List.of(new WebhookStore.Change(alert.operatorId(), type, order, body.encode())),
+        relayClock.instant());
   }
 
   @Override
-  public Future<Void> changed(SqlConnection conn, JsonObject run, OffsetDateTime at) {
-    String operatorId = run.getString("operatorId");
-    if (operatorId == null) {
-      return Future.succeededFuture();
+  public Future<Void> changed(SqlConnection conn, List<JsonObject> runs, OffsetDateTime at) {
+    List<WebhookStore.Change> changes = new ArrayList<>();
+    for (JsonObject run : runs) {
+      String operatorId = run.getString("operatorId");
+      if (operatorId != null) {
+        changes.add(
+            new WebhookStore.Change(
+                operatorId,
+                "run.changed",
+                "run:" + run.getString("id"),
+                body("run.changed", at, run).encode()));
+      }
     }
-    JsonObject body = body("run.changed", at, run);
-    return WebhookStore.write(
-        conn,
-        operatorId,
-        "run.changed",
-        "run:" + run.getString("id"),
-        body.encode(),
-        relayClock.instant());
+    return WebhookStore.write(conn, changes, relayClock.instant());
   }
 
   private JsonObject body(String type, OffsetDateTime at, JsonObject data) {

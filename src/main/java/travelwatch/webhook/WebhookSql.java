@@ -53,25 +53,34 @@ final class WebhookSql {
       """;
 
   /**
-   * Writes a change for the operator's endpoints that take its type, in the change's transaction:
-   * the message once, a delivery per endpoint. The endpoints are locked against deletion until the
-   * change commits (a delete waits, or went first and the endpoint is not there), so a webhook
-   * being deleted never fails the change.
+   * Writes changes for their operators' endpoints that take their types, in the changes'
+   * transaction: each message once (in the order given), a delivery per endpoint. The endpoints are
+   * share-locked until the changes commit: a delete or a disabling of one waits for them (and then
+   * finds their deliveries), or went first and the endpoint is passed over, so a webhook being
+   * deleted never fails a change and a disabled one never gets a delivery.
    */
   static final String WRITE =
       """
-      with endpoint as (
-        select id from webhook
-        where operator_id = $1 and disabled_at is null and $2 = any(events)
-        for key share
+      with change as (
+        select * from unnest($1::text[], $2::text[], $3::text[], $4::text[])
+          with ordinality as c(operator_id, type, ordering_key, body, n)
+      ), endpoint as (
+        select id, operator_id, events from webhook
+        where disabled_at is null and operator_id = any($1::text[])
+        for share
       ), message as (
         insert into webhook_message (operator_id, type, ordering_key, body, created_at)
-        select $1, $2, $3, $4, $5 where exists (select 1 from endpoint)
-        returning id
+        select c.operator_id, c.type, c.ordering_key, c.body, $5 from change c
+        where exists (select 1 from endpoint e
+                      where e.operator_id = c.operator_id and c.type = any(e.events))
+        order by c.n
+        returning id, operator_id, type, ordering_key
       )
       insert into webhook_delivery (webhook_id, message_id, ordering_key, created_at,
                                     next_attempt_at)
-      select e.id, m.id, $3, $5, $5 from endpoint e cross join message m
+      select e.id, m.id, m.ordering_key, $5, $5
+      from message m join endpoint e on e.operator_id = m.operator_id and m.type = any(e.events)
+      order by m.id, e.id
       on conflict (webhook_id, message_id) do nothing
       """;
 
@@ -114,15 +123,23 @@ final class WebhookSql {
       where id = $1 and state = 'pending'
       """;
 
-  static final String ANSWERING = "update webhook set failing_since = null where id = $1";
+  /**
+   * The endpoint answers again. The endpoint's row is written only when that changes, as a write
+   * waits for the changes being written for it (see {@link #WRITE}).
+   */
+  static final String ANSWERING =
+      "update webhook set failing_since = null where id = $1 and failing_since is not null";
 
-  /** Notes that the endpoint fails; answers since when it has, without a success in between. */
+  /** The endpoint's first failure with no success after it. */
   static final String FAILING =
       """
-      update webhook set failing_since = coalesce(failing_since, $2)
-      where id = $1 and disabled_at is null
-      returning failing_since, operator_id, url
+      update webhook set failing_since = $2
+      where id = $1 and disabled_at is null and failing_since is null
       """;
+
+  /** Since when an endpoint still enabled has failed, and whose it is. */
+  static final String FAILING_SINCE =
+      "select failing_since, operator_id, url from webhook where id = $1 and disabled_at is null";
 
   static final String DISABLE =
       """

@@ -209,17 +209,25 @@ final class WebhookStore {
             });
   }
 
+  /** A change to send: whose, its type, the order it goes in, and the body as it is signed. */
+  record Change(String operatorId, String type, String orderingKey, String body) {}
+
   /**
-   * Writes a change for the operator's endpoints that take its type, with the caller's connection
-   * (the change's transaction): nothing when none does.
+   * Writes changes for their operators' endpoints that take their types, with the caller's
+   * connection (the changes' transaction): nothing for a change no endpoint takes.
    */
-  static Future<Void> write(
-      SqlClient sql, String operatorId, String type, String orderingKey, String body, Instant at) {
+  static Future<Void> write(SqlClient sql, List<Change> changes, Instant at) {
+    if (changes.isEmpty()) {
+      return Future.succeededFuture();
+    }
     return sql.preparedQuery(WebhookSql.WRITE)
         .execute(
-            Tuple.wrap(
-                new ArrayList<>(
-                    Arrays.asList(operatorId, type, orderingKey, body, Database.utc(at)))))
+            Tuple.of(
+                changes.stream().map(Change::operatorId).toArray(String[]::new),
+                changes.stream().map(Change::type).toArray(String[]::new),
+                changes.stream().map(Change::orderingKey).toArray(String[]::new),
+                changes.stream().map(Change::body).toArray(String[]::new),
+                Database.utc(at)))
         .mapEmpty();
   }
 
@@ -288,6 +296,10 @@ final class WebhookStore {
                     v ->
                         conn.preparedQuery(WebhookSql.FAILING)
                             .execute(Tuple.of(d.webhookId(), Database.utc(at))))
+                .compose(
+                    v ->
+                        conn.preparedQuery(WebhookSql.FAILING_SINCE)
+                            .execute(Tuple.of(d.webhookId())))
                 .compose(
                     rows -> {
                       if (rows.size() == 0) {
