@@ -48,7 +48,8 @@ public final class TestServer implements AutoCloseable {
     this(database, extraEnv, clock, ServiceClock.REAL);
   }
 
-  private TestServer(PgEndpoint database, Map<String, String> extraEnv, Clock clock, Clock real) {
+  /** A restart on an existing database, with a real-time clock of the test's. */
+  public TestServer(PgEndpoint database, Map<String, String> extraEnv, Clock clock, Clock real) {
     this.database = database;
     port = freePort();
     Map<String, String> env = new HashMap<>(extraEnv);

@@ -16,6 +16,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import travelwatch.access.Scope;
+import travelwatch.platform.db.PgEndpoint;
 import travelwatch.support.Contract;
 import travelwatch.support.Events;
 import travelwatch.support.JarProcess;
@@ -56,9 +58,10 @@ class WebhookDeliveryTest {
   private String operatorA;
   private String operatorB;
 
+  private final Map<String, String> env = new HashMap<>();
+
   @BeforeEach
   void start() {
-    Map<String, String> env = new HashMap<>();
     env.put("TW_WEBHOOK_ALLOW_LOOPBACK", "true");
     env.put("TW_WEBHOOK_RELAY_MS", "50");
     env.put("TW_WEBHOOK_RETRY_FIRST_MS", "10000");
@@ -196,6 +199,34 @@ class WebhookDeliveryTest {
     return runs;
   }
 
+  /** What the stream said the operator's endpoint must be sent, and what its receiver got. */
+  private record Settled(List<JsonObject> expected, List<WebhookReceiver.Received> received) {}
+
+  /**
+   * Waits until every change of the operator on the stream so far has been delivered (the monitors'
+   * ticks may add more while the test waits), and answers what was expected and what arrived then.
+   */
+  private Settled awaitDelivered(SseClient stream, String operatorId, long webhookId, String path) {
+    AtomicReference<Settled> settled = new AtomicReference<>();
+    JarProcess.await(
+        "every change of " + operatorId + " delivered",
+        WAIT,
+        () -> {
+          List<JsonObject> expected = expected(stream, operatorId);
+          List<WebhookReceiver.Received> received = receiver.at(path);
+          boolean done =
+              !expected.isEmpty()
+                  && allDelivered(webhookId, expected.size())
+                  && received.size() == expected.size()
+                  && expected.equals(expected(stream, operatorId));
+          if (done) {
+            settled.set(new Settled(expected, received));
+          }
+          return done;
+        });
+    return settled.get();
+  }
+
   private JsonArray deliveries(long webhookId) {
     HttpResponse<Buffer> response =
         server.get("/api/v1/webhooks/" + webhookId + "/deliveries", admin);
@@ -251,20 +282,15 @@ class WebhookDeliveryTest {
           WAIT,
           e -> isAlert(e, "run.cancelled", TwoOperators.RUN_B, "raised"));
 
-      List<JsonObject> forA = expected(stream, "OPA");
-      List<JsonObject> forB = expected(stream, "OPB");
+      Settled settledA = awaitDelivered(stream, "OPA", a.getLong("id"), "/a");
+      Settled settledB = awaitDelivered(stream, "OPB", b.getLong("id"), "/b");
+      List<JsonObject> forA = settledA.expected();
+      List<JsonObject> forB = settledB.expected();
+      List<WebhookReceiver.Received> atA = settledA.received();
+      List<WebhookReceiver.Received> atB = settledB.received();
       assertThat(forA.stream().map(c -> c.getString("type")))
           .as("the morning's changes of run A")
           .contains("run.changed", "alert.raised", "alert.updated", "alert.resolved");
-      JarProcess.await(
-          "every change of A and B delivered",
-          WAIT,
-          () ->
-              allDelivered(a.getLong("id"), forA.size())
-                  && allDelivered(b.getLong("id"), forB.size()));
-
-      List<WebhookReceiver.Received> atA = receiver.at("/a");
-      List<WebhookReceiver.Received> atB = receiver.at("/b");
       assertThat(atA).hasSize(forA.size());
       assertThat(atB).hasSize(forB.size());
       assertThat(arrived(atA)).containsExactlyInAnyOrderElementsOf(forA);
@@ -310,14 +336,13 @@ class WebhookDeliveryTest {
     try (SseClient stream = new SseClient(vertx, server.port, viewer, null)) {
       morningOfRunA();
       controlRoomHandles(stream);
-      List<JsonObject> forA = expected(stream, "OPA");
-      assertThat(forA).hasSizeGreaterThanOrEqualTo(5);
+      assertThat(expected(stream, "OPA")).hasSizeGreaterThanOrEqualTo(5);
       JarProcess.await(
           "every change written and the first one tried",
           WAIT,
           () -> {
             List<JsonObject> items = deliveryList(webhookId);
-            return items.size() == forA.size()
+            return items.size() == expected(stream, "OPA").size()
                 && !items.get(0).getJsonArray("attempts").isEmpty()
                 && caughtUp(webhookId);
           });
@@ -348,9 +373,9 @@ class WebhookDeliveryTest {
 
       receiver.start();
       real.advance(Duration.ofSeconds(61));
-      JarProcess.await("every delivery made", WAIT, () -> allDelivered(webhookId, forA.size()));
-
-      List<WebhookReceiver.Received> atA = receiver.at("/a");
+      Settled settled = awaitDelivered(stream, "OPA", webhookId, "/a");
+      List<JsonObject> forA = settled.expected();
+      List<WebhookReceiver.Received> atA = settled.received();
       assertThat(atA).as("each change once").hasSize(forA.size());
       assertThat(new HashSet<>(atA.stream().map(WebhookReceiver.Received::id).toList()))
           .hasSize(forA.size());
@@ -382,12 +407,11 @@ class WebhookDeliveryTest {
               "run A's cancellation alert",
               WAIT,
               e -> isAlert(e, "run.cancelled", TwoOperators.RUN_A, "raised"));
-      int written = expected(stream, "OPA").size();
       JarProcess.await(
           "the first delivery tried",
           WAIT,
           () ->
-              deliveryList(webhookId).size() == written
+              !deliveryList(webhookId).isEmpty()
                   && !deliveryList(webhookId).get(0).getJsonArray("attempts").isEmpty()
                   && caughtUp(webhookId));
 
@@ -405,6 +429,10 @@ class WebhookDeliveryTest {
           () -> endpoint(webhookId).getString("state").equals("disabled"));
 
       JsonObject endpoint = endpoint(webhookId);
+      int written = deliveryList(webhookId).size();
+      assertThat(written)
+          .as("each change of the run written")
+          .isEqualTo(expected(stream, "OPA").size());
       assertThat(endpoint.getString("disabledAt")).isNotBlank();
       assertThat(endpoint.getString("failingSince")).isNotBlank();
       assertThat(deliveryList(webhookId)).allMatch(d -> d.getString("state").equals("failed"));
@@ -449,6 +477,55 @@ class WebhookDeliveryTest {
       assertThat(deliveryList(webhookId))
           .as("nothing new for a disabled endpoint")
           .hasSize(written);
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "Deliveries waiting when the server stops are in the database, and the next server sends"
+          + " each of them once")
+  void deliveriesOutliveTheServer() throws Exception {
+    JsonObject a = register(operatorA, "/a");
+    long webhookId = a.getLong("id");
+    receiver.stop();
+    try (SseClient stream = new SseClient(vertx, server.port, viewer, null)) {
+      morningOfRunA();
+      controlRoomHandles(stream);
+    }
+    JarProcess.await(
+        "the first delivery tried",
+        WAIT,
+        () -> {
+          List<JsonObject> items = deliveryList(webhookId);
+          return items.size() >= 5
+              && !items.get(0).getJsonArray("attempts").isEmpty()
+              && caughtUp(webhookId);
+        });
+    List<String> waiting =
+        deliveryList(webhookId).stream().map(d -> d.getString("messageId")).toList();
+    PgEndpoint database = server.database;
+    server.close();
+
+    server = new TestServer(database, env, day, real);
+    receiver.start();
+    real.advance(Duration.ofSeconds(61));
+    AtomicReference<List<String>> stored = new AtomicReference<>();
+    JarProcess.await(
+        "every delivery made",
+        WAIT,
+        () -> {
+          List<JsonObject> items = deliveryList(webhookId);
+          stored.set(items.stream().map(d -> d.getString("messageId")).toList());
+          return items.stream().allMatch(d -> d.getString("state").equals("delivered"))
+              && receiver.at("/a").size() == items.size();
+        });
+    List<WebhookReceiver.Received> atA = receiver.at("/a");
+    assertThat(stored.get()).as("what waited when the server stopped").containsAll(waiting);
+    assertThat(atA.stream().map(WebhookReceiver.Received::id).toList())
+        .as("each stored delivery once, in order")
+        .containsExactlyElementsOf(stored.get());
+    for (WebhookReceiver.Received r : atA) {
+      assertThat(r.signedWith(a.getString("secret"))).isTrue();
     }
   }
 
