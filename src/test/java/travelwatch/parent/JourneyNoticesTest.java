@@ -220,6 +220,17 @@ class JourneyNoticesTest {
     Journey cancelled = eveningHome(null, null, at("21:20"));
     assertThat(rules.due(cancelled, ALL, List.of(), at("21:25")))
         .containsExactly(new Notice(Kind.CANCELLED, 0));
+    ParentConfig none =
+        new ParentConfig(
+            MonthDay.of(8, 31),
+            Duration.ofMinutes(10),
+            Duration.ofMinutes(15),
+            LocalTime.MIDNIGHT,
+            LocalTime.MIDNIGHT,
+            10,
+            Duration.ofSeconds(15));
+    assertThat(none.quiet(LocalTime.of(23, 30))).as("the same start and end: none").isFalse();
+    assertThat(none.quiet(LocalTime.MIDNIGHT)).isFalse();
     assertThat(DEFAULTS.quiet(LocalTime.of(6, 29))).isTrue();
     assertThat(DEFAULTS.quiet(LocalTime.of(6, 30))).isFalse();
     assertThat(DEFAULTS.quiet(LocalTime.of(20, 59))).isFalse();
