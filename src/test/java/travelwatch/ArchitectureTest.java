@@ -82,6 +82,10 @@ class ArchitectureTest {
           .haveFullyQualifiedName("travelwatch.plan.Plan")
           .or()
           .haveFullyQualifiedName("travelwatch.plan.PlanGenerator")
+          .or()
+          .haveFullyQualifiedName("travelwatch.webhook.Signature")
+          .or()
+          .haveFullyQualifiedName("travelwatch.webhook.Destination")
           .should()
           .dependOnClassesThat()
           .resideInAnyPackage("io.vertx..", "io.netty..", "java.sql..", "org.postgresql..")
@@ -101,7 +105,8 @@ class ArchitectureTest {
 
   @Test
   @DisplayName(
-      "Rules, state, ETA, KPI arithmetic, working days and the day script use no Vert.x or SQL")
+      "Rules, state, ETA, KPI arithmetic, working days, the day script, webhook signatures and"
+          + " address checks use no Vert.x or SQL")
   void domainIsPlainJava() {
     PLAIN_DOMAIN.check(MAIN);
   }

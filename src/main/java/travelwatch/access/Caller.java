@@ -33,6 +33,16 @@ public sealed interface Caller {
   /** The tracker fitted to one vehicle of one operator. */
   record Tracker(String trackerId, String operatorId, String vehicleReg) implements Caller {}
 
+  /**
+   * The one operator whose data this caller may read, for an operator's key; empty for callers who
+   * read every operator's (staff) — routes that admit operators' keys narrow what they read to it.
+   */
+  default java.util.Optional<String> operatorScope() {
+    return this instanceof OperatorKey k
+        ? java.util.Optional.of(k.operatorId())
+        : java.util.Optional.empty();
+  }
+
   /** The key's owner for idempotency: eventIds are unique per owner. */
   default String owner() {
     if (this instanceof OperatorKey k) {

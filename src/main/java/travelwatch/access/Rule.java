@@ -43,11 +43,19 @@ public sealed interface Rule {
   }
 
   /**
-   * An operator's key (for its own crew, vehicles and so on: the route checks the object) or an
+   * An operator's key (for its own crew, webhooks and so on: the route checks the object) or an
    * admin.
    */
   static Rule operatorsAndAdmins() {
     return new OperatorsAndAdmins();
+  }
+
+  /**
+   * Staff with {@code least} or a role above it, or an operator's key reading its own operator's
+   * runs, alerts and crew (the route narrows what it reads to {@link Caller#operatorScope()}).
+   */
+  static Rule staffOrOwnOperator(Role least) {
+    return new StaffOrOwnOperator(least);
   }
 
   /** A parent's link token: the parent's own routes, for the link's pupil only. */
@@ -174,6 +182,26 @@ public sealed interface Rule {
     @Override
     public String toString() {
       return "operator keys, admin+";
+    }
+  }
+
+  /** See {@link #staffOrOwnOperator(Role)}. */
+  record StaffOrOwnOperator(Role role) implements Rule {
+    @Override
+    public boolean permits(Caller caller) {
+      return caller instanceof Caller.OperatorKey
+          || (caller instanceof Caller.Staff staff && staff.role().atLeast(role));
+    }
+
+    @Override
+    public ApiException refusal() {
+      return ApiException.forbidden(
+          "This needs the " + role.wireName() + " role or above, or an operator's key.");
+    }
+
+    @Override
+    public String toString() {
+      return role.wireName() + "+, operator keys (their own)";
     }
   }
 

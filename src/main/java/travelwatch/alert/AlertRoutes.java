@@ -4,6 +4,7 @@ import static travelwatch.access.Access.allow;
 import static travelwatch.access.Role.CONTROLLER;
 import static travelwatch.access.Role.VIEWER;
 import static travelwatch.access.Rule.role;
+import static travelwatch.access.Rule.staffOrOwnOperator;
 
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonArray;
@@ -39,8 +40,8 @@ public final class AlertRoutes {
   }
 
   public void mount(Router api) {
-    allow(api.get("/alerts"), role(VIEWER)).handler(this::list);
-    allow(api.get("/alerts/:id"), role(VIEWER)).handler(this::one);
+    allow(api.get("/alerts"), staffOrOwnOperator(VIEWER)).handler(this::list);
+    allow(api.get("/alerts/:id"), staffOrOwnOperator(VIEWER)).handler(this::one);
     allow(api.post("/alerts/:id/acknowledge"), role(CONTROLLER))
         .handler(BodyHandler.create(false).setBodyLimit(16 * 1024))
         .handler(ctx -> change(ctx, false));
@@ -65,8 +66,12 @@ public final class AlertRoutes {
     }
     LocalDate date = Params.date("date", q.get("date"), null);
     Long before = number(q.get("before"), "before");
+    // An operator's key reads the alerts about its own runs and crew only.
+    String operatorId = Authenticator.caller(ctx).operatorScope().orElse(null);
     store
-        .list(new AlertStore.Filter(state, severity, type, date, q.get("runId"), before, PAGE + 1))
+        .list(
+            new AlertStore.Filter(
+                state, severity, type, date, q.get("runId"), before, PAGE + 1, operatorId))
         .onSuccess(
             alerts -> {
               JsonArray items = new JsonArray();
@@ -86,8 +91,17 @@ public final class AlertRoutes {
   }
 
   private void one(RoutingContext ctx) {
+    java.util.Optional<String> own = Authenticator.caller(ctx).operatorScope();
     store
         .get(id(ctx))
+        .map(
+            a -> {
+              if (own.isPresent() && !own.get().equals(a.operatorId())) {
+                // The same answer as for no such alert.
+                throw ApiException.notFound("There is no such alert of yours.");
+              }
+              return a;
+            })
         .onSuccess(
             a ->
                 ctx.response()

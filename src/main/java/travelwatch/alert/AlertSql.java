@@ -92,6 +92,7 @@ final class AlertSql {
             and ($4::date is null or service_date = $4)
             and ($5::text is null or run_id = $5)
             and ($6::bigint is null or id < $6)
+            and ($8::text is null or operator_id = $8)
           order by id desc
           limit $7
           """;

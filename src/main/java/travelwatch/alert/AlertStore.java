@@ -26,7 +26,12 @@ import travelwatch.platform.http.ApiException;
  * it, such as an email in the outbox) are stored together before anyone is told.
  */
 public final class AlertStore {
-  /** Work that must commit with an alert change, in the same transaction. */
+  /**
+   * Work that must commit with an alert change, in the same transaction. {@code transition} is the
+   * transition recorded ({@code raised}, {@code repeated}, {@code acknowledged}, {@code escalated},
+   * {@code condition_cleared}, {@code resolved}), or {@code updated} for new details of a condition
+   * that still holds, which records none.
+   */
   public interface AlertListener {
     Future<Void> changed(SqlConnection conn, Alert alert, String transition);
   }
@@ -39,7 +44,8 @@ public final class AlertStore {
       LocalDate date,
       String runId,
       Long before,
-      int limit) {}
+      int limit,
+      String operatorId) {}
 
   private final Pool pool;
   private final Clock clock;
@@ -96,6 +102,16 @@ public final class AlertStore {
         });
   }
 
+  /**
+   * Raises one condition within the caller's transaction, which must be one of {@link
+   * LiveEvents#transaction} (it holds the stream's lock): the alert commits with what it is about.
+   * Returns the stream entries, to publish after the commit.
+   */
+  public Future<List<LiveEvent>> raiseWithin(SqlConnection conn, Condition condition) {
+    List<LiveEvent> events = new ArrayList<>();
+    return raise(conn, condition, now(), events).map(events);
+  }
+
   /** The condition still holds with new details (a later ETA, a longer wait): no new transition. */
   private Future<Void> update(
       SqlConnection conn, Condition c, OffsetDateTime at, List<LiveEvent> events) {
@@ -107,8 +123,11 @@ public final class AlertStore {
                 return Future.succeededFuture();
               }
               Alert alert = Alert.from(rows.iterator().next());
-              return LiveEvents.append(
-                      conn, "alert", alert.toJson(zone).put("transition", "updated"), at)
+              return told(conn, alert, "updated")
+                  .compose(
+                      v ->
+                          LiveEvents.append(
+                              conn, "alert", alert.toJson(zone).put("transition", "updated"), at))
                   .map(
                       e -> {
                         events.add(e);
@@ -274,18 +293,25 @@ public final class AlertStore {
         conn.preparedQuery(AlertSql.TRANSITION)
             .execute(Tuple.of(alert.id(), at, kind, actor, note))
             .mapEmpty();
-    Future<Void> done = transition;
+    return transition
+        .compose(v -> told(conn, alert, kind))
+        .compose(
+            v ->
+                LiveEvents.append(conn, "alert", alert.toJson(zone).put("transition", kind), at)
+                    .map(
+                        e -> {
+                          events.add(e);
+                          return null;
+                        }));
+  }
+
+  /** Each listener in turn, in the change's transaction. */
+  private Future<Void> told(SqlConnection conn, Alert alert, String kind) {
+    Future<Void> done = Future.succeededFuture();
     for (AlertListener l : listeners) {
       done = done.compose(v -> l.changed(conn, alert, kind));
     }
-    return done.compose(
-        v ->
-            LiveEvents.append(conn, "alert", alert.toJson(zone).put("transition", kind), at)
-                .map(
-                    e -> {
-                      events.add(e);
-                      return null;
-                    }));
+    return done;
   }
 
   public Future<List<Alert>> list(Filter f) {
@@ -300,7 +326,8 @@ public final class AlertStore {
                         f.date(),
                         f.runId(),
                         f.before(),
-                        f.limit()))))
+                        f.limit(),
+                        f.operatorId()))))
         .map(
             rows -> {
               List<Alert> alerts = new ArrayList<>();

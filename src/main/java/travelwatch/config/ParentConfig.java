@@ -20,7 +20,10 @@ public record ParentConfig(
     int messagesPerDay,
     Duration noticeEvery) {
 
-  /** Whether {@code time} (the service's local time) falls in the quiet hours. */
+  /**
+   * Whether {@code time} (the service's local time) falls in the quiet hours; the same start and
+   * end means none.
+   */
   public boolean quiet(LocalTime time) {
     return quietFrom.isAfter(quietUntil)
         ? !time.isBefore(quietFrom) || time.isBefore(quietUntil)

@@ -23,7 +23,8 @@ public record TravelWatchConfig(
     SessionConfig sessions,
     ClusterConfig cluster,
     ParentConfig parents,
-    SchoolConfig schools) {
+    SchoolConfig schools,
+    WebhookConfig webhooks) {
 
   /** The HTTP server. */
   public record HttpConfig(
@@ -99,7 +100,8 @@ public record TravelWatchConfig(
         SessionConfig.from(settings),
         ClusterConfig.from(settings),
         ParentConfig.from(settings),
-        SchoolConfig.from(settings));
+        SchoolConfig.from(settings),
+        WebhookConfig.from(settings));
   }
 
   /** The same configuration for a node that joins a cluster ({@code serve --cluster}). */
@@ -115,7 +117,8 @@ public record TravelWatchConfig(
         sessions,
         cluster.clustered(),
         parents,
-        schools);
+        schools,
+        webhooks);
   }
 
   private static MonitorConfig monitor(Settings s) {

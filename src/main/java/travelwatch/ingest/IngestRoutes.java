@@ -4,6 +4,7 @@ import static travelwatch.access.Access.allow;
 import static travelwatch.access.Access.passOn;
 import static travelwatch.access.Rule.feedsAndOperators;
 
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -11,6 +12,8 @@ import java.util.List;
 import java.util.function.Supplier;
 import travelwatch.access.Authenticator;
 import travelwatch.access.Caller;
+import travelwatch.platform.http.ApiException;
+import travelwatch.platform.http.FieldProblem;
 
 /** {@code POST /api/v1/events}: parse, rate-limit, validate, authorise, store, then 202. */
 public final class IngestRoutes {
@@ -20,6 +23,7 @@ public final class IngestRoutes {
   private final Supplier<GroupCommitWriter> writers;
   private final IngestMetrics metrics;
   private final long bodyLimitBytes;
+  private final RecentEvents recent;
 
   public IngestRoutes(
       EventParser parser,
@@ -27,13 +31,15 @@ public final class IngestRoutes {
       RateLimiter rateLimiter,
       Supplier<GroupCommitWriter> writers,
       IngestMetrics metrics,
-      long bodyLimitBytes) {
+      long bodyLimitBytes,
+      RecentEvents recent) {
     this.parser = parser;
     this.authorizer = authorizer;
     this.rateLimiter = rateLimiter;
     this.writers = writers;
     this.metrics = metrics;
     this.bodyLimitBytes = bodyLimitBytes;
+    this.recent = recent;
   }
 
   /** Counts every request to the endpoint, including those refused before they reach it. */
@@ -47,6 +53,27 @@ public final class IngestRoutes {
     allow(api.post("/events").consumes("application/json"), feedsAndOperators())
         .handler(BodyHandler.create(false).setBodyLimit(bodyLimitBytes))
         .handler(ctx -> post(ctx, writer));
+    allow(api.get("/events/recent"), feedsAndOperators()).handler(this::recent);
+  }
+
+  /** The last events this key (or this crew member's phones) sent, newest first, as stored. */
+  private void recent(RoutingContext ctx) {
+    String text = ctx.queryParams().get("limit");
+    int limit;
+    try {
+      limit = text == null ? 50 : Integer.parseInt(text);
+    } catch (NumberFormatException e) {
+      limit = -1;
+    }
+    if (limit < 1 || limit > 500) {
+      throw ApiException.badRequest(
+          "Bad limit.", List.of(FieldProblem.at("limit", "must be a whole number from 1 to 500")));
+    }
+    recent
+        .of(Authenticator.caller(ctx).owner(), limit)
+        .map(items -> new JsonObject().put("items", items))
+        .compose(ctx::json)
+        .onFailure(ctx::fail);
   }
 
   private void post(RoutingContext ctx, GroupCommitWriter writer) {

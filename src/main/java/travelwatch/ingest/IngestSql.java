@@ -51,4 +51,12 @@ final class IngestSql {
       from stop_pupil sp join run r on r.id = sp.run_id join route rt on rt.id = r.route_id
       where sp.pupil_id = any($1::text[])
       """;
+
+  /** The last events an owner (a key, or a crew member's phones) sent, newest first. */
+  static final String RECENT =
+      """
+      select seq, event_id, type, occurred_at, received_at, service_date, run_id, source,
+             body::text as body
+      from event where owner = $1 order by seq desc limit $2
+      """;
 }

@@ -3,6 +3,7 @@ package travelwatch.monitor;
 import static travelwatch.access.Access.allow;
 import static travelwatch.access.Role.VIEWER;
 import static travelwatch.access.Rule.role;
+import static travelwatch.access.Rule.staffOrOwnOperator;
 
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -17,6 +18,7 @@ import java.time.ZoneId;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Locale;
+import travelwatch.access.Authenticator;
 import travelwatch.config.MonitorSettings;
 import travelwatch.kpi.KpiJson;
 import travelwatch.kpi.Percentage;
@@ -53,7 +55,7 @@ public final class ControlRoomRoutes {
 
   public void mount(Router api) {
     allow(api.get("/calls/today"), role(VIEWER)).handler(this::calls);
-    allow(api.get("/compliance"), role(VIEWER)).handler(this::compliance);
+    allow(api.get("/compliance"), staffOrOwnOperator(VIEWER)).handler(this::compliance);
   }
 
   private void calls(RoutingContext ctx) {
@@ -97,7 +99,9 @@ public final class ControlRoomRoutes {
   }
 
   private void compliance(RoutingContext ctx) {
-    String operatorId = ctx.queryParams().get("operatorId");
+    // An operator's key reads its own crew, whatever operatorId it asks for.
+    String operatorId =
+        Authenticator.caller(ctx).operatorScope().orElse(ctx.queryParams().get("operatorId"));
     LocalDate today = time.today();
     Future<List<Crew>> crew = plan.crew();
     Future<List<Observation>> reported = events.crewEvents();

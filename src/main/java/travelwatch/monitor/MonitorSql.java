@@ -75,19 +75,29 @@ final class MonitorSql {
       insert into pupil_journey (run_id, pupil_id, service_date, direction, school_id,
                                  pickup_stop_id, planned_pickup_at, expected_pickup_at,
                                  dropoff_stop_id, planned_dropoff_at, expected_dropoff_at,
-                                 started_at, boarded_at, absent_at, dropped_at, dropped_stop_id,
+                                 pickup_reached_at, dropoff_reached_at, started_at, boarded_at,
+                                 absent_at, dropped_at, dropped_stop_id, dropped_off_plan,
                                  cancelled_at, updated_at)
       select * from unnest($1::text[], $2::text[], $3::date[], $4::text[], $5::text[],
                            $6::text[], $7::timestamptz[], $8::timestamptz[], $9::text[],
                            $10::timestamptz[], $11::timestamptz[], $12::timestamptz[],
                            $13::timestamptz[], $14::timestamptz[], $15::timestamptz[],
-                           $16::text[], $17::timestamptz[], $18::timestamptz[])
+                           $16::timestamptz[], $17::timestamptz[], $18::text[], $19::bool[],
+                           $20::timestamptz[], $21::timestamptz[])
       on conflict (run_id, pupil_id) do update set
+        service_date = excluded.service_date, direction = excluded.direction,
+        school_id = excluded.school_id, pickup_stop_id = excluded.pickup_stop_id,
+        planned_pickup_at = excluded.planned_pickup_at,
         expected_pickup_at = excluded.expected_pickup_at,
+        dropoff_stop_id = excluded.dropoff_stop_id,
+        planned_dropoff_at = excluded.planned_dropoff_at,
         expected_dropoff_at = excluded.expected_dropoff_at,
+        pickup_reached_at = excluded.pickup_reached_at,
+        dropoff_reached_at = excluded.dropoff_reached_at,
         started_at = excluded.started_at, boarded_at = excluded.boarded_at,
         absent_at = excluded.absent_at, dropped_at = excluded.dropped_at,
-        dropped_stop_id = excluded.dropped_stop_id, cancelled_at = excluded.cancelled_at,
+        dropped_stop_id = excluded.dropped_stop_id,
+        dropped_off_plan = excluded.dropped_off_plan, cancelled_at = excluded.cancelled_at,
         updated_at = excluded.updated_at
       """;
 }

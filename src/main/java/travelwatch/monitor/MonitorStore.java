@@ -1,6 +1,7 @@
 package travelwatch.monitor;
 
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
@@ -21,14 +22,31 @@ import travelwatch.live.LiveEvents;
 import travelwatch.live.LiveEvents.LiveEvent;
 import travelwatch.platform.db.Database;
 
-/** Reads the events a monitor replays, and writes each run's live state for the run board. */
+/**
+ * Reads the events a monitor replays, and writes each run's live state for the run board; a run's
+ * status change is appended to the live stream (and told to its {@link RunChangeListener}s) in the
+ * same transaction.
+ */
 public final class MonitorStore {
+  /**
+   * Work that must commit with runs' status changes, in the same transaction: each run as the live
+   * stream carries it (the Run schema and {@code previousStatus}), all of a save's at once.
+   */
+  public interface RunChangeListener {
+    Future<Void> changed(SqlConnection conn, List<JsonObject> runs, OffsetDateTime at);
+  }
+
   private final Pool pool;
   private final ZoneId zone;
+  private final List<RunChangeListener> listeners = new ArrayList<>();
 
   public MonitorStore(Pool pool, ZoneId zone) {
     this.pool = pool;
     this.zone = zone;
+  }
+
+  public void listen(RunChangeListener listener) {
+    listeners.add(listener);
   }
 
   /**
@@ -136,27 +154,38 @@ public final class MonitorStore {
                               arrived, updated)))
                   .compose(v -> savePupilJourneys(conn, runs, settings, at))
                   .map(v -> new ArrayList<>());
+          List<JsonObject> changed = new ArrayList<>();
           for (Monitor.StatusChange c : changes) {
             RunState s = byId.get(c.runId());
+            JsonObject run =
+                RunJson.of(RunView.of(s, settings), zone)
+                    .put("previousStatus", c.from().wireName());
+            changed.add(run);
             chain =
                 chain.compose(
                     list ->
-                        LiveEvents.append(
-                                conn,
-                                "run",
-                                RunJson.of(RunView.of(s, settings), zone)
-                                    .put("previousStatus", c.from().wireName()),
-                                at)
+                        LiveEvents.append(conn, "run", run, at)
                             .map(
                                 e -> {
                                   list.add(e);
                                   return list;
                                 }));
           }
-          return chain;
+          return changed.isEmpty()
+              ? chain
+              : chain.compose(list -> told(conn, changed, at).map(list));
         };
     // Only a save that appends to the live stream needs the stream's lock.
     return changes.isEmpty() ? pool.withTransaction(work) : LiveEvents.transaction(pool, work);
+  }
+
+  /** Each listener in turn, in the status changes' transaction. */
+  private Future<Void> told(SqlConnection conn, List<JsonObject> runs, OffsetDateTime at) {
+    Future<Void> done = Future.succeededFuture();
+    for (RunChangeListener l : listeners) {
+      done = done.compose(v -> l.changed(conn, runs, at));
+    }
+    return done;
   }
 
   /** Every pupil's journey on these runs, in the same transaction as the runs' state. */
@@ -180,11 +209,14 @@ public final class MonitorStore {
     String[] dropoffStops = new String[n];
     OffsetDateTime[] plannedDropoffs = new OffsetDateTime[n];
     OffsetDateTime[] expectedDropoffs = new OffsetDateTime[n];
+    OffsetDateTime[] pickupReached = new OffsetDateTime[n];
+    OffsetDateTime[] dropoffReached = new OffsetDateTime[n];
     OffsetDateTime[] started = new OffsetDateTime[n];
     OffsetDateTime[] boarded = new OffsetDateTime[n];
     OffsetDateTime[] absent = new OffsetDateTime[n];
     OffsetDateTime[] dropped = new OffsetDateTime[n];
     String[] droppedStops = new String[n];
+    Boolean[] offPlan = new Boolean[n];
     OffsetDateTime[] cancelled = new OffsetDateTime[n];
     OffsetDateTime[] updated = new OffsetDateTime[n];
     int i = 0;
@@ -205,14 +237,15 @@ public final class MonitorStore {
         dropoffStops[i] = dropoff.id();
         plannedDropoffs[i] = Database.utc(dropoff.plannedAt());
         expectedDropoffs[i] = Database.utc(Eta.at(s, pupil.dropoffStop(), settings));
+        pickupReached[i] = Database.utc(RunState.instant(s.stopReachedAt[pupil.pickupStop()]));
+        dropoffReached[i] = Database.utc(RunState.instant(s.stopReachedAt[pupil.dropoffStop()]));
         started[i] = Database.utc(s.startedAt());
         boarded[i] = Database.utc(RunState.instant(s.boardedAt[p]));
         absent[i] = Database.utc(RunState.instant(s.absentAt[p]));
         dropped[i] = Database.utc(RunState.instant(s.droppedAt[p]));
+        // A stop the plan does not have is a sender's text: kept as "off the plan", never named.
         droppedStops[i] = s.droppedStop[p] < 0 ? null : plan.stops().get(s.droppedStop[p]).id();
-        if (s.droppedAt[p] != 0 && s.droppedStop[p] < 0 && s.wrongStopIds != null) {
-          droppedStops[i] = s.wrongStopIds[p];
-        }
+        offPlan[i] = s.droppedAt[p] != 0 && s.droppedStop[p] < 0;
         cancelled[i] = Database.utc(RunState.instant(s.cancelledAt));
         updated[i] = at;
       }
@@ -232,11 +265,14 @@ public final class MonitorStore {
                     dropoffStops,
                     plannedDropoffs,
                     expectedDropoffs,
+                    pickupReached,
+                    dropoffReached,
                     started,
                     boarded,
                     absent,
                     dropped,
                     droppedStops,
+                    offPlan,
                     cancelled,
                     updated)))
         .mapEmpty();

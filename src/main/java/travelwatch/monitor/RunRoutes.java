@@ -3,6 +3,7 @@ package travelwatch.monitor;
 import static travelwatch.access.Access.allow;
 import static travelwatch.access.Role.VIEWER;
 import static travelwatch.access.Rule.role;
+import static travelwatch.access.Rule.staffOrOwnOperator;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -12,7 +13,9 @@ import io.vertx.sqlclient.Pool;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
+import travelwatch.access.Authenticator;
 import travelwatch.platform.Rfc3339;
 import travelwatch.platform.ServiceClock;
 import travelwatch.platform.http.ApiException;
@@ -36,8 +39,8 @@ public final class RunRoutes {
   }
 
   public void mount(Router api) {
-    allow(api.get("/runs"), role(VIEWER)).handler(this::board);
-    allow(api.get("/runs/:runId"), role(VIEWER)).handler(this::detail);
+    allow(api.get("/runs"), staffOrOwnOperator(VIEWER)).handler(this::board);
+    allow(api.get("/runs/:runId"), staffOrOwnOperator(VIEWER)).handler(this::detail);
     allow(api.get("/pupils/:pupilId/today"), role(VIEWER)).handler(this::pupilToday);
   }
 
@@ -52,7 +55,9 @@ public final class RunRoutes {
       throw ApiException.badRequest(
           "Unknown status.", List.of(FieldProblem.at("status", "must be one of " + STATUSES)));
     }
-    String operatorId = ctx.queryParams().get("operatorId");
+    Optional<String> own = Authenticator.caller(ctx).operatorScope();
+    // An operator's key reads its own runs, whatever operatorId it asks for.
+    String operatorId = own.orElse(ctx.queryParams().get("operatorId"));
     store
         .board(date, status, operatorId, ctx.queryParams().get("after"), PAGE + 1)
         .map(
@@ -78,11 +83,20 @@ public final class RunRoutes {
 
   private void detail(RoutingContext ctx) {
     String runId = ctx.pathParam("runId");
+    Optional<String> own = Authenticator.caller(ctx).operatorScope();
     store
         .detail(runId)
         .map(
             found ->
-                found.orElseThrow(() -> ApiException.notFound("There is no run " + runId + ".")))
+                found
+                    .filter(d -> own.isEmpty() || own.get().equals(d.run().operatorId()))
+                    .orElseThrow(
+                        () ->
+                            ApiException.notFound(
+                                own.isPresent()
+                                    // The same answer for another operator's run and no run.
+                                    ? "There is no run " + runId + " of yours."
+                                    : "There is no run " + runId + ".")))
         .map(
             d -> {
               JsonArray stops = new JsonArray();

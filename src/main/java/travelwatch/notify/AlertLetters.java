@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import travelwatch.alert.Alert;
+import travelwatch.plan.PlanStore;
 import travelwatch.plan.RunContext;
 import travelwatch.platform.HtmlText;
 
@@ -100,7 +101,56 @@ public final class AlertLetters {
   }
 
   /** The facts an alert email names, read from the plan in the alert's transaction. */
-  public record Context(Optional<RunContext> run, Optional<String> operatorName) {}
+  public record Context(
+      Optional<RunContext> run,
+      Optional<PlanStore.OperatorContact> operator,
+      Optional<String> crewRole) {
+    Optional<String> operatorName() {
+      return operator.map(PlanStore.OperatorContact::name);
+    }
+
+    /** The operator's phone: the run's operator's, or the alert's operator's. */
+    Optional<String> operatorPhone() {
+      return run.isPresent()
+          ? Optional.ofNullable(run.get().operatorPhone())
+          : operator.flatMap(PlanStore.OperatorContact::phone);
+    }
+  }
+
+  /** Each alert type's problem in the council's words, for subjects. */
+  private static final Map<String, String> TITLES =
+      Map.ofEntries(
+          Map.entry("crew.dbs_not_cleared", "Driver not cleared"),
+          Map.entry("crew.dbs_invalid", "No valid DBS check"),
+          Map.entry("crew.unknown", "Unregistered crew"),
+          Map.entry("crew.guide_missing", "No passenger assistant"),
+          Map.entry("pupil.wrong_dropoff", "Pupil dropped at the wrong place"),
+          Map.entry("incident.safeguarding", "Safeguarding incident"),
+          Map.entry("school.pupil_not_arrived", "Pupil not arrived at school"),
+          Map.entry("school.report", "Report from a school"),
+          Map.entry("run.not_started", "Run not started"),
+          Map.entry("run.late", "Run late"),
+          Map.entry("run.cancelled", "Run cancelled"),
+          Map.entry("pupil.missed", "Pupil missed"),
+          Map.entry("pupil.journey_too_long", "Journey too long"),
+          Map.entry("calls.answer_rate_low", "Phones: answer rate low"),
+          Map.entry("calls.long_wait", "Phones: caller waiting long"),
+          Map.entry("crew.changed", "Crew changed"),
+          Map.entry("run.feed_silent", "Vehicle silent"),
+          Map.entry("crew.badge_expired", "Driver's badge expired"));
+
+  /** The alert's problem in words; its type code where no words are written. */
+  static String title(String type) {
+    return TITLES.getOrDefault(type, type);
+  }
+
+  /** As {@link #title(String)}, naming a guide as a guide. */
+  static String title(Alert alert, Context context) {
+    String title = title(alert.type());
+    return context.crewRole().filter("guide"::equals).isPresent() && title.startsWith("Driver ")
+        ? "Guide " + title.substring("Driver ".length())
+        : title;
+  }
 
   /** The id of an alert's first email, which every later email about it refers to. */
   public String threadId(long alertId) {
@@ -130,7 +180,7 @@ public final class AlertLetters {
             ? "its condition cleared"
             : "by " + alert.resolvedBy();
     String when = alert.resolvedAt() == null ? "" : " at " + when(alert.resolvedAt());
-    String subject = "[RESOLVED] " + alert.type() + " — " + subjectPlace(alert, context);
+    String subject = "[RESOLVED] " + title(alert, context) + " — " + subjectPlace(alert, context);
     String text =
         "Resolved"
             + when
@@ -159,7 +209,9 @@ public final class AlertLetters {
         text,
         page(html),
         "<alert-" + alert.id() + "-resolved@" + domain + ">",
-        threadId(alert.id()));
+        threadId(alert.id()),
+        null,
+        alert.type());
   }
 
   /** One digest line: an alert and what happened to it. */
@@ -248,11 +300,15 @@ public final class AlertLetters {
             + severity
             + "] "
             + (kind == Email.Kind.ESCALATION ? "ESCALATED " : "")
-            + alert.type()
+            + title(alert, context)
             + " — "
             + subjectPlace(alert, context);
     List<String[]> facts = facts(alert, context);
     String next = NEXT_STEPS.getOrDefault(alert.type(), "Check the alert on the dashboard.");
+    String phone = context.operatorPhone().orElse(null);
+    if (phone != null && next.startsWith("Call the operator")) {
+      next = "Call the operator (" + phone + ")" + next.substring("Call the operator".length());
+    }
     StringBuilder text = new StringBuilder(preface);
     text.append("What happened: ").append(alert.summary()).append("\n\n");
     for (String[] f : facts) {
@@ -287,7 +343,9 @@ public final class AlertLetters {
         text.toString(),
         page(html.toString()),
         messageId,
-        inReplyTo);
+        inReplyTo,
+        null,
+        alert.type());
   }
 
   private List<String[]> facts(Alert a, Context c) {
@@ -306,12 +364,14 @@ public final class AlertLetters {
                   });
               facts.add(new String[] {"Date", r.date() + ", arrive by " + r.arriveBy().toString()});
               facts.add(new String[] {"School", r.schoolName()});
+              facts.add(new String[] {"Pupils on the run", String.valueOf(r.pupils())});
             });
     String operatorId = c.run().map(RunContext::operatorId).orElse(a.operatorId());
     if (operatorId != null) {
       String name = c.run().map(RunContext::operatorName).or(c::operatorName).orElse(null);
       facts.add(
           new String[] {"Operator", name == null ? operatorId : name + " (" + operatorId + ")"});
+      c.operatorPhone().ifPresent(phone -> facts.add(new String[] {"Operator's phone", phone}));
     }
     if (a.crewId() != null) {
       facts.add(new String[] {"Crew member", a.crewId()});

@@ -140,12 +140,19 @@ public final class AlertOutbox implements AlertStore.AlertListener {
         alert.runId() == null
             ? Future.succeededFuture(Optional.empty())
             : PlanStore.describeRun(sql, alert.runId());
+    Future<Optional<String>> crewRole =
+        alert.crewId() == null
+            ? Future.succeededFuture(Optional.empty())
+            : PlanStore.crewRole(sql, alert.crewId());
     return run.compose(
         r ->
-            r.isPresent() || alert.operatorId() == null
-                ? Future.succeededFuture(new AlertLetters.Context(r, Optional.empty()))
-                : PlanStore.operatorName(sql, alert.operatorId())
-                    .map(name -> new AlertLetters.Context(r, name)));
+            crewRole.compose(
+                role ->
+                    r.isPresent() || alert.operatorId() == null
+                        ? Future.succeededFuture(
+                            new AlertLetters.Context(r, Optional.empty(), role))
+                        : PlanStore.operatorContact(sql, alert.operatorId())
+                            .map(operator -> new AlertLetters.Context(r, operator, role))));
   }
 
   private static Future<Void> done() {

@@ -308,7 +308,9 @@ public final class MailRelay extends VerticleBase {
 
   private Future<Void> failed(Outbox.Pending p, Throwable e) {
     int tries = p.tries() + 1;
-    String error = String.valueOf(e.getMessage());
+    // A mail server's refusal often quotes the address; addresses stay out of logs and the table.
+    String error =
+        String.valueOf(e.getMessage()).replaceAll("[^\\s<>\"',;:]+@[^\\s<>\"',;:]+", "<address>");
     if (tries >= config.maxTries()) {
       log.error(
           "Giving up on email {} ({}) after {} tries: {}", p.id(), p.email().kind(), tries, error);

@@ -34,6 +34,9 @@ public interface MailTransport {
     if (email.inReplyTo() != null) {
       headers.add("In-Reply-To", email.inReplyTo()).add("References", email.inReplyTo());
     }
+    if (email.alertType() != null) {
+      headers.add("X-TravelWatch-Alert-Type", email.alertType());
+    }
     if (email.unsubscribeUrl() != null) {
       // One click (RFC 8058): the mail client POSTs "List-Unsubscribe=One-Click" to the address.
       headers

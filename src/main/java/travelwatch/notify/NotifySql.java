@@ -25,8 +25,8 @@ final class NotifySql {
   static final String ENQUEUE =
       """
       insert into outbox (kind, alert_id, recipients, subject, text_body, html_body, message_id,
-                          in_reply_to, created_at, next_attempt_at, unsubscribe_url)
-      values ($1, $2, $3::text[], $4, $5, $6, $7, $8, $9, $9, $10)
+                          in_reply_to, created_at, next_attempt_at, unsubscribe_url, alert_type)
+      values ($1, $2, $3::text[], $4, $5, $6, $7, $8, $9, $12, $10, $11)
       on conflict (message_id) do nothing
       """;
 
@@ -41,7 +41,7 @@ final class NotifySql {
   static final String DUE =
       """
       select id, kind, alert_id, recipients, subject, text_body, html_body, message_id,
-             in_reply_to, unsubscribe_url, tries, created_at
+             in_reply_to, unsubscribe_url, alert_type, tries, created_at
       from outbox
       where state = 'pending' and next_attempt_at <= $1
       order by next_attempt_at, id
@@ -113,5 +113,20 @@ final class NotifySql {
       select exists (select 1 from pg_locks
                      where locktype = 'advisory' and pid = pg_backend_pid()
                        and classid = $1::int::oid and objid = 0 and granted) as held
+      """;
+
+  /** A kind's emails whose Message-ID starts with $2 that are not sent: never to be sent. */
+  static final String FORGET_UNSENT =
+      """
+      delete from outbox
+      where kind = $1 and starts_with(message_id, $2) and state in ('pending', 'failed', 'folded')
+      """;
+
+  /** And the sent ones keep no address nor words: only that an email went. */
+  static final String SCRUB_SENT =
+      """
+      update outbox set recipients = '{}', subject = '', text_body = '', html_body = '',
+        unsubscribe_url = null
+      where kind = $1 and starts_with(message_id, $2)
       """;
 }

@@ -98,6 +98,11 @@ public final class Outbox {
    * reports; an email whose Message-ID is already there is not written twice.
    */
   public static Future<Void> enqueue(SqlClient sql, Email e, Instant at) {
+    return enqueue(sql, e, at, at);
+  }
+
+  /** As {@link #enqueue(SqlClient, Email, Instant)}, not sent before {@code notBefore}. */
+  public static Future<Void> enqueue(SqlClient sql, Email e, Instant at, Instant notBefore) {
     return sql.preparedQuery(NotifySql.ENQUEUE)
         .execute(
             Tuple.wrap(
@@ -112,7 +117,9 @@ public final class Outbox {
                         e.messageId(),
                         e.inReplyTo(),
                         Database.utc(at),
-                        e.unsubscribeUrl()))))
+                        e.unsubscribeUrl(),
+                        e.alertType(),
+                        Database.utc(notBefore)))))
         .mapEmpty();
   }
 
@@ -167,7 +174,8 @@ public final class Outbox {
                             r.getString("html_body"),
                             r.getString("message_id"),
                             r.getString("in_reply_to"),
-                            r.getString("unsubscribe_url")),
+                            r.getString("unsubscribe_url"),
+                            r.getString("alert_type")),
                         r.getInteger("tries"),
                         r.getOffsetDateTime("created_at").toInstant()));
               }
@@ -195,6 +203,21 @@ public final class Outbox {
     return pool.preparedQuery(NotifySql.SENT_SINCE)
         .execute(Tuple.of(Database.utc(since)))
         .map(rows -> rows.iterator().next().getLong("sent"));
+  }
+
+  /**
+   * Forgets a kind's emails whose Message-ID starts with {@code messageIdPrefix}, with the caller's
+   * connection: those not sent are deleted, and the sent ones keep no address nor words (a member
+   * of the public's address goes when they ask it to).
+   */
+  public static Future<Void> forget(SqlClient sql, Email.Kind kind, String messageIdPrefix) {
+    return sql.preparedQuery(NotifySql.FORGET_UNSENT)
+        .execute(Tuple.of(kind.wireName(), messageIdPrefix))
+        .compose(
+            v ->
+                sql.preparedQuery(NotifySql.SCRUB_SENT)
+                    .execute(Tuple.of(kind.wireName(), messageIdPrefix)))
+        .mapEmpty();
   }
 
   /** Moves immediate emails into their recipients' digests; returns how many were folded. */

@@ -18,6 +18,8 @@ public record Journey(
     Instant expectedPickup,
     Instant plannedDropoff,
     Instant expectedDropoff,
+    Instant pickupReachedAt,
+    Instant dropoffReachedAt,
     Instant startedAt,
     Instant boardedAt,
     Instant absentAt,
@@ -82,9 +84,22 @@ public record Journey(
     return morning() ? plannedPickup : plannedDropoff;
   }
 
-  /** Whether the vehicle has been at the parent's stop (picked up, or dropped off). */
+  /**
+   * Whether the vehicle has been at the parent's stop: the pupil picked up (or dropped off), or the
+   * vehicle seen there, or the run already at its end.
+   */
   public boolean pastTheirStop() {
-    return morning() ? boardedAt != null : deliveredAt() != null;
+    return morning()
+        ? boardedAt != null || pickupReachedAt != null || runArrived
+        : deliveredAt() != null || dropoffReachedAt != null || runArrived;
+  }
+
+  /** When the vehicle was at the parent's stop, as reported or seen; null if not known. */
+  private Instant atTheirStop() {
+    if (morning()) {
+      return boardedAt != null ? boardedAt : pickupReachedAt;
+    }
+    return deliveredAt() != null ? deliveredAt() : dropoffReachedAt;
   }
 
   /**
@@ -107,7 +122,10 @@ public record Journey(
     Instant expected = morning() ? expectedPickup : expectedDropoff;
     Instant at;
     if (pastTheirStop()) {
-      at = morning() ? boardedAt : deliveredAt();
+      at = atTheirStop() != null ? atTheirStop() : expected;
+      if (at == null) {
+        return 0;
+      }
     } else if (expected == null || now.isAfter(expected)) {
       at = now;
     } else {

@@ -173,7 +173,7 @@ final class ParentLetters {
         subject,
         fullText,
         fullHtml,
-        "<parent." + linkId + "." + UUID.randomUUID() + "@" + domain + ">",
+        ParentSql.messageIdPrefix(linkId) + UUID.randomUUID() + "@" + domain + ">",
         threaded ? thread(linkId, at) : null,
         unsubscribeUrl(unsubscribeCode));
   }

@@ -76,6 +76,7 @@ final class ParentNotices {
                             journey.runId(),
                             notice,
                             now,
+                            lately -> rules.due(journey, s.wanted(), lately, now).contains(notice),
                             (linkId, to, unsubscribe) ->
                                 letters.notice(
                                     linkId, to, s.pupilId(), journey, notice, unsubscribe, now))

@@ -486,6 +486,7 @@ public final class ParentRoutes {
             staff.name(),
             text,
             now,
+            afterQuietHours(now),
             (linkId, to, unsubscribe) -> letters.reply(linkId, to, text, unsubscribe, now))
         .onSuccess(change -> answer(ctx, change, 201))
         .onFailure(ctx::fail);
@@ -513,6 +514,19 @@ public final class ParentRoutes {
   }
 
   // ---- helpers ----
+
+  /** Now, or when the quiet hours end if they are on: a reply waits till morning. */
+  Instant afterQuietHours(Instant now) {
+    java.time.ZonedDateTime local = now.atZone(time.zone());
+    if (!config.quiet(local.toLocalTime())) {
+      return now;
+    }
+    java.time.ZonedDateTime end = local.with(config.quietUntil());
+    if (!end.isAfter(local)) {
+      end = end.plusDays(1);
+    }
+    return end.toInstant();
+  }
 
   private static String text(JsonObject body, List<FieldProblem> problems) {
     Object text = body.getValue("text");

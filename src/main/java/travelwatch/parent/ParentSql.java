@@ -11,7 +11,8 @@ final class ParentSql {
   private static final String JOURNEY_COLUMNS =
       """
       r.id as run_id, r.service_date, r.direction, pk.planned_time as pickup_time,
-      dp.planned_time as dropoff_time, j.expected_pickup_at, j.expected_dropoff_at, j.started_at,
+      dp.planned_time as dropoff_time, j.expected_pickup_at, j.expected_dropoff_at,
+      j.pickup_reached_at, j.dropoff_reached_at, j.started_at,
       j.boarded_at, j.absent_at, j.dropped_at, j.cancelled_at,
       coalesce(s.status, 'planned') as status, s.vehicle_reg,
       case when coalesce(s.status, 'planned') = 'cancelled' then
@@ -53,15 +54,22 @@ final class ParentSql {
   static final String NOTICES_SENT =
       "select link_id, run_id, kind, minutes from parent_notice where link_id = any($1::bigint[])";
 
-  /** The confirmed address of a live link, locked so a revocation waits for the notice. */
+  /**
+   * The confirmed address of a live link, locked: a revocation waits for the notice, and two nodes'
+   * passes over one link take turns (the second sees what the first told).
+   */
   static final String CONFIRMED_ADDRESS =
       """
       select sub.email, sub.unsubscribe_code
       from parent_subscription sub
       join parent_link l on l.id = sub.link_id and l.revoked_at is null and l.expires_at > $2
       where sub.link_id = $1 and sub.confirmed_at is not null
-      for share of sub
+      for update of sub
       """;
+
+  /** What a link has been told of a run, read under the address's lock. */
+  static final String NOTICES_OF_RUN =
+      "select kind, minutes from parent_notice where link_id = $1 and run_id = $2";
 
   static final String RECORD_NOTICE =
       """
@@ -76,8 +84,17 @@ final class ParentSql {
       from parent_subscription where link_id = $1
       """;
 
-  /** Locks the link's row: one change to its subscription or messages at a time. */
-  static final String LOCK_LINK = "select id from parent_link where id = $1 for update";
+  /**
+   * Locks the link's row if it is still live at $2: one change to its subscription or messages at a
+   * time, and none once it is revoked (a revocation waits for the change, or the change finds the
+   * link gone). No key update: notices inserted meanwhile still take their key-share lock.
+   */
+  static final String LOCK_LINK =
+      """
+      select id from parent_link
+      where id = $1 and revoked_at is null and expires_at > $2
+      for no key update
+      """;
 
   static final String UPSERT_SUBSCRIPTION =
       """
@@ -100,6 +117,11 @@ final class ParentSql {
       """;
 
   static final String DELETE_NOTICES = "delete from parent_notice where link_id = $1";
+
+  /** The prefix of every Message-ID of a link's emails (see ParentLetters). */
+  static String messageIdPrefix(long linkId) {
+    return "<parent." + linkId + ".";
+  }
 
   static final String DELETE_SUBSCRIPTION =
       "delete from parent_subscription where link_id = $1 returning link_id";

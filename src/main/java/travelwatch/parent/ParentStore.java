@@ -27,6 +27,7 @@ import travelwatch.notify.Email;
 import travelwatch.notify.Outbox;
 import travelwatch.platform.Rfc3339;
 import travelwatch.platform.db.Database;
+import travelwatch.platform.http.ApiException;
 
 /** Parents' subscriptions, notices and messages, and the journeys they are about. */
 final class ParentStore {
@@ -109,10 +110,16 @@ final class ParentStore {
 
   /**
    * Records a notice and writes its email in one transaction, if the link is still live, its
-   * address confirmed and the notice not recorded yet (by this node or another); true if written.
+   * address confirmed, and the notice still due given what the link was told (read under the
+   * address's lock, so two nodes' passes take turns); true if written.
    */
   Future<Boolean> sendNotice(
-      long linkId, String runId, JourneyNotices.Notice notice, Instant now, EmailWriter writer) {
+      long linkId,
+      String runId,
+      JourneyNotices.Notice notice,
+      Instant now,
+      java.util.function.Predicate<List<JourneyNotices.Notice>> stillDue,
+      EmailWriter writer) {
     return pool.withTransaction(
         conn ->
             conn.preparedQuery(ParentSql.CONFIRMED_ADDRESS)
@@ -123,27 +130,46 @@ final class ParentStore {
                         return Future.succeededFuture(false);
                       }
                       Row address = rows.iterator().next();
-                      return conn.preparedQuery(ParentSql.RECORD_NOTICE)
-                          .execute(
-                              Tuple.of(
-                                  linkId,
-                                  runId,
-                                  notice.kind().wireName(),
-                                  notice.minutes(),
-                                  Database.utc(now)))
+                      return conn.preparedQuery(ParentSql.NOTICES_OF_RUN)
+                          .execute(Tuple.of(linkId, runId))
                           .compose(
-                              recorded -> {
-                                if (recorded.size() == 0) {
+                              told -> {
+                                List<JourneyNotices.Notice> sent = new ArrayList<>();
+                                for (Row t : told) {
+                                  sent.add(
+                                      new JourneyNotices.Notice(
+                                          JourneyNotices.Kind.parse(t.getString("kind")),
+                                          t.getInteger("minutes")));
+                                }
+                                if (!stillDue.test(sent)) {
                                   return Future.succeededFuture(false);
                                 }
-                                Email email =
-                                    writer.write(
-                                        linkId,
-                                        address.getString("email"),
-                                        address.getString("unsubscribe_code"));
-                                return Outbox.enqueue(conn, email, now).map(true);
+                                return record(conn, linkId, runId, notice, now, address, writer);
                               });
                     }));
+  }
+
+  private Future<Boolean> record(
+      SqlConnection conn,
+      long linkId,
+      String runId,
+      JourneyNotices.Notice notice,
+      Instant now,
+      Row address,
+      EmailWriter writer) {
+    return conn.preparedQuery(ParentSql.RECORD_NOTICE)
+        .execute(
+            Tuple.of(linkId, runId, notice.kind().wireName(), notice.minutes(), Database.utc(now)))
+        .compose(
+            recorded -> {
+              if (recorded.size() == 0) {
+                return Future.succeededFuture(false);
+              }
+              Email email =
+                  writer.write(
+                      linkId, address.getString("email"), address.getString("unsubscribe_code"));
+              return Outbox.enqueue(conn, email, now).map(true);
+            });
   }
 
   /** Writes an email to a confirmed address, with its unsubscribe code. */
@@ -192,8 +218,7 @@ final class ParentStore {
     LocalDate today = now.atZone(zone).toLocalDate();
     return pool.withTransaction(
         conn ->
-            conn.preparedQuery(ParentSql.LOCK_LINK)
-                .execute(Tuple.of(linkId))
+            lockLive(conn, linkId, now)
                 .compose(v -> conn.preparedQuery(ParentSql.SUBSCRIPTION).execute(Tuple.of(linkId)))
                 .compose(
                     rows -> {
@@ -265,16 +290,40 @@ final class ParentStore {
             });
   }
 
+  /** Locks a live link; a link revoked or ended meanwhile is a 401, as its token now is. */
+  private static Future<Void> lockLive(SqlConnection conn, long linkId, Instant now) {
+    return conn.preparedQuery(ParentSql.LOCK_LINK)
+        .execute(Tuple.of(linkId, Database.utc(now)))
+        .compose(
+            rows ->
+                rows.size() == 0
+                    ? Future.failedFuture(
+                        ApiException.unauthorized(
+                            "This link has ended: ask the transport service for a new one."))
+                    : Future.succeededFuture());
+  }
+
   /** Deletes a link's address and what it was told; true if there was one. */
   Future<Boolean> unsubscribe(long linkId) {
     return pool.withTransaction(conn -> deleteAddress(conn, linkId));
   }
 
+  /**
+   * The address first (a notice being written holds its lock, so this waits for it), then what the
+   * link was told, then its emails: those not sent are never sent, the sent keep no address.
+   */
   private static Future<Boolean> deleteAddress(SqlConnection conn, long linkId) {
-    return conn.preparedQuery(ParentSql.DELETE_NOTICES)
+    return conn.preparedQuery(ParentSql.DELETE_SUBSCRIPTION)
         .execute(Tuple.of(linkId))
-        .compose(v -> conn.preparedQuery(ParentSql.DELETE_SUBSCRIPTION).execute(Tuple.of(linkId)))
-        .map(rows -> rows.size() > 0);
+        .compose(
+            deleted ->
+                conn.preparedQuery(ParentSql.DELETE_NOTICES)
+                    .execute(Tuple.of(linkId))
+                    .compose(
+                        v ->
+                            Outbox.forget(
+                                conn, Email.Kind.PARENT, ParentSql.messageIdPrefix(linkId)))
+                    .map(deleted.size() > 0));
   }
 
   /** The one-click unsubscribe: the code names the subscription. */
@@ -312,8 +361,7 @@ final class ParentStore {
     return LiveEvents.transaction(
         pool,
         conn ->
-            conn.preparedQuery(ParentSql.LOCK_LINK)
-                .execute(Tuple.of(linkId))
+            lockLive(conn, linkId, now)
                 .compose(
                     v ->
                         conn.preparedQuery(ParentSql.MESSAGES_SINCE)
@@ -384,7 +432,12 @@ final class ParentStore {
    * if it has one, and the change on the live stream, in one transaction; empty if no such message.
    */
   Future<Optional<MessageChange>> reply(
-      long messageId, String author, String text, Instant now, EmailWriter writer) {
+      long messageId,
+      String author,
+      String text,
+      Instant now,
+      Instant sendAfter,
+      EmailWriter writer) {
     OffsetDateTime at = Database.utc(now);
     return changeMessage(
         messageId,
@@ -410,7 +463,7 @@ final class ParentStore {
                               m.getLong("link_id"),
                               a.getString("email"),
                               a.getString("unsubscribe_code"));
-                      return Outbox.enqueue(conn, email, now);
+                      return Outbox.enqueue(conn, email, now, sendAfter);
                     }));
   }
 
@@ -482,6 +535,8 @@ final class ParentStore {
         instant(r, "expected_pickup_at"),
         at(date, r.getLocalTime("dropoff_time")),
         instant(r, "expected_dropoff_at"),
+        instant(r, "pickup_reached_at"),
+        instant(r, "dropoff_reached_at"),
         instant(r, "started_at"),
         instant(r, "boarded_at"),
         instant(r, "absent_at"),

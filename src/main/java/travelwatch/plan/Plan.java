@@ -22,7 +22,14 @@ public record Plan(
   }
 
   /** A transport provider under contract. */
-  public record Operator(String id, String name, String email) {}
+  public record Operator(
+      String id, String name, String email, String phone, String controlRoomEmail) {
+
+    /** An operator without a phone or control-room address on record. */
+    public Operator(String id, String name, String email) {
+      this(id, name, email, null, null);
+    }
+  }
 
   public enum Phase {
     PRIMARY,

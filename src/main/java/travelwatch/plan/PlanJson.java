@@ -104,8 +104,13 @@ public final class PlanJson {
   }
 
   private static Operator operator(FieldReader r) {
-    r.allowOnly(Set.of("id", "name", "email"));
-    return new Operator(r.id("id"), r.text("name", true), r.text("email", false));
+    r.allowOnly(Set.of("id", "name", "email", "phone", "controlRoomEmail"));
+    return new Operator(
+        r.id("id"),
+        r.text("name", true),
+        r.text("email", false),
+        r.text("phone", false),
+        r.text("controlRoomEmail", false));
   }
 
   private static School school(FieldReader r) {
@@ -249,6 +254,12 @@ public final class PlanJson {
               JsonObject j = new JsonObject().put("id", o.id()).put("name", o.name());
               if (o.email() != null) {
                 j.put("email", o.email());
+              }
+              if (o.phone() != null) {
+                j.put("phone", o.phone());
+              }
+              if (o.controlRoomEmail() != null) {
+                j.put("controlRoomEmail", o.controlRoomEmail());
               }
               operators.add(j);
             });

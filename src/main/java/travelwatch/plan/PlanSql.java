@@ -9,9 +9,10 @@ final class PlanSql {
 
   static final String UPSERT_OPERATORS =
       """
-      insert into operator (id, name, email)
-      select * from unnest($1::text[], $2::text[], $3::text[])
-      on conflict (id) do update set name = excluded.name, email = excluded.email
+      insert into operator (id, name, email, phone, control_room_email)
+      select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[])
+      on conflict (id) do update set name = excluded.name, email = excluded.email,
+        phone = excluded.phone, control_room_email = excluded.control_room_email
       """;
 
   static final String UPSERT_SCHOOLS =
@@ -98,19 +99,25 @@ final class PlanSql {
       "select id, operator_id, role from crew where id = any($1::text[])";
   static final String KNOWN_ROUTES = "select id, operator_id from route where id = any($1::text[])";
 
-  static final String OPERATORS = "select id, name, email from operator order by id";
+  static final String OPERATORS =
+      "select id, name, email, phone, control_room_email from operator order by id";
 
   static final String DESCRIBE_RUNS =
       """
       select r.id, r.route_id, r.service_date, r.direction, r.arrive_by,
-             o.id as operator_id, o.name as operator_name, s.name as school_name
+             o.id as operator_id, o.name as operator_name, o.phone as operator_phone,
+             s.name as school_name,
+             (select count(distinct sp.pupil_id) from stop_pupil sp where sp.run_id = r.id)
+               as pupils
       from run r join route rt on rt.id = r.route_id
         join operator o on o.id = rt.operator_id join school s on s.id = rt.school_id
       where r.id = any($1::text[])
       """;
 
+  static final String CREW_ROLE = "select role from crew where id = $1";
+
   static final String DESCRIBE_OPERATORS =
-      "select id, name from operator where id = any($1::text[])";
+      "select id, name, phone from operator where id = any($1::text[])";
   static final String SCHOOLS =
       "select id, name, lat, lon, start_time, finish_time, phase, email from school order by id";
   static final String PUPILS = "select id, school_id, max_journey_minutes from pupil order by id";

@@ -42,7 +42,8 @@ import travelwatch.plan.PlanReferences.Wanted;
  * monitors and the compliance panel work from, a run's names for emails. Other capabilities read
  * the rows they need in their own SQL: ingest which operator a run, crew member or pupil belongs to
  * ({@code IngestSql}), the run board and pupil lookup ({@code RunBoardSql}), the KPI figures
- * ({@code KpiSql}) and key creation whether an operator exists ({@code AccessSql}).
+ * ({@code KpiSql}), key creation whether an operator exists ({@code AccessSql}), and webhooks an
+ * operator's name and email ({@code WebhookSql}).
  */
 public final class PlanStore {
   private final Pool pool;
@@ -147,7 +148,9 @@ public final class PlanStore {
           plan.operators(),
           Operator::id,
           Operator::name,
-          Operator::email);
+          Operator::email,
+          Operator::phone,
+          Operator::controlRoomEmail);
       add(
           PlanSql.UPSERT_SCHOOLS,
           plan.schools(),
@@ -310,22 +313,41 @@ public final class PlanStore {
                         r.getLocalTime("arrive_by"),
                         r.getString("operator_id"),
                         r.getString("operator_name"),
-                        r.getString("school_name")));
+                        r.getString("school_name"),
+                        r.getString("operator_phone"),
+                        r.getLong("pupils").intValue()));
               }
               return Optional.<RunContext>empty();
             });
   }
 
-  /** An operator's name, read with the caller's connection. */
-  public static Future<Optional<String>> operatorName(SqlClient sql, String operatorId) {
+  /** A crew member's role ({@code driver} or {@code guide}), read with the caller's connection. */
+  public static Future<Optional<String>> crewRole(SqlClient sql, String crewId) {
+    return sql.preparedQuery(PlanSql.CREW_ROLE)
+        .execute(Tuple.of(crewId))
+        .map(
+            rows ->
+                rows.size() == 0
+                    ? Optional.<String>empty()
+                    : Optional.of(rows.iterator().next().getString("role")));
+  }
+
+  /** An operator as an email names it: its name and phone (if on record). */
+  public record OperatorContact(String name, Optional<String> phone) {}
+
+  /** An operator's name and phone, read with the caller's connection. */
+  public static Future<Optional<OperatorContact>> operatorContact(
+      SqlClient sql, String operatorId) {
     return sql.preparedQuery(PlanSql.DESCRIBE_OPERATORS)
         .execute(Tuple.of(new String[] {operatorId}))
         .map(
             rows -> {
               for (Row r : rows) {
-                return Optional.of(r.getString("name"));
+                return Optional.of(
+                    new OperatorContact(
+                        r.getString("name"), Optional.ofNullable(r.getString("phone"))));
               }
-              return Optional.<String>empty();
+              return Optional.<OperatorContact>empty();
             });
   }
 
@@ -361,7 +383,11 @@ public final class PlanStore {
                       operators.result(),
                       r ->
                           new Operator(
-                              r.getString("id"), r.getString("name"), r.getString("email"))),
+                              r.getString("id"),
+                              r.getString("name"),
+                              r.getString("email"),
+                              r.getString("phone"),
+                              r.getString("control_room_email"))),
                   map(schools.result(), PlanStore::school),
                   map(
                       pupils.result(),

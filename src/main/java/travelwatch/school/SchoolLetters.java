@@ -78,8 +78,10 @@ final class SchoolLetters {
                 + n.subject()
                 + " on the "
                 + run
-                + " was recorded as dropped at stop "
-                + droppedStop
+                + " was recorded as dropped at "
+                + (droppedStop == null
+                    ? "a stop that is not on the run's plan"
+                    : "stop " + droppedStop)
                 + ", not the stop planned. Please tell the transport service at once if the"
                 + " pupil is not with you.";
       }

@@ -72,6 +72,7 @@ final class SchoolNotices {
                             r.run().schoolId(),
                             r.run().runId(),
                             n,
+                            told -> rules.due(r.run(), told, now).contains(n),
                             letters.notice(r.about(), n, null, now),
                             now)
                         .map(written -> written ? count + 1 : count));
@@ -92,6 +93,7 @@ final class SchoolNotices {
                           d.about().schoolId(),
                           d.about().runId(),
                           n,
+                          told -> !told.contains(n),
                           letters.notice(d.about(), n, d.stopId(), now),
                           now)
                       .map(written -> written ? count + 1 : count));

@@ -13,6 +13,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -27,6 +28,7 @@ import travelwatch.alert.Condition;
 import travelwatch.live.LiveEvents;
 import travelwatch.live.LiveEvents.LiveEvent;
 import travelwatch.monitor.RunBoard;
+import travelwatch.platform.Rfc3339;
 import travelwatch.platform.ServiceClock;
 import travelwatch.platform.http.ApiException;
 import travelwatch.platform.http.FieldProblem;
@@ -87,7 +89,8 @@ public final class SchoolRoutes {
   }
 
   private void today(RoutingContext ctx) {
-    LocalDate date = time.today();
+    Instant now = time.now().truncatedTo(ChronoUnit.SECONDS);
+    LocalDate date = time.dateOf(now);
     school(ctx)
         .compose(
             school ->
@@ -109,6 +112,7 @@ public final class SchoolRoutes {
                               .put("schoolId", school.id())
                               .put("schoolName", school.name())
                               .put("date", date.toString())
+                              .put("at", Rfc3339.format(now, time.zone()))
                               .put("arrivals", arrivals)
                               .put("departures", departures);
                         }))
@@ -195,27 +199,41 @@ public final class SchoolRoutes {
                                     (String) pupilId,
                                     date)
                                 .compose(
-                                    type ->
-                                        store
-                                            .insertReport(
-                                                school.id(),
-                                                (String) runId,
-                                                (String) pupilId,
-                                                (String) category,
-                                                (String) text,
-                                                staff.name(),
-                                                now)
-                                            .compose(
-                                                reportId ->
-                                                    raise(
+                                    type -> {
+                                      long[] reportId = {0};
+                                      return store
+                                          .report(
+                                              school.id(),
+                                              (String) runId,
+                                              (String) pupilId,
+                                              (String) category,
+                                              (String) text,
+                                              staff.name(),
+                                              now,
+                                              (conn, id) -> {
+                                                reportId[0] = id;
+                                                return alerts.raiseWithin(
+                                                    conn,
+                                                    condition(
                                                         school,
-                                                        reportId,
+                                                        id,
                                                         type,
                                                         (String) category,
                                                         (String) runId,
                                                         (String) pupilId,
                                                         operatorId,
-                                                        date)))))
+                                                        date));
+                                              })
+                                          .map(
+                                              events -> {
+                                                LiveEvents.publish(bus, events);
+                                                return new JsonObject()
+                                                    .put("reportId", reportId[0])
+                                                    .put("alertId", alertId(events))
+                                                    .put("alertType", type.wireName())
+                                                    .put("severity", type.severity().wireName());
+                                              });
+                                    })))
         .onSuccess(
             answer ->
                 ctx.response()
@@ -278,7 +296,8 @@ public final class SchoolRoutes {
                     : AlertType.SCHOOL_REPORT);
   }
 
-  private Future<JsonObject> raise(
+  /** The report's alert: its summary from references and the plan's names, never its text. */
+  private static Condition condition(
       SchoolStore.School school,
       long reportId,
       AlertType type,
@@ -301,34 +320,17 @@ public final class SchoolRoutes {
             + (pupilId == null || "pupil_not_arrived".equals(category)
                 ? ""
                 : " about pupil " + pupilId);
-    Condition condition =
-        new Condition(
-            type,
-            "school-report:" + reportId,
-            date,
-            runId,
-            operatorId,
-            null,
-            pupilId,
-            summary,
-            1,
-            school.id());
-    return alerts
-        .record(List.of(condition), List.of(), List.of())
-        .compose(
-            events -> {
-              LiveEvents.publish(bus, events);
-              Long alertId = alertId(events);
-              Future<Void> noted =
-                  alertId == null ? Future.succeededFuture() : store.reportAlert(reportId, alertId);
-              return noted.map(
-                  v ->
-                      new JsonObject()
-                          .put("reportId", reportId)
-                          .put("alertId", alertId)
-                          .put("alertType", type.wireName())
-                          .put("severity", type.severity().wireName()));
-            });
+    return new Condition(
+        type,
+        "school-report:" + reportId,
+        date,
+        runId,
+        operatorId,
+        null,
+        pupilId,
+        summary,
+        1,
+        school.id());
   }
 
   private static Long alertId(List<LiveEvent> events) {

@@ -79,8 +79,8 @@ final class SchoolSql {
   /** The day's pupils dropped at a stop not planned for them, of schools with an address. */
   static final String DROPPED_ELSEWHERE =
       """
-      select s.id as school_id, s.name as school_name, s.email, j.run_id, j.pupil_id,
-             j.dropped_stop_id, j.dropped_at
+      select s.id as school_id, s.name as school_name, s.email, j.run_id, j.direction,
+             j.pupil_id, j.dropped_stop_id, j.dropped_at
       from pupil_journey j join school s on s.id = j.school_id
       where j.service_date = $1 and s.email is not null and j.dropped_at is not null
         and j.dropped_stop_id is distinct from j.dropoff_stop_id
@@ -90,6 +90,13 @@ final class SchoolSql {
       """
       select school_id, run_id, kind, subject, minutes from school_notice where created_at >= $1
       """;
+
+  /** One school's notices about one run at a time, across nodes. */
+  static final String LOCK_RUN_NOTICES = "select pg_advisory_xact_lock(hashtext($1 || '/' || $2))";
+
+  /** What a school was told of a run, read under that lock. */
+  static final String NOTICES_OF_RUN =
+      "select kind, subject, minutes from school_notice where school_id = $1 and run_id = $2";
 
   static final String RECORD_NOTICE =
       """

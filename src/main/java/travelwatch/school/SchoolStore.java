@@ -116,25 +116,6 @@ final class SchoolStore {
             });
   }
 
-  Future<Long> insertReport(
-      String schoolId,
-      String runId,
-      String pupilId,
-      String category,
-      String text,
-      String reportedBy,
-      Instant at) {
-    return pool.preparedQuery(SchoolSql.INSERT_REPORT)
-        .execute(Tuple.of(schoolId, runId, pupilId, category, text, reportedBy, Database.utc(at)))
-        .map(rows -> rows.iterator().next().getLong(0));
-  }
-
-  Future<Void> reportAlert(long reportId, long alertId) {
-    return pool.preparedQuery(SchoolSql.REPORT_ALERT)
-        .execute(Tuple.of(reportId, alertId))
-        .mapEmpty();
-  }
-
   Future<List<JsonObject>> reports(String schoolId, Instant since) {
     return pool.preparedQuery(SchoolSql.REPORTS)
         .execute(Tuple.of(schoolId, Database.utc(since)))
@@ -206,7 +187,7 @@ final class SchoolStore {
                             r.getString("school_name"),
                             r.getString("email"),
                             r.getString("run_id"),
-                            null,
+                            r.getString("direction"),
                             null,
                             null,
                             null),
@@ -254,25 +235,97 @@ final class SchoolStore {
     return schoolId + "/" + runId;
   }
 
-  /** Records a notice and writes its email in one transaction, once; true if written. */
+  /**
+   * Records a notice and writes its email in one transaction, if still due given what the school
+   * was told of the run (read under a lock per school and run, so nodes take turns); true if
+   * written.
+   */
   Future<Boolean> send(
-      String schoolId, String runId, RunNotices.Notice n, Email email, Instant at) {
+      String schoolId,
+      String runId,
+      RunNotices.Notice n,
+      java.util.function.Predicate<List<RunNotices.Notice>> stillDue,
+      Email email,
+      Instant at) {
     return pool.withTransaction(
         conn ->
-            conn.preparedQuery(SchoolSql.RECORD_NOTICE)
+            conn.preparedQuery(SchoolSql.LOCK_RUN_NOTICES)
+                .execute(Tuple.of(schoolId, runId))
+                .compose(
+                    v ->
+                        conn.preparedQuery(SchoolSql.NOTICES_OF_RUN)
+                            .execute(Tuple.of(schoolId, runId)))
+                .compose(
+                    told -> {
+                      List<RunNotices.Notice> sent = new ArrayList<>();
+                      for (Row t : told) {
+                        sent.add(
+                            new RunNotices.Notice(
+                                RunNotices.Kind.parse(t.getString("kind")),
+                                t.getString("subject"),
+                                t.getInteger("minutes")));
+                      }
+                      if (!stillDue.test(sent)) {
+                        return Future.succeededFuture(false);
+                      }
+                      return conn.preparedQuery(SchoolSql.RECORD_NOTICE)
+                          .execute(
+                              Tuple.of(
+                                  schoolId,
+                                  runId,
+                                  n.kind().wireName(),
+                                  n.subject(),
+                                  n.minutes(),
+                                  Database.utc(at)))
+                          .compose(
+                              rows ->
+                                  rows.size() == 0
+                                      ? Future.succeededFuture(false)
+                                      : Outbox.enqueue(conn, email, at).map(true));
+                    }));
+  }
+
+  /** A report, its alert and the alert's stream entries, in one transaction. */
+  Future<List<travelwatch.live.LiveEvents.LiveEvent>> report(
+      String schoolId,
+      String runId,
+      String pupilId,
+      String category,
+      String text,
+      String reportedBy,
+      Instant at,
+      java.util.function.BiFunction<
+              io.vertx.sqlclient.SqlConnection,
+              Long,
+              Future<List<travelwatch.live.LiveEvents.LiveEvent>>>
+          raise) {
+    return travelwatch.live.LiveEvents.transaction(
+        pool,
+        conn ->
+            conn.preparedQuery(SchoolSql.INSERT_REPORT)
                 .execute(
                     Tuple.of(
-                        schoolId,
-                        runId,
-                        n.kind().wireName(),
-                        n.subject(),
-                        n.minutes(),
-                        Database.utc(at)))
+                        schoolId, runId, pupilId, category, text, reportedBy, Database.utc(at)))
                 .compose(
-                    rows ->
-                        rows.size() == 0
-                            ? Future.succeededFuture(false)
-                            : Outbox.enqueue(conn, email, at).map(true)));
+                    ids -> {
+                      long reportId = ids.iterator().next().getLong(0);
+                      return raise
+                          .apply(conn, reportId)
+                          .compose(
+                              events -> {
+                                Long alertId = null;
+                                for (var e : events) {
+                                  if ("alert".equals(e.kind())) {
+                                    alertId = e.data().getLong("id");
+                                  }
+                                }
+                                return alertId == null
+                                    ? Future.succeededFuture(events)
+                                    : conn.preparedQuery(SchoolSql.REPORT_ALERT)
+                                        .execute(Tuple.of(reportId, alertId))
+                                        .map(events);
+                              });
+                    }));
   }
 
   private static Instant instant(Row r, String column) {

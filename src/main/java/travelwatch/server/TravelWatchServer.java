@@ -43,6 +43,7 @@ import travelwatch.ingest.IngestRoutes;
 import travelwatch.ingest.PlanOwners;
 import travelwatch.ingest.PlanOwnersRefresh;
 import travelwatch.ingest.RateLimiter;
+import travelwatch.ingest.RecentEvents;
 import travelwatch.kpi.Kpi;
 import travelwatch.live.StreamRoutes;
 import travelwatch.monitor.ControlRoomRoutes;
@@ -70,6 +71,7 @@ import travelwatch.platform.jobs.JobHealth;
 import travelwatch.platform.metrics.Metrics;
 import travelwatch.school.Schools;
 import travelwatch.web.ControlRoomPage;
+import travelwatch.webhook.Webhooks;
 
 /**
  * A running TravelWatch service: database (migrated), Vert.x, each capability's verticle, and the
@@ -98,6 +100,14 @@ public final class TravelWatchServer implements AutoCloseable {
 
   /** Starts the service and waits until it listens; blocking, for {@code main} and tests. */
   public static TravelWatchServer start(TravelWatchConfig config, Clock clock) {
+    return start(config, clock, ServiceClock.REAL);
+  }
+
+  /**
+   * As {@link #start(TravelWatchConfig, Clock)}, with {@code real} as the clock of what runs on
+   * real time (caches, rate limits, the outboxes, job health): a test moves it by hand.
+   */
+  public static TravelWatchServer start(TravelWatchConfig config, Clock clock, Clock real) {
     Database database = Database.open(config.database());
     Metrics metrics = new Metrics();
     ClusterNode.Started node;
@@ -124,7 +134,7 @@ public final class TravelWatchServer implements AutoCloseable {
     TravelWatchServer server = new TravelWatchServer(config, database, vertx, pool);
     try {
       Capabilities capabilities =
-          new Capabilities(config, vertx, pool, metrics, clock, database, node.membership());
+          new Capabilities(config, vertx, pool, metrics, clock, real, database, node.membership());
       server.capabilities = capabilities;
       // Listening before the monitors first read the plan, so no change falls in between.
       server.deploy(capabilities.planChanges);
@@ -132,6 +142,7 @@ public final class TravelWatchServer implements AutoCloseable {
       // The routing rules are in place before any monitor raises an alert.
       server.deploy(capabilities.notifications);
       server.deploy(capabilities.notifications.relay());
+      server.deploy(capabilities.webhooks.relay());
       // The monitors rebuild their shards of the day before the API takes events.
       server.monitorDeployment = server.deploy(capabilities.monitor);
       server.deploy(capabilities.alertMetrics);
@@ -183,6 +194,7 @@ public final class TravelWatchServer implements AutoCloseable {
     final CrewRoutes crew;
     final Parents parents;
     final Schools schools;
+    final Webhooks webhooks;
     final UserRoutes users;
     final AtomicReference<Router> served = new AtomicReference<>();
 
@@ -192,12 +204,13 @@ public final class TravelWatchServer implements AutoCloseable {
         Pool pool,
         Metrics metrics,
         Clock clock,
+        Clock realClock,
         Database database,
         Membership membership) {
       this.metrics = metrics;
       AccessStore access = new AccessStore(pool);
       // Caches and rate limits run on real time, whatever the service day's clock says.
-      ServiceClock time = ServiceClock.on(clock, config.zone());
+      ServiceClock time = new ServiceClock(clock, config.zone(), realClock);
       Clock real = time.real();
       // Sessions time out on the service's clock, so tests can move it.
       Sessions sessions = new Sessions(access, vertx, clock, config.sessions());
@@ -258,7 +271,8 @@ public final class TravelWatchServer implements AutoCloseable {
               new RateLimiter(ingestConfig.ratePerKey(), real),
               writers,
               ingestMetrics,
-              config.http().bodyLimitBytes());
+              config.http().bodyLimitBytes(),
+              new RecentEvents(pool, config.zone()));
 
       var monitorConfig = config.monitor();
       AlertStore alertStore = new AlertStore(pool, time, monitorConfig.rules().autoResolve());
@@ -273,6 +287,21 @@ public final class TravelWatchServer implements AutoCloseable {
               alertStore,
               metrics.registry(),
               time,
+              health,
+              jobs);
+      MonitorStore monitorStore = new MonitorStore(pool, config.zone());
+      // Webhooks' deliveries commit with the alert and run changes they report, so they too are
+      // wired before any monitor.
+      this.webhooks =
+          Webhooks.create(
+              config.webhooks(),
+              time,
+              config.http().publicUrl(),
+              config.notifications().domain(),
+              pool,
+              alertStore,
+              monitorStore,
+              metrics.registry(),
               health,
               jobs);
       this.alerts = new AlertRoutes(alertStore, vertx.eventBus());
@@ -292,7 +321,7 @@ public final class TravelWatchServer implements AutoCloseable {
               monitorConfig.tick(),
               ingestConfig.shards(),
               new PlanStore(pool),
-              new MonitorStore(pool, config.zone()),
+              monitorStore,
               alertStore,
               new MonitorMetrics(metrics.registry()),
               shardOwnership);
@@ -357,6 +386,7 @@ public final class TravelWatchServer implements AutoCloseable {
       crew.mount(api);
       parents.routes().mount(api);
       schools.routes().mount(api);
+      webhooks.mount(api);
       users.mount(api);
       router.route("/api/v1/*").subRouter(api);
       // A route whose callers nobody decided is not served: the server does not start.

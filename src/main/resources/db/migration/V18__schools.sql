@@ -43,8 +43,19 @@ create table school_notice (
   created_at timestamptz not null,
   primary key (school_id, run_id, kind, subject, minutes)
 );
+create index school_notice_created on school_notice (created_at);
 
 alter table outbox drop constraint outbox_kind_check;
 alter table outbox add constraint outbox_kind_check
   check (kind in ('alert', 'escalation', 'resolution', 'digest', 'weekly_kpi', 'parent',
                   'school'));
+
+-- An operator's integrator reads back the events its key sent, newest first.
+create index event_owner_seq on event (owner, seq);
+
+-- How the control room reaches an operator (optional in the plan).
+alter table operator add column phone text;
+alter table operator add column control_room_email text;
+
+-- An alert email's type code, sent as a header while its subject says the problem in words.
+alter table outbox add column alert_type text;

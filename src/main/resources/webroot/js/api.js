@@ -5,9 +5,10 @@ let csrfToken = null;
 let onSessionEnded = () => {};
 
 export class ApiError extends Error {
-  constructor(status, detail) {
+  constructor(status, detail, errors) {
     super(detail);
     this.status = status;
+    this.errors = errors || [];
   }
 }
 
@@ -43,7 +44,7 @@ export async function api(method, path, body) {
     if (response.status === 401 && csrfToken) {
       onSessionEnded();
     }
-    throw new ApiError(response.status, json.detail || `The server answered ${response.status}.`);
+    throw new ApiError(response.status, json.detail || `The server answered ${response.status}.`, json.errors);
   }
   return json;
 }

@@ -1,6 +1,8 @@
 // The control-room page: log in, then the live view (run board, alerts, parents' messages,
-// phones, compliance, pupil lookup) and, for managers and above, the KPI view. Everything comes
-// from this server's API with the session cookie; nothing is fetched from anywhere else.
+// phones, compliance, pupil lookup) and, for managers and above, the KPI view. A school's staff
+// log in here too and get only their school's view: the control room's panels are taken out of
+// the page for them and none of the control room's API is called. Everything comes from this
+// server's API with the session cookie; nothing is fetched from anywhere else.
 
 import { api, get, post, useSession, forgetSession } from './api.js';
 import { $ } from './dom.js';
@@ -9,6 +11,7 @@ import { initAlerts, startAlerts, clearAlerts, notStartedRunIds, onStream } from
 import { startMessages, clearMessages, messagesChanged } from './messages.js';
 import { loadPhones, loadCompliance, initPupilLookup } from './panels.js';
 import { initKpi, showKpi } from './kpi.js';
+import { initSchool, startSchool, stopSchool } from './school.js';
 
 const ROLES = ['viewer', 'controller', 'manager', 'admin'];
 const REFRESH = { board: 30_000, phones: 20_000, compliance: 300_000 };
@@ -16,6 +19,28 @@ let timers = [];
 let session = null;
 let serviceDate = null;
 let kpiShown = false;
+const TITLE = document.title;
+/** The control room's own parts, out of the page while a school's staff are logged in. */
+const STAFF_ONLY = ['views', 'live', 'kpi'];
+const setAside = new Map();
+
+function setStaffPartsAside() {
+  for (const id of STAFF_ONLY) {
+    const element = $(id);
+    if (element) {
+      const mark = document.createComment(id);
+      element.replaceWith(mark);
+      setAside.set(id, { element, mark });
+    }
+  }
+}
+
+function putStaffPartsBack() {
+  for (const { element, mark } of setAside.values()) {
+    mark.replaceWith(element);
+  }
+  setAside.clear();
+}
 
 function atLeast(role, minimum) {
   return ROLES.indexOf(role) >= ROLES.indexOf(minimum);
@@ -60,6 +85,10 @@ async function start(current) {
   $('who-email').textContent = current.email;
   $('who-role').textContent = current.role;
   $('who').hidden = false;
+  if (current.role === 'school') {
+    await startSchoolView(current);
+    return;
+  }
   $('views').hidden = false;
   $('kpi-tab').hidden = !atLeast(current.role, 'manager');
   kpiShown = false;
@@ -78,11 +107,25 @@ async function start(current) {
   setState('live');
 }
 
+async function startSchoolView(current) {
+  setStaffPartsAside();
+  document.body.dataset.view = 'school';
+  document.querySelector('.top .sub').textContent = 'school';
+  setState('loading');
+  await startSchool(current);
+  setState('live');
+}
+
 function end(message) {
   for (const t of timers) clearInterval(t);
   timers = [];
   session = null;
   forgetSession();
+  stopSchool();
+  putStaffPartsBack();
+  delete document.body.dataset.view;
+  document.querySelector('.top .sub').textContent = 'control room';
+  document.title = TITLE;
   clearAlerts();
   clearMessages();
   clearBoard();
@@ -129,6 +172,7 @@ function boot() {
   onStream('open', messagesChanged);
   initPupilLookup();
   initKpi();
+  initSchool();
   get('/api/v1/session').then(start, () => showLogin());
 }
 

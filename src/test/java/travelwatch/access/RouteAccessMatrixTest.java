@@ -76,11 +76,12 @@ class RouteAccessMatrixTest {
           entry("POST /api/v1/plan", role(ADMIN)),
           entry("POST /api/v1/keys", role(ADMIN)),
           entry("POST /api/v1/events", feedsAndOperators()),
-          entry("GET /api/v1/runs", role(VIEWER)),
-          entry("GET /api/v1/runs/:runId", role(VIEWER)),
+          entry("GET /api/v1/events/recent", feedsAndOperators()),
+          entry("GET /api/v1/runs", Rule.staffOrOwnOperator(VIEWER)),
+          entry("GET /api/v1/runs/:runId", Rule.staffOrOwnOperator(VIEWER)),
           entry("GET /api/v1/pupils/:pupilId/today", role(VIEWER)),
-          entry("GET /api/v1/alerts", role(VIEWER)),
-          entry("GET /api/v1/alerts/:id", role(VIEWER)),
+          entry("GET /api/v1/alerts", Rule.staffOrOwnOperator(VIEWER)),
+          entry("GET /api/v1/alerts/:id", Rule.staffOrOwnOperator(VIEWER)),
           entry("POST /api/v1/alerts/:id/acknowledge", role(CONTROLLER)),
           entry("POST /api/v1/alerts/:id/resolve", role(CONTROLLER)),
           entry("GET /api/v1/stream", Rule.schoolOr(VIEWER)),
@@ -91,7 +92,7 @@ class RouteAccessMatrixTest {
           entry("GET /api/v1/notify/rules", role(MANAGER)),
           entry("PUT /api/v1/notify/rules", role(ADMIN)),
           entry("GET /api/v1/calls/today", role(VIEWER)),
-          entry("GET /api/v1/compliance", role(VIEWER)),
+          entry("GET /api/v1/compliance", Rule.staffOrOwnOperator(VIEWER)),
           entry("POST /api/v1/crew/devices", anyone()),
           entry("GET /api/v1/crew/me/runs", Rule.crewDevice()),
           entry("POST /api/v1/crew/:crewId/sign-in-codes", Rule.operatorsAndAdmins()),
@@ -114,6 +115,10 @@ class RouteAccessMatrixTest {
           entry("GET /api/v1/schools/:schoolId/today", Rule.schoolOr(VIEWER)),
           entry("GET /api/v1/schools/:schoolId/reports", Rule.schoolOr(VIEWER)),
           entry("POST /api/v1/schools/:schoolId/reports", Rule.schoolStaff()),
+          entry("POST /api/v1/webhooks", Rule.operatorsAndAdmins()),
+          entry("GET /api/v1/webhooks", Rule.operatorsAndAdmins()),
+          entry("DELETE /api/v1/webhooks/:webhookId", Rule.operatorsAndAdmins()),
+          entry("GET /api/v1/webhooks/:webhookId/deliveries", Rule.operatorsAndAdmins()),
           entry("POST /api/v1/users", role(ADMIN)));
 
   /** Operator B's ids and names: paths name them, and no refusal may repeat them. */
@@ -222,7 +227,8 @@ class RouteAccessMatrixTest {
 
   @BeforeAll
   static void start() {
-    server = new TestServer(Map.of(), clock);
+    // Webhooks to a receiver on loopback may be registered.
+    server = new TestServer(Map.of("TW_WEBHOOK_ALLOW_LOOPBACK", "true"), clock);
     String admin = server.scopeKey(Scope.ADMIN);
     assertThat(server.post("/api/v1/plan", admin, TwoOperators.json()).statusCode()).isEqualTo(200);
     keys.put(Kind.CONTROL_KEY, server.scopeKey(Scope.CONTROL));
@@ -288,6 +294,20 @@ class RouteAccessMatrixTest {
     PARAMS.putAll(FIXED_PARAMS);
     PARAMS.put(":linkId", String.valueOf(linkB.getLong("linkId")));
     PARAMS.put(":messageId", String.valueOf(messageB));
+    // B's webhook: the paths name it, and A's key is refused it as an unknown one.
+    PARAMS.put(
+        ":webhookId",
+        String.valueOf(
+            server
+                .post(
+                    "/api/v1/webhooks",
+                    admin,
+                    new io.vertx.core.json.JsonObject()
+                        .put("url", "http://127.0.0.1:9/brookvale")
+                        .put("events", new io.vertx.core.json.JsonArray().add("alert.raised"))
+                        .put("operatorId", "OPB"))
+                .bodyAsJsonObject()
+                .getLong("id")));
     for (Kind kind : Kind.values()) {
       kind.sessionRole()
           .ifPresent(role -> SessionLogin.addUser(server, email(role), role, PASSWORD));
@@ -386,7 +406,7 @@ class RouteAccessMatrixTest {
   void cell(Target target, Kind kind) throws IOException, InterruptedException {
     assertThat(target.rule()).as(target.key() + " has an access rule").isNotNull();
     Answer answer = call(target, kind);
-    int expected = expected(target.rule(), kind);
+    int expected = expected(target, kind);
     if (expected == 0) {
       assertThat(answer.status())
           .as("%s is let through (%s)", kind, answer.body())
@@ -422,14 +442,21 @@ class RouteAccessMatrixTest {
   }
 
   /** 0 for let through, else the status of the refusal. */
-  private static int expected(Rule rule, Kind kind) {
+  private static int expected(Target target, Kind kind) {
+    Rule rule = target.rule();
     if (kind.caller == null) {
       return rule.admitsNoCredentials() ? 0 : 401;
     }
-    // The paths name operator B's crew member: A's key passes the rule, then the route refuses
-    // another operator's crew member as it refuses an unknown one.
+    // The paths name operator B's crew member or webhook: A's key passes the rule, then the route
+    // refuses another operator's crew member as it refuses an unknown one (403), and another
+    // operator's webhook as an unknown one (404).
     if (rule instanceof Rule.OperatorsAndAdmins && kind == Kind.OPERATOR_A_KEY) {
-      return 403;
+      if (target.key().contains(":crewId")) {
+        return 403;
+      }
+      if (target.key().contains(":webhookId")) {
+        return 404;
+      }
     }
     return rule.permits(kind.caller) ? 0 : rule.refusal().status();
   }

@@ -404,7 +404,9 @@ class UntrustedInputTest {
     JarProcess.await(
         "one email per alert",
         Duration.ofSeconds(20),
-        () -> mailbox.emails(m -> m.subject().contains("incident.safeguarding")).size() == 2);
+        () ->
+            mailbox.emails(travelwatch.support.Mailbox.alertType("incident.safeguarding")).size()
+                == 2);
 
     // A restart replays the day: the count is recomputed, not added to.
     var database = server.database;
@@ -418,7 +420,8 @@ class UntrustedInputTest {
     List<JsonObject> after = incidentAlerts();
     assertThat(after).hasSize(2);
     assertThat(after.stream().map(a -> a.getInteger("count"))).containsExactlyInAnyOrder(300, 1);
-    assertThat(mailbox.emails(m -> m.subject().contains("incident.safeguarding"))).hasSize(2);
+    assertThat(mailbox.emails(travelwatch.support.Mailbox.alertType("incident.safeguarding")))
+        .hasSize(2);
   }
 
   private List<JsonObject> incidentAlerts() {

@@ -317,14 +317,24 @@ class ControlRoomPanelsTest {
   @Test
   @Order(5)
   @DisplayName(
-      "Both panels are for control-room staff: a viewer's session reads them, feed keys and"
-          + " anonymous callers are refused")
+      "Both panels are for control-room staff (an operator's key reads its own crew's compliance"
+          + " only): a viewer's session reads them, feed keys and anonymous callers are refused")
   void access() {
     SessionLogin.addUser(server, "viewer@council.example", Role.VIEWER, "a long password");
     SessionLogin session = SessionLogin.of(server, "viewer@council.example", "a long password");
     for (String path : List.of("/api/v1/calls/today", "/api/v1/compliance")) {
       assertThat(session.get(path).statusCode()).isEqualTo(200);
-      assertThat(server.get(path, operatorA).statusCode()).isEqualTo(403);
+      if (path.endsWith("compliance")) {
+        JsonArray operators =
+            server
+                .get(path + "?operatorId=OPB", operatorA)
+                .bodyAsJsonObject()
+                .getJsonArray("operators");
+        operators.forEach(
+            o -> assertThat(((JsonObject) o).getString("operatorId")).isEqualTo("OPA"));
+      } else {
+        assertThat(server.get(path, operatorA).statusCode()).isEqualTo(403);
+      }
       assertThat(server.get(path, telephony).statusCode()).isEqualTo(403);
       assertThat(server.get(path, null).statusCode()).isEqualTo(401);
     }

@@ -120,7 +120,10 @@ class AlertEmailTest {
     start(Map.of());
     post(startWithUnclearedDriver());
     List<Mail> copies =
-        await("the critical alert's email", subject("crew.dbs_not_cleared"), MANAGERS.size());
+        await(
+            "the critical alert's email",
+            Mailbox.alertType("crew.dbs_not_cleared"),
+            MANAGERS.size());
     JsonObject alert = alert("crew.dbs_not_cleared");
     long id = alert.getLong("id");
 
@@ -130,7 +133,7 @@ class AlertEmailTest {
         .containsOnly("<alert-" + id + "@council.test>");
     Mail mail = copies.get(0);
     assertThat(mail.subject())
-        .isEqualTo("[CRITICAL] crew.dbs_not_cleared — run RA-AM AM, Hillcrest School");
+        .isEqualTo("[CRITICAL] Driver not cleared — run RA-AM AM, Hillcrest School");
     assertThat(mail.to()).containsExactlyElementsOf(MANAGERS);
     assertThat(mail.contentType()).startsWith("multipart/alternative");
     assertThat(mail.text())
@@ -138,8 +141,12 @@ class AlertEmailTest {
         .contains("Operator: Oakfield Travel (OPA)")
         .contains("School: Hillcrest School")
         .contains("Crew member: " + TwoOperators.UNCLEARED_DRIVER_A)
-        .contains("What to do next: Call the operator now")
+        .contains("Pupils on the run: 1")
+        .contains("Operator's phone: " + TwoOperators.OPA_PHONE)
+        .contains("What to do next: Call the operator (" + TwoOperators.OPA_PHONE + ") now")
         .contains("https://travelwatch.council.test/#/alerts/" + id);
+    assertThat(mail.raw()).contains("X-TravelWatch-Alert-Type: crew.dbs_not_cleared");
+    assertThat(mail.subject()).as("the type code is in the header only").doesNotContain("crew.");
     assertThat(mail.html())
         .contains("<strong>What happened:</strong>")
         .contains("href=\"https://travelwatch.council.test/#/alerts/" + id + "\"");
@@ -152,7 +159,7 @@ class AlertEmailTest {
     List<Mail> notices = await("the resolution notice", subject("[RESOLVED]"), MANAGERS.size());
     Mail notice = notices.get(0);
     assertThat(notice.subject())
-        .isEqualTo("[RESOLVED] crew.dbs_not_cleared — run RA-AM AM, Hillcrest School");
+        .isEqualTo("[RESOLVED] Driver not cleared — run RA-AM AM, Hillcrest School");
     assertThat(notice.inReplyTo()).isEqualTo("<alert-" + id + "@council.test>");
     assertThat(notice.references()).isEqualTo("<alert-" + id + "@council.test>");
     assertThat(notice.to()).containsExactlyElementsOf(MANAGERS);
@@ -167,7 +174,7 @@ class AlertEmailTest {
     start(Map.of());
     // The uncleared driver is not the planned one: crew.changed (a warning) with the critical.
     post(startWithUnclearedDriver());
-    await("the critical alert's email", subject("crew.dbs_not_cleared"), MANAGERS.size());
+    await("the critical alert's email", Mailbox.alertType("crew.dbs_not_cleared"), MANAGERS.size());
     JsonObject warning = alert("crew.changed");
     assertThat(warning.getString("severity")).isEqualTo("warning");
     assertThat(mailbox.copies(m -> m.text().contains("crew.changed"))).isEmpty();
@@ -182,7 +189,7 @@ class AlertEmailTest {
         .contains("https://travelwatch.council.test/#/alerts/" + warning.getLong("id"));
     assertThat(digests.get(0).html()).contains("<table");
     // Nothing about the warning went out on its own.
-    assertThat(mailbox.copies(m -> m.subject().contains("crew.changed"))).isEmpty();
+    assertThat(mailbox.copies(Mailbox.alertType("crew.changed"))).isEmpty();
   }
 
   @Test
@@ -192,16 +199,16 @@ class AlertEmailTest {
   void unacknowledgedCriticalEscalates() {
     start(Map.of());
     post(startWithUnclearedDriver());
-    await("the critical alert's email", subject("crew.dbs_not_cleared"), MANAGERS.size());
+    await("the critical alert's email", Mailbox.alertType("crew.dbs_not_cleared"), MANAGERS.size());
     long id = alert("crew.dbs_not_cleared").getLong("id");
     assertThat(mailbox.copies(subject("ESCALATED"))).isEmpty();
 
     clock.advance(Duration.ofMinutes(11));
-    List<Mail> escalations = await("the escalation", subject("ESCALATED crew.dbs_not_cleared"), 1);
+    List<Mail> escalations = await("the escalation", subject("ESCALATED Driver not cleared"), 1);
     Mail escalation = escalations.get(0);
     assertThat(escalation.to()).containsExactly(ADMIN);
     assertThat(escalation.subject())
-        .isEqualTo("[CRITICAL] ESCALATED crew.dbs_not_cleared — run RA-AM AM, Hillcrest School");
+        .isEqualTo("[CRITICAL] ESCALATED Driver not cleared — run RA-AM AM, Hillcrest School");
     assertThat(escalation.inReplyTo()).isEqualTo("<alert-" + id + "@council.test>");
     assertThat(escalation.text()).startsWith("Not acknowledged since");
     assertThat(count("select count(*) from alert_transition where kind = 'escalated'"))
@@ -219,7 +226,7 @@ class AlertEmailTest {
   void acknowledgedInTimeDoesNotEscalate() {
     start(Map.of());
     post(startWithUnclearedDriver());
-    await("the critical alert's email", subject("crew.dbs_not_cleared"), MANAGERS.size());
+    await("the critical alert's email", Mailbox.alertType("crew.dbs_not_cleared"), MANAGERS.size());
     long id = alert("crew.dbs_not_cleared").getLong("id");
     clock.advance(Duration.ofMinutes(9));
     assertThat(
@@ -232,7 +239,7 @@ class AlertEmailTest {
     // A relay pass escalates due alerts before it sends: once this later alert's email is out,
     // the pass that would have escalated the first one has run.
     post(safeguarding("2026-11-23T07:46:00Z"));
-    await("a later alert's email", subject("incident.safeguarding"), MANAGERS.size());
+    await("a later alert's email", Mailbox.alertType("incident.safeguarding"), MANAGERS.size());
     assertThat(mailbox.copies(subject("ESCALATED"))).isEmpty();
     assertThat(count("select count(*) from alert_transition where kind = 'escalated'")).isZero();
   }
@@ -281,7 +288,7 @@ class AlertEmailTest {
 
     mailbox.start();
     List<Mail> copies =
-        await("every email after the outage", subject("incident.safeguarding"), 5 * 2);
+        await("every email after the outage", Mailbox.alertType("incident.safeguarding"), 5 * 2);
     JarProcess.await(
         "the outbox drained",
         WAIT,
@@ -293,7 +300,7 @@ class AlertEmailTest {
                     .getLong("pending")
                 == 0);
     Map<String, Long> perEmail =
-        mailbox.copies(subject("incident.safeguarding")).stream()
+        mailbox.copies(Mailbox.alertType("incident.safeguarding")).stream()
             .collect(Collectors.groupingBy(Mail::messageId, Collectors.counting()));
     assertThat(copies).isNotEmpty();
     assertThat(perEmail).hasSize(5).allSatisfy((id, n) -> assertThat(n).isEqualTo(2L));
@@ -347,7 +354,8 @@ class AlertEmailTest {
             .put("runId", TwoOperators.RUN_A)
             .put("pupilId", TwoOperators.PUPIL_A)
             .put("stopId", "H1"));
-    List<Mail> copies = await("the wrong drop-off email", subject("pupil.wrong_dropoff"), 2);
+    List<Mail> copies =
+        await("the wrong drop-off email", Mailbox.alertType("pupil.wrong_dropoff"), 2);
     Mail mail = copies.get(0);
     assertThat(mail.text()).contains("Pupil reference: " + TwoOperators.PUPIL_A);
     // The plan's facts about the pupil's home stop: its position and pickup time.
@@ -368,8 +376,11 @@ class AlertEmailTest {
         "two sent and three folded",
         WAIT,
         () -> count("select count(*) from outbox where state = 'folded'") == 3);
-    await("the two emails within the cap", subject("incident.safeguarding"), 2 * MANAGERS.size());
-    assertThat(mailbox.emails(subject("incident.safeguarding"))).hasSize(2);
+    await(
+        "the two emails within the cap",
+        Mailbox.alertType("incident.safeguarding"),
+        2 * MANAGERS.size());
+    assertThat(mailbox.emails(Mailbox.alertType("incident.safeguarding"))).hasSize(2);
 
     clock.advance(Duration.ofMinutes(31));
     // Digests are not held by the cap: there is one per recipient per period.
@@ -431,7 +442,8 @@ class AlertEmailTest {
     assertThat(changed.bodyAsJsonObject().getJsonArray("items")).hasSize(1);
 
     post(startWithUnclearedDriver());
-    List<Mail> copies = await("the email by the new rule", subject("crew.dbs_not_cleared"), 1);
+    List<Mail> copies =
+        await("the email by the new rule", Mailbox.alertType("crew.dbs_not_cleared"), 1);
     assertThat(copies.get(0).to()).containsExactly("oakfield.contract@council.test");
   }
 

@@ -337,7 +337,7 @@ class MailRelayTest {
       message = new MimeMessage(Session.getInstance(new Properties()), in);
     }
     assertThat(message.getSubject())
-        .isEqualTo("[CRITICAL] crew.dbs_not_cleared — run RA-AM AM, Hillcrest School");
+        .isEqualTo("[CRITICAL] Driver not cleared — run RA-AM AM, Hillcrest School");
     assertThat(message.getMessageID()).matches("<alert-\\d+@localhost>");
     assertThat(message.getHeader("To", ",")).isEqualTo("duty@council.test");
     Multipart parts = (Multipart) message.getContent();

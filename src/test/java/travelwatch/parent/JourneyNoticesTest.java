@@ -45,6 +45,8 @@ class JourneyNoticesTest {
         null,
         at("21:10"),
         null,
+        null,
+        null,
         started,
         boarded,
         null,
@@ -63,6 +65,8 @@ class JourneyNoticesTest {
         at("08:00"),
         expectedPickup,
         at("08:35"),
+        null,
+        null,
         null,
         started,
         boarded,
@@ -113,14 +117,120 @@ class JourneyNoticesTest {
   }
 
   @Test
+  @DisplayName(
+      "No late notice once the vehicle has been at the stop, though the crew did not tap the"
+          + " pupil, nor once the run has arrived")
+  void notLateOnceTheStopIsBehind() {
+    Journey passed =
+        new Journey(
+            "R-AM",
+            "P1",
+            "AM",
+            at("08:00"),
+            at("08:02"),
+            at("08:35"),
+            null,
+            at("08:02"),
+            null,
+            at("07:50"),
+            null,
+            null,
+            null,
+            false,
+            null,
+            null,
+            null);
+    assertThat(rules.due(passed, ALL, List.of(), at("08:30"))).isEmpty();
+    assertThat(passed.minutesLateAtTheirStop(at("09:30"))).isEqualTo(2);
+    Journey arrived =
+        new Journey(
+            "R-AM",
+            "P1",
+            "AM",
+            at("08:00"),
+            null,
+            at("08:35"),
+            null,
+            null,
+            null,
+            at("07:50"),
+            null,
+            null,
+            null,
+            true,
+            null,
+            null,
+            null);
+    assertThat(rules.due(arrived, ALL, List.of(), at("08:40"))).isEmpty();
+    Journey notYet =
+        new Journey(
+            "R-AM",
+            "P1",
+            "AM",
+            at("08:00"),
+            at("08:12"),
+            at("08:35"),
+            null,
+            null,
+            null,
+            at("07:50"),
+            null,
+            null,
+            null,
+            false,
+            null,
+            null,
+            null);
+    assertThat(rules.due(notYet, ALL, List.of(), at("08:05")))
+        .containsExactly(new Notice(Kind.LATE, 12));
+  }
+
+  @Test
   @DisplayName("From 21:00 to 06:30 only a cancellation is sent")
   void quietHours() {
     Journey late = eveningHome(at("20:40"), null, null);
     assertThat(rules.due(late, ALL, List.of(), at("20:59"))).isEmpty();
+    // Planned home at 21:10, not started at 21:25: 15 minutes late, but quiet.
     assertThat(rules.due(late, ALL, List.of(), at("21:25"))).as("late, but quiet").isEmpty();
+    Journey lateEarlier =
+        new Journey(
+            "R-PM",
+            "P1",
+            "PM",
+            at("20:00"),
+            null,
+            at("20:40"),
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            false,
+            null,
+            null,
+            null);
+    assertThat(rules.due(lateEarlier, ALL, List.of(), at("20:55")))
+        .as("late before the quiet hours: told")
+        .containsExactly(new Notice(Kind.LATE, 15));
+    assertThat(rules.due(lateEarlier, ALL, List.of(), at("21:05")))
+        .as("the same, once they begin: held back")
+        .isEmpty();
     Journey cancelled = eveningHome(null, null, at("21:20"));
     assertThat(rules.due(cancelled, ALL, List.of(), at("21:25")))
         .containsExactly(new Notice(Kind.CANCELLED, 0));
+    ParentConfig none =
+        new ParentConfig(
+            MonthDay.of(8, 31),
+            Duration.ofMinutes(10),
+            Duration.ofMinutes(15),
+            LocalTime.MIDNIGHT,
+            LocalTime.MIDNIGHT,
+            10,
+            Duration.ofSeconds(15));
+    assertThat(none.quiet(LocalTime.of(23, 30))).as("the same start and end: none").isFalse();
+    assertThat(none.quiet(LocalTime.MIDNIGHT)).isFalse();
     assertThat(DEFAULTS.quiet(LocalTime.of(6, 29))).isTrue();
     assertThat(DEFAULTS.quiet(LocalTime.of(6, 30))).isFalse();
     assertThat(DEFAULTS.quiet(LocalTime.of(20, 59))).isFalse();

@@ -385,6 +385,62 @@ class ParentsTest {
 
   @Test
   @DisplayName(
+      "Revoking a link forgets its address everywhere: a notice waiting in the outbox is never"
+          + " sent, no outbox row keeps the address, and nothing due later is sent")
+  void revokingForgetsTheAddressInTheOutbox() {
+    start(Map.of("TW_MAIL_RETRY_FIRST_MS", "200", "TW_MAIL_RETRY_MAX_MS", "400"));
+    String token = link(TwoOperators.PUPIL_A, admin);
+    subscribeAndConfirm(token, List.of("late", "cancelled", "picked_up", "dropped_off"));
+    mailbox.stop();
+    clock.set(Instant.parse("2026-11-23T08:12:00Z"));
+    JarProcess.await(
+        "the late notice waiting in the outbox",
+        WAIT,
+        () ->
+            count(
+                    "select count(*) from outbox where kind = 'parent' and state = 'pending'"
+                        + " and subject like 'Running late%'")
+                == 1);
+    long linkId = linkId(TwoOperators.PUPIL_A);
+    assertThat(
+            server
+                .client
+                .delete("/api/v1/parent-links/" + linkId)
+                .putHeader("Authorization", "Bearer " + admin)
+                .send()
+                .await()
+                .statusCode())
+        .isEqualTo(204);
+    assertThat(
+            count(
+                "select count(*) from outbox where '"
+                    + PARENT_EMAIL
+                    + "' = any(recipients) or text_body like '%unsubscribe%'"))
+        .as("no outbox row keeps the address or its links")
+        .isZero();
+    assertThat(count("select count(*) from outbox where kind = 'parent' and state <> 'sent'"))
+        .isZero();
+
+    mailbox.start();
+    int before = mailbox.copies().size();
+    clock.set(Instant.parse("2026-11-23T08:21:00Z"));
+    post(
+        event("run.started", "2026-11-23T08:15:00Z")
+            .put("driverId", TwoOperators.DRIVER_A)
+            .put("guideId", TwoOperators.GUIDE_A)
+            .put("vehicleReg", "BX19 ABC"),
+        event("pupil.boarded", "2026-11-23T08:21:00Z")
+            .put("pupilId", TwoOperators.PUPIL_A)
+            .put("stopId", "H1"));
+    settle();
+    assertThat(mailbox.copies()).hasSize(before);
+    assertThat(mailbox.copies(m -> m.to().contains(PARENT_EMAIL)))
+        .extracting(Mail::subject)
+        .containsOnly("Confirm your email for school transport updates");
+  }
+
+  @Test
+  @DisplayName(
       "A link past the end of the school year is a 401; a token for one pupil reaches no other"
           + " route and no other pupil")
   void expiredLinksAndOtherRoutesAreRefused() {

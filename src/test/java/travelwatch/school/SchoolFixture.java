@@ -17,14 +17,14 @@ import travelwatch.support.TwoOperators;
  * Two schools: Hillcrest (SCH1, with an office address for notices) served by operator A with two
  * pupils on its morning run, and Meadow (SCH2, without one) served by operator B.
  */
-final class SchoolFixture {
-  static final String OFFICE = "office@hillcrest.example";
-  static final String SECOND_PUPIL = "P-A2";
-  static final String OTHER_SCHOOL = "SCH2";
+public final class SchoolFixture {
+  public static final String OFFICE = "office@hillcrest.example";
+  public static final String SECOND_PUPIL = "P-A2";
+  public static final String OTHER_SCHOOL = "SCH2";
 
   private SchoolFixture() {}
 
-  static Plan plan() {
+  public static Plan plan() {
     Plan base = TwoOperators.plan();
     String a = TwoOperators.PUPIL_A;
     List<School> schools =

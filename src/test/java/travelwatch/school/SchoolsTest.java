@@ -248,8 +248,9 @@ class SchoolsTest {
 
   @Test
   @DisplayName(
-      "A pupil not arrived who was dropped elsewhere raises a critical alert on the control room's"
-          + " stream; the same report for a pupil marked absent is kept but not critical")
+      "A pupil dropped elsewhere is emailed to the school's office; the school's report that the"
+          + " pupil has not arrived raises a critical alert on the control room's stream; the same"
+          + " report for a pupil marked absent is kept but not critical")
   void pupilNotArrivedReports() {
     clock.set(Instant.parse("2026-11-23T08:40:00Z"));
     Events.store(
@@ -264,7 +265,7 @@ class SchoolsTest {
             .put("stopId", "H1"),
         a("pupil.dropped", "2026-11-23T08:12:00Z")
             .put("pupilId", TwoOperators.PUPIL_A)
-            .put("stopId", "H2"),
+            .put("stopId", "Mrs.Smith-12-Elm-Rd"),
         a("pupil.absent", "2026-11-23T08:10:00Z")
             .put("pupilId", SchoolFixture.SECOND_PUPIL)
             .put("reason", "unwell"));
@@ -311,6 +312,15 @@ class SchoolsTest {
       assertThat(absent.bodyAsJsonObject().getString("severity")).isEqualTo("warning");
       assertThat(absent.bodyAsJsonObject().getString("alertType")).isEqualTo("school.report");
     }
+    List<Mail> elsewhere = await(m -> m.subject().contains("dropped elsewhere"), 1);
+    assertThat(elsewhere.get(0).subject())
+        .isEqualTo("[Hillcrest School] Pupil " + TwoOperators.PUPIL_A + " dropped elsewhere");
+    assertThat(elsewhere.get(0).text())
+        .as("a stop the plan does not have is the sender's text: never in an email")
+        .contains("recorded as dropped at a stop that is not on the run's plan")
+        .contains("run RA-AM (to school)")
+        .doesNotContain("Smith");
+    assertThat(elsewhere.get(0).to()).containsExactly(SchoolFixture.OFFICE);
     JsonArray reports =
         viewer.get("/api/v1/schools/SCH1/reports").bodyAsJsonObject().getJsonArray("items");
     assertThat(reports).hasSize(2);

@@ -7,12 +7,15 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.logging.Level;
 import org.junit.jupiter.api.Assumptions;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
 
 /**
  * Debian's headless Chromium driven through its ChromeDriver, both from {@code /usr/bin}: Selenium
@@ -47,6 +50,14 @@ public final class Browser {
 
   /** A new headless browser with its own empty profile and a window of the given size. */
   public static ChromeDriver start(Path profile, int width, int height) {
+    return start(profile, width, height, false);
+  }
+
+  /**
+   * The same, and with {@code networkLog} the DevTools protocol's Network events kept in the
+   * driver's performance log, to read every request the page made and the status it got.
+   */
+  public static ChromeDriver start(Path profile, int width, int height, boolean networkLog) {
     System.setProperty("webdriver.chrome.driver", CHROMEDRIVER.toString());
     ChromeDriverService service =
         new ChromeDriverService.Builder()
@@ -68,6 +79,11 @@ public final class Browser {
         "--no-first-run",
         "--user-data-dir=" + profile.toAbsolutePath(),
         "--window-size=" + width + "," + height);
+    if (networkLog) {
+      LoggingPreferences logs = new LoggingPreferences();
+      logs.enable(LogType.PERFORMANCE, Level.ALL);
+      options.setCapability("goog:loggingPrefs", logs);
+    }
     ChromeDriver driver = new ChromeDriver(service, options);
     driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(10));
     return driver;

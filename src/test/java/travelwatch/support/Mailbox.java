@@ -32,6 +32,14 @@ public final class Mailbox implements AutoCloseable {
       String raw) {}
 
   public final int port = TestServer.freePort();
+
+  /** An alert's email of that type: its code is in the X-TravelWatch-Alert-Type header. */
+  public static java.util.function.Predicate<Mail> alertType(String type) {
+    return m ->
+        m.raw().contains("X-TravelWatch-Alert-Type: " + type + "\r\n")
+            || m.raw().contains("X-TravelWatch-Alert-Type: " + type + "\n");
+  }
+
   private GreenMail server;
   private final List<Mail> earlier = new ArrayList<>();
   private final String user;

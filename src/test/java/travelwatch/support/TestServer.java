@@ -19,6 +19,7 @@ import travelwatch.access.AccessStore;
 import travelwatch.access.Scope;
 import travelwatch.config.Settings;
 import travelwatch.config.TravelWatchConfig;
+import travelwatch.platform.ServiceClock;
 import travelwatch.platform.db.PgEndpoint;
 import travelwatch.server.TravelWatchServer;
 
@@ -34,8 +35,21 @@ public final class TestServer implements AutoCloseable {
     this(TestPostgres.freshDatabase(), extraEnv, clock);
   }
 
+  /**
+   * A server whose real-time clock (the outboxes, caches, job health) is {@code real} too, so a
+   * test can move what runs on real time, such as retries.
+   */
+  public TestServer(Map<String, String> extraEnv, Clock clock, Clock real) {
+    this(TestPostgres.freshDatabase(), extraEnv, clock, real);
+  }
+
   /** A server on an existing database: a restart. */
   public TestServer(PgEndpoint database, Map<String, String> extraEnv, Clock clock) {
+    this(database, extraEnv, clock, ServiceClock.REAL);
+  }
+
+  /** A restart on an existing database, with a real-time clock of the test's. */
+  public TestServer(PgEndpoint database, Map<String, String> extraEnv, Clock clock, Clock real) {
     this.database = database;
     port = freePort();
     Map<String, String> env = new HashMap<>(extraEnv);
@@ -46,7 +60,7 @@ public final class TestServer implements AutoCloseable {
         "postgresql://postgres@localhost:" + database.port() + "/" + database.database());
     TravelWatchConfig config =
         TravelWatchConfig.from(new Settings(null, env), Path.of("target/test-data"));
-    server = TravelWatchServer.start(config, clock);
+    server = TravelWatchServer.start(config, clock, real);
     client =
         WebClient.create(
             clientVertx, new WebClientOptions().setDefaultHost("localhost").setDefaultPort(port));

@@ -28,6 +28,7 @@ import travelwatch.plan.PlanJson;
 public final class TwoOperators {
   public static final LocalDate DATE = LocalDate.of(2026, 11, 23);
   public static final String RUN_A = "RA-AM";
+  public static final String OPA_PHONE = "0121 496 0000";
   public static final String RUN_B = "RB-AM";
   public static final String PUPIL_A = "P-A1";
   public static final String PUPIL_B = "P-B1";
@@ -45,7 +46,7 @@ public final class TwoOperators {
     Badge badge = new Badge("BHX000123", "Birmingham City Council", DATE.plusYears(1));
     return new Plan(
         List.of(
-            new Operator("OPA", "Oakfield Travel", "ops@a.example"),
+            new Operator("OPA", "Oakfield Travel", "ops@a.example", OPA_PHONE, null),
             new Operator("OPB", "Brookvale Cars", "ops@b.example")),
         List.of(
             new School(

@@ -109,6 +109,10 @@ class ParentPageTest {
     env.put("TW_MONITOR_TICK_MS", "200");
     env.put("TW_STREAM_HEARTBEAT_SECONDS", "1");
     env.put("TW_MAIL_RELAY_MS", "100");
+    // The browser stamps real times, so this runs on the real clock at whatever hour: no quiet
+    // hours (the same start and end), or a reply written at night would wait till morning.
+    env.put("TW_PARENT_QUIET_FROM", "00:00");
+    env.put("TW_PARENT_QUIET_UNTIL", "00:00");
     server = new TestServer(env, java.time.Clock.systemUTC());
     base = "http://localhost:" + server.port + "/";
     admin = server.scopeKey(Scope.ADMIN);
