@@ -114,19 +114,18 @@ final class ParentBenchmark {
             false)) {
       ClusterNodes.Node server = servers.get(0);
       server.start();
+      // Ready once its monitors have built today's runs.
       server.awaitReady(Duration.ofSeconds(120));
       String base = "http://localhost:" + server.httpPort;
-      // Ready once its monitors have built today's runs.
       long runs = plan.runs().size();
-
       Instant now = Instant.now();
       long events = feedDaySoFar(http, base, plan, operatorKeys, now);
       settle(db, "select count(*) from pupil_journey");
       List<String> pupils = travelling(plan);
       List<String> tokens = links(http, base, admin, pupils);
       // As autovacuum would once it has seen the day's writes: the planner knows the tables'
-      // sizes (the server's statements are planned again). Before, a fresh database's empty
-      // statistics can cost each answer ten times the work.
+      // sizes (the server's statements are planned again). Measured before it, a fresh
+      // database's empty statistics gave a tenth of the rate.
       try (java.sql.Connection c = TestPostgres.connect(db);
           java.sql.Statement st = c.createStatement()) {
         st.execute("analyze");
