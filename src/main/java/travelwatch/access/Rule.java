@@ -51,6 +51,14 @@ public sealed interface Rule {
   }
 
   /**
+   * An operator's key only: its own systems (a Traccar server forwarding its trackers' positions)
+   * speak for it, and no one else's may.
+   */
+  static Rule operatorKeys() {
+    return new OperatorKeysOnly();
+  }
+
+  /**
    * Staff with {@code least} or a role above it, or an operator's key reading its own operator's
    * runs, alerts and crew (the route narrows what it reads to {@link Caller#operatorScope()}).
    */
@@ -182,6 +190,24 @@ public sealed interface Rule {
     @Override
     public String toString() {
       return "operator keys, admin+";
+    }
+  }
+
+  /** See {@link #operatorKeys()}. */
+  record OperatorKeysOnly() implements Rule {
+    @Override
+    public boolean permits(Caller caller) {
+      return caller instanceof Caller.OperatorKey;
+    }
+
+    @Override
+    public ApiException refusal() {
+      return ApiException.forbidden("This needs an operator's key.");
+    }
+
+    @Override
+    public String toString() {
+      return "operator keys";
     }
   }
 

@@ -11,6 +11,7 @@ public enum AlertType {
   PUPIL_WRONG_DROPOFF("pupil.wrong_dropoff", Severity.CRITICAL),
   INCIDENT_SAFEGUARDING("incident.safeguarding", Severity.CRITICAL),
   SCHOOL_PUPIL_NOT_ARRIVED("school.pupil_not_arrived", Severity.CRITICAL),
+  VEHICLE_ALARM("vehicle.alarm", Severity.CRITICAL),
   SCHOOL_REPORT("school.report", Severity.WARNING),
   RUN_NOT_STARTED("run.not_started", Severity.HIGH),
   RUN_LATE("run.late", Severity.HIGH),

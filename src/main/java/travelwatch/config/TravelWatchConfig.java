@@ -24,7 +24,8 @@ public record TravelWatchConfig(
     ClusterConfig cluster,
     ParentConfig parents,
     SchoolConfig schools,
-    WebhookConfig webhooks) {
+    WebhookConfig webhooks,
+    TrackerConfig trackers) {
 
   /** The HTTP server. */
   public record HttpConfig(
@@ -101,7 +102,8 @@ public record TravelWatchConfig(
         ClusterConfig.from(settings),
         ParentConfig.from(settings),
         SchoolConfig.from(settings),
-        WebhookConfig.from(settings));
+        WebhookConfig.from(settings),
+        TrackerConfig.from(settings));
   }
 
   /** The same configuration for a node that joins a cluster ({@code serve --cluster}). */
@@ -118,7 +120,8 @@ public record TravelWatchConfig(
         cluster.clustered(),
         parents,
         schools,
-        webhooks);
+        webhooks,
+        trackers);
   }
 
   private static MonitorConfig monitor(Settings s) {

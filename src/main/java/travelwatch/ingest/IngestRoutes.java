@@ -47,9 +47,16 @@ public final class IngestRoutes {
     passOn(router.post("/api/v1/events")).handler(metrics::track);
   }
 
-  /** Mounts the endpoint on this HTTP event loop's router, with a writer of the loop's own. */
-  public void mount(Router api) {
-    GroupCommitWriter writer = writers.get();
+  /**
+   * A writer of the calling HTTP event loop's own, for its routes that store events: this
+   * endpoint's and trackers' positions.
+   */
+  public GroupCommitWriter writer() {
+    return writers.get();
+  }
+
+  /** Mounts the endpoint on this HTTP event loop's router, with the loop's writer. */
+  public void mount(Router api, GroupCommitWriter writer) {
     allow(api.post("/events").consumes("application/json"), feedsAndOperators())
         .handler(BodyHandler.create(false).setBodyLimit(bodyLimitBytes))
         .handler(ctx -> post(ctx, writer));

@@ -84,6 +84,10 @@ public final class AlertLetters {
               "crew.changed",
               "Check the new crew are cleared and known to the pupils; record the change."),
           Map.entry(
+              "vehicle.alarm",
+              "Call the driver and the operator now: the vehicle's tracker sent an SOS alarm. If"
+                  + " there is no answer, call the emergency services."),
+          Map.entry(
               "run.feed_silent",
               "Call the operator to find out where the vehicle is and why its tracker is silent."),
           Map.entry(
@@ -137,6 +141,7 @@ public final class AlertLetters {
           Map.entry("calls.long_wait", "Phones: caller waiting long"),
           Map.entry("crew.changed", "Crew changed"),
           Map.entry("run.feed_silent", "Vehicle silent"),
+          Map.entry("vehicle.alarm", "SOS alarm from a vehicle"),
           Map.entry("crew.badge_expired", "Driver's badge expired"));
 
   /** The alert's problem in words; its type code where no words are written. */

@@ -70,6 +70,8 @@ import travelwatch.platform.http.InboundText;
 import travelwatch.platform.jobs.JobHealth;
 import travelwatch.platform.metrics.Metrics;
 import travelwatch.school.Schools;
+import travelwatch.tracker.TrackerRoutes;
+import travelwatch.tracker.Trackers;
 import travelwatch.web.ControlRoomPage;
 import travelwatch.webhook.Webhooks;
 
@@ -196,6 +198,7 @@ public final class TravelWatchServer implements AutoCloseable {
     final Schools schools;
     final Webhooks webhooks;
     final UserRoutes users;
+    final TrackerRoutes trackers;
     final AtomicReference<Router> served = new AtomicReference<>();
 
     Capabilities(
@@ -263,10 +266,12 @@ public final class TravelWatchServer implements AutoCloseable {
                   tuning,
                   ingestMetrics,
                   handOff);
+      EventParser parser =
+          new EventParser(
+              EventSchemas.fromContract(), config.zone(), clock, ingestConfig.maxAhead());
       this.ingest =
           new IngestRoutes(
-              new EventParser(
-                  EventSchemas.fromContract(), config.zone(), clock, ingestConfig.maxAhead()),
+              parser,
               new EventAuthorizer(ownership),
               new RateLimiter(ingestConfig.ratePerKey(), real),
               writers,
@@ -305,6 +310,16 @@ public final class TravelWatchServer implements AutoCloseable {
               health,
               jobs);
       this.alerts = new AlertRoutes(alertStore, vertx.eventBus());
+      // Trackers' positions are events of the API's kind, parsed and stored as those are.
+      this.trackers =
+          new TrackerRoutes(
+              new Trackers(pool, clock),
+              parser,
+              metrics.registry(),
+              config.trackers().maxAccuracyMetres(),
+              alertStore,
+              vertx.eventBus(),
+              time);
       this.stream = new StreamRoutes(pool, monitorConfig.streamHeartbeat().toMillis());
       this.runs = new RunRoutes(pool, time);
       this.controlRoom =
@@ -366,6 +381,9 @@ public final class TravelWatchServer implements AutoCloseable {
       allow(router.get("/api/openapi.yaml"), anyone()).handler(ApiDocs::serve);
       ingest.mountTracking(router);
       router.route().handler(InboundText::guardRequest);
+      // One writer per HTTP event loop, for the API's events and trackers' positions alike.
+      GroupCommitWriter writer = ingest.writer();
+      trackers.mountOsmAnd(router, writer);
       ControlRoomPage.mount(router);
 
       Router api = Router.router(vertx);
@@ -376,7 +394,8 @@ public final class TravelWatchServer implements AutoCloseable {
       sessions.mount(api);
       plan.mount(api);
       keys.mount(api);
-      ingest.mount(api);
+      ingest.mount(api, writer);
+      trackers.mount(api, writer);
       runs.mount(api);
       alerts.mount(api);
       stream.mount(api);

@@ -119,7 +119,14 @@ class RouteAccessMatrixTest {
           entry("GET /api/v1/webhooks", Rule.operatorsAndAdmins()),
           entry("DELETE /api/v1/webhooks/:webhookId", Rule.operatorsAndAdmins()),
           entry("GET /api/v1/webhooks/:webhookId/deliveries", Rule.operatorsAndAdmins()),
-          entry("POST /api/v1/users", role(ADMIN)));
+          entry("POST /api/v1/users", role(ADMIN)),
+          entry("GET /osmand", anyone()),
+          entry("POST /osmand", anyone()),
+          entry("POST /api/v1/trackers", Rule.operatorsAndAdmins()),
+          entry("GET /api/v1/trackers", Rule.operatorsAndAdmins()),
+          entry("DELETE /api/v1/trackers/:trackerId", Rule.operatorsAndAdmins()),
+          entry("POST /api/v1/traccar/positions", Rule.operatorKeys()),
+          entry("POST /api/v1/traccar/events", Rule.operatorKeys()));
 
   /** Operator B's ids and names: paths name them, and no refusal may repeat them. */
   private static final List<String> B_DATA =
@@ -308,6 +315,18 @@ class RouteAccessMatrixTest {
                         .put("operatorId", "OPB"))
                 .bodyAsJsonObject()
                 .getLong("id")));
+    // B's tracker: the path names it, and A's key is refused it as an unknown one.
+    PARAMS.put(
+        ":trackerId",
+        server
+            .post(
+                "/api/v1/trackers",
+                admin,
+                new io.vertx.core.json.JsonObject()
+                    .put("vehicleReg", "BV11 AAA")
+                    .put("operatorId", "OPB"))
+            .bodyAsJsonObject()
+            .getString("trackerId"));
     for (Kind kind : Kind.values()) {
       kind.sessionRole()
           .ifPresent(role -> SessionLogin.addUser(server, email(role), role, PASSWORD));
@@ -447,14 +466,14 @@ class RouteAccessMatrixTest {
     if (kind.caller == null) {
       return rule.admitsNoCredentials() ? 0 : 401;
     }
-    // The paths name operator B's crew member or webhook: A's key passes the rule, then the route
-    // refuses another operator's crew member as it refuses an unknown one (403), and another
-    // operator's webhook as an unknown one (404).
+    // The paths name operator B's crew member, webhook or tracker: A's key passes the rule, then
+    // the route refuses another operator's crew member as it refuses an unknown one (403), and
+    // another operator's webhook or tracker as an unknown one (404).
     if (rule instanceof Rule.OperatorsAndAdmins && kind == Kind.OPERATOR_A_KEY) {
       if (target.key().contains(":crewId")) {
         return 403;
       }
-      if (target.key().contains(":webhookId")) {
+      if (target.key().contains(":webhookId") || target.key().contains(":trackerId")) {
         return 404;
       }
     }
