@@ -4,8 +4,9 @@ package travelwatch.access;
  * Who is making a request: every kind of caller the service knows. Operator and council feed keys
  * reach only the ingest endpoint; staff (users, and {@code control}/{@code admin} keys) reach what
  * their role allows; a crew phone its crew member's runs; a parent's link its one pupil's journeys.
- * School staff and trackers are modelled so that every route's {@link Rule} already answers for
- * them; nothing authenticates them yet.
+ * School staff log in with a session; a tracker is known by its tracker id alone, on the OsmAnd
+ * protocol's public routes (the {@code tracker} package), and no route's {@link Rule} admits it
+ * elsewhere.
  */
 public sealed interface Caller {
 
