@@ -105,12 +105,12 @@ final class AlertSql {
 
   /**
    * Keys of the day's alerts whose condition is still true: a restarted monitor must not raise them
-   * again.
+   * again. Types in $2 are not the monitors' to decide (an alarm a tracker sent).
    */
   static final String ACTIVE_KEYS =
       """
       select dedup_key, run_id from alert
-      where service_date = $1 and condition_active
+      where service_date = $1 and condition_active and type <> all($2::text[])
         and (state <> 'resolved' or not exists (
           select 1 from alert o where o.dedup_key = alert.dedup_key and o.state <> 'resolved'))
       """;

@@ -349,9 +349,18 @@ public final class AlertStore {
   /** An alert whose condition was last seen holding, and the run it is about (null: none). */
   public record ActiveKey(String dedupKey, String runId) {}
 
+  /**
+   * The day's alerts whose conditions the monitors decide ({@link AlertType#decidedByMonitors}) and
+   * last saw holding: a rebuilt monitor clears those it no longer finds.
+   */
   public Future<List<ActiveKey>> activeKeys(LocalDate date) {
+    String[] notTheirs =
+        java.util.Arrays.stream(AlertType.values())
+            .filter(t -> !t.decidedByMonitors())
+            .map(AlertType::wireName)
+            .toArray(String[]::new);
     return pool.preparedQuery(AlertSql.ACTIVE_KEYS)
-        .execute(Tuple.of(date))
+        .execute(Tuple.tuple().addValue(date).addArrayOfString(notTheirs))
         .map(
             rows -> {
               List<ActiveKey> keys = new ArrayList<>();

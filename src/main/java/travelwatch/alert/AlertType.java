@@ -51,6 +51,15 @@ public enum AlertType {
     return severity;
   }
 
+  /**
+   * Whether the monitors decide this alert's condition from the run's events, and so may find, when
+   * they rebuild a day, that it no longer holds. An alarm a vehicle's tracker sent holds until a
+   * person resolves it.
+   */
+  public boolean decidedByMonitors() {
+    return this != VEHICLE_ALARM;
+  }
+
   public static AlertType fromWireName(String name) {
     for (AlertType t : values()) {
       if (t.wireName.equals(name)) {

@@ -461,6 +461,30 @@ class TrackerPositionsTest {
     assertThat(raised).hasSize(1);
     assertThat(raised.getJsonObject(0).getString("severity")).isEqualTo("critical");
     assertThat(raised.getJsonObject(0).getString("runId")).isEqualTo(TwoOperators.RUN_A);
+    assertThat(raised.getJsonObject(0).getBoolean("conditionActive")).isTrue();
+
+    // A restarted node's monitors rebuild the day and clear what they no longer find; the alarm
+    // is not theirs to clear: it holds until a person resolves it.
+    var database = server.database;
+    server.close();
+    server = new TestServer(database, ENV, clock);
+    viewer = server.scopeKey(Scope.CONTROL);
+    JarProcess.await(
+        "the rebuilt monitors to tick",
+        Duration.ofSeconds(10),
+        () -> feedSilentActive() == Boolean.TRUE);
+    sleep(Duration.ofSeconds(1));
+    assertThat(alarms()).hasSize(1);
+    assertThat(alarms().getJsonObject(0).getBoolean("conditionActive")).isTrue();
+  }
+
+  private static void sleep(Duration d) {
+    try {
+      Thread.sleep(d.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
   }
 
   private JsonArray alarms() {
