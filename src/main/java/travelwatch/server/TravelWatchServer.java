@@ -157,6 +157,28 @@ public final class TravelWatchServer implements AutoCloseable {
                   () -> new HttpVerticle(config.http(), capabilities::router),
                   new DeploymentOptions().setInstances(config.http().instances()))
               .await());
+      config
+          .trackers()
+          .osmandPort()
+          .ifPresent(
+              port -> {
+                var http = config.http();
+                var osmAnd =
+                    new travelwatch.config.TravelWatchConfig.HttpConfig(
+                        http.host(),
+                        port,
+                        http.instances(),
+                        http.bodyLimitBytes(),
+                        http.planBodyLimitBytes(),
+                        http.publicUrl());
+                server.deployments.add(
+                    vertx
+                        .deployVerticle(
+                            () -> new HttpVerticle(osmAnd, capabilities::osmAndRouter),
+                            new DeploymentOptions().setInstances(http.instances()))
+                        .await());
+                log.info("The OsmAnd protocol also listens on port {}", port);
+              });
       log.info("TravelWatch is ready at {}", server.url());
       return server;
     } catch (RuntimeException e) {
@@ -411,6 +433,20 @@ public final class TravelWatchServer implements AutoCloseable {
       // A route whose callers nobody decided is not served: the server does not start.
       Access.requireRules(router);
       served.set(router);
+      return router;
+    }
+
+    /** The OsmAnd protocol's own port: its routes alone, with a writer of the loop's own. */
+    Router osmAndRouter(Vertx vertx) {
+      Router router = Router.router(vertx);
+      FailureHandler failures = new FailureHandler();
+      router.route().failureHandler(failures);
+      for (int status : new int[] {404, 405, 413, 415}) {
+        router.errorHandler(status, failures);
+      }
+      router.route().handler(InboundText::guardRequest);
+      trackers.mountOsmAndPort(router, ingest.writer());
+      Access.requireRules(router);
       return router;
     }
   }

@@ -72,8 +72,21 @@ public final class TrackerRoutes {
    * is outside the API's authenticator.
    */
   public void mountOsmAnd(Router router, GroupCommitWriter writer) {
-    allow(router.get("/osmand"), anyone()).handler(ctx -> osmAnd(ctx, writer));
-    allow(router.post("/osmand"), anyone())
+    mountOsmAnd(router, "/osmand", writer);
+  }
+
+  /**
+   * The router of the OsmAnd protocol's own port ({@code TW_OSMAND_PORT}): trackers set up for
+   * Traccar post to the server's root, so it answers at {@code /} as well as {@code /osmand}.
+   */
+  public void mountOsmAndPort(Router router, GroupCommitWriter writer) {
+    mountOsmAnd(router, "/", writer);
+    mountOsmAnd(router, "/osmand", writer);
+  }
+
+  private void mountOsmAnd(Router router, String path, GroupCommitWriter writer) {
+    allow(router.get(path), anyone()).handler(ctx -> osmAnd(ctx, writer));
+    allow(router.post(path), anyone())
         .handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT))
         .handler(ctx -> osmAnd(ctx, writer));
   }
