@@ -46,9 +46,6 @@ final class PositionFormats {
         lon = number(parts[1].trim(), "location", problems);
       }
     }
-    if (lat == null && lon == null && location == null) {
-      problems.add(FieldProblem.at("lat", "is required (or location=lat,lon)"));
-    }
     Instant fix = time(params.get("timestamp"), "timestamp", now, problems);
     Double knots = number(params.get("speed"), "speed", problems);
     Double accuracy = number(params.get("accuracy"), "accuracy", problems);
@@ -130,10 +127,13 @@ final class PositionFormats {
     if (lon != null && (lon < -180 || lon > 180)) {
       problems.add(FieldProblem.at("lon", "must be from -180 to 180"));
     }
-    if (!problems.isEmpty() || lat == null || lon == null || fix == null) {
-      if (problems.isEmpty()) {
-        problems.add(FieldProblem.at("lat", "is required"));
-      }
+    if (problems.isEmpty() && lat == null) {
+      problems.add(FieldProblem.at("lat", "is required"));
+    }
+    if (problems.isEmpty() && lon == null) {
+      problems.add(FieldProblem.at("lon", "is required"));
+    }
+    if (!problems.isEmpty() || fix == null) {
       throw ApiException.badRequest("The position cannot be read; nothing was stored.", problems);
     }
     // A device that does not know its speed says -1 or nothing.

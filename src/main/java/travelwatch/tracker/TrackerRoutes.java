@@ -5,6 +5,7 @@ import static travelwatch.access.Rule.anyone;
 import static travelwatch.access.Rule.operatorKeys;
 import static travelwatch.access.Rule.operatorsAndAdmins;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.eventbus.EventBus;
@@ -18,13 +19,14 @@ import java.time.LocalDate;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
+import java.util.Locale;
 import java.util.Set;
 import travelwatch.access.Authenticator;
 import travelwatch.access.Caller;
 import travelwatch.alert.AlertStore;
 import travelwatch.alert.AlertType;
 import travelwatch.alert.Condition;
+import travelwatch.ingest.EventParser;
 import travelwatch.ingest.GroupCommitWriter;
 import travelwatch.live.LiveEvents;
 import travelwatch.platform.Rfc3339;
@@ -52,8 +54,8 @@ public final class TrackerRoutes {
 
   public TrackerRoutes(
       Trackers trackers,
-      travelwatch.ingest.EventParser parser,
-      io.micrometer.core.instrument.MeterRegistry registry,
+      EventParser parser,
+      MeterRegistry registry,
       int maxAccuracyMetres,
       AlertStore alerts,
       EventBus bus,
@@ -283,7 +285,7 @@ public final class TrackerRoutes {
 
   private static boolean isJson(RoutingContext ctx) {
     String type = ctx.request().getHeader("Content-Type");
-    if (type != null && type.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
+    if (type != null && type.toLowerCase(Locale.ROOT).startsWith("application/json")) {
       return true;
     }
     var body = ctx.body() == null ? null : ctx.body().buffer();
@@ -364,18 +366,17 @@ public final class TrackerRoutes {
               if (run.isEmpty()) {
                 return Future.succeededFuture();
               }
-              Optional<String> runId = run;
               Condition sos =
                   new Condition(
                       AlertType.VEHICLE_ALARM,
-                      runId.get(),
+                      run.get(),
                       date,
-                      runId.get(),
+                      run.get(),
                       tracker.operatorId(),
                       null,
                       null,
                       "Run "
-                          + runId.get()
+                          + run.get()
                           + ": the vehicle's tracker sent an SOS alarm at "
                           + HH_MM.format(at.atZone(time.zone())));
               return alerts
