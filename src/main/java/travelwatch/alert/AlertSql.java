@@ -111,6 +111,7 @@ final class AlertSql {
       """
       select dedup_key, run_id from alert
       where service_date = $1 and condition_active and type <> all($2::text[])
+        and position('|' || $3 in dedup_key) = 0
         and (state <> 'resolved' or not exists (
           select 1 from alert o where o.dedup_key = alert.dedup_key and o.state <> 'resolved'))
       """;

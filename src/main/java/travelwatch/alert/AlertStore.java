@@ -350,8 +350,9 @@ public final class AlertStore {
   public record ActiveKey(String dedupKey, String runId) {}
 
   /**
-   * The day's alerts whose conditions the monitors decide ({@link AlertType#decidedByMonitors}) and
-   * last saw holding: a rebuilt monitor clears those it no longer finds.
+   * The day's alerts whose conditions the monitors decide ({@link AlertType#decidedByMonitors}, and
+   * not raised from a person's report) and last saw holding: a rebuilt monitor clears those it no
+   * longer finds.
    */
   public Future<List<ActiveKey>> activeKeys(LocalDate date) {
     String[] notTheirs =
@@ -360,7 +361,11 @@ public final class AlertStore {
             .map(AlertType::wireName)
             .toArray(String[]::new);
     return pool.preparedQuery(AlertSql.ACTIVE_KEYS)
-        .execute(Tuple.tuple().addValue(date).addArrayOfString(notTheirs))
+        .execute(
+            Tuple.tuple()
+                .addValue(date)
+                .addArrayOfString(notTheirs)
+                .addValue(Condition.REPORTED_SUBJECT))
         .map(
             rows -> {
               List<ActiveKey> keys = new ArrayList<>();

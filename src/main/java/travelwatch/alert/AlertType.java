@@ -57,7 +57,7 @@ public enum AlertType {
    * person resolves it.
    */
   public boolean decidedByMonitors() {
-    return this != VEHICLE_ALARM;
+    return this != VEHICLE_ALARM && this != SCHOOL_PUPIL_NOT_ARRIVED && this != SCHOOL_REPORT;
   }
 
   public static AlertType fromWireName(String name) {

@@ -46,6 +46,12 @@ public record Condition(
         type, subject, serviceDate, runId, operatorId, crewId, pupilId, summary, occurrences, null);
   }
 
+  /**
+   * The start of the subject of an alert raised from a person's report (a school's): the monitors
+   * never decide it, so a rebuilt monitor leaves it to people to resolve.
+   */
+  public static final String REPORTED_SUBJECT = "report:";
+
   public String dedupKey() {
     return type.wireName() + "|" + subject + "|" + serviceDate;
   }

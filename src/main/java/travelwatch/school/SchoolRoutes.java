@@ -322,7 +322,7 @@ public final class SchoolRoutes {
                 : " about pupil " + pupilId);
     return new Condition(
         type,
-        "school-report:" + reportId,
+        Condition.REPORTED_SUBJECT + "school:" + reportId,
         date,
         runId,
         operatorId,

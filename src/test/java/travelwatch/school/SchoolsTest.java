@@ -340,6 +340,48 @@ class SchoolsTest {
 
   @Test
   @DisplayName(
+      "A school's reports stay open through a restart: the rebuilt monitors do not clear what a"
+          + " person reported, even with automatic resolving on")
+  void reportsSurviveARestart() {
+    HttpResponse<Buffer> safeguarding =
+        school.post(
+            "/api/v1/schools/SCH1/reports",
+            new JsonObject()
+                .put("runId", TwoOperators.RUN_A)
+                .put("category", "safeguarding")
+                .put("text", "A pupil said something worrying about the journey."));
+    assertThat(safeguarding.statusCode()).as(safeguarding.bodyAsString()).isEqualTo(201);
+    HttpResponse<Buffer> notArrived =
+        school.post(
+            "/api/v1/schools/SCH1/reports",
+            new JsonObject()
+                .put("pupilId", TwoOperators.PUPIL_A)
+                .put("category", "pupil_not_arrived")
+                .put("text", "Not here."));
+    assertThat(notArrived.bodyAsJsonObject().getString("severity")).isEqualTo("critical");
+
+    var database = server.database;
+    server.close();
+    Map<String, String> env = new HashMap<>(mailbox.env());
+    env.put("TW_MONITOR_TICK_MS", "200");
+    env.put("TW_ALERT_AUTO_RESOLVE", "true");
+    env.put("TW_SESSION_IDLE_MINUTES", "720");
+    server = new TestServer(database, env, clock);
+    String control = server.scopeKey(Scope.CONTROL);
+    // Let the rebuilt monitors tick a few times.
+    settle();
+    for (long id :
+        List.of(
+            safeguarding.bodyAsJsonObject().getLong("alertId"),
+            notArrived.bodyAsJsonObject().getLong("alertId"))) {
+      JsonObject alert = server.get("/api/v1/alerts/" + id, control).bodyAsJsonObject();
+      assertThat(alert.getString("state")).as(alert.encode()).isEqualTo("open");
+      assertThat(alert.getBoolean("conditionActive")).as(alert.encode()).isTrue();
+    }
+  }
+
+  @Test
+  @DisplayName(
       "A school's staff get 403 on the run board, KPIs, another school and alert actions; a"
           + " control-room viewer may read any school's view")
   void access() {
