@@ -197,9 +197,16 @@ class TrackerPositionsTest {
         .await();
   }
 
+  private static final java.time.format.DateTimeFormatter JACKSON_DATE =
+      java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSxxx");
+
   /** A Traccar server's JSON forwarding of one position (forward.type=json). */
   private static JsonObject forwarded(
-      String uniqueId, String at, double lat, double lon, double knots) {
+      String uniqueId, String instant, double lat, double lon, double knots) {
+    // Traccar's ObjectMapper writes dates with WRITE_DATES_AS_TIMESTAMPS off: Jackson's standard
+    // form, milliseconds and a +00:00 offset.
+    String at =
+        JACKSON_DATE.format(java.time.Instant.parse(instant).atOffset(java.time.ZoneOffset.UTC));
     return new JsonObject()
         .put(
             "position",
@@ -435,7 +442,7 @@ class TrackerPositionsTest {
                 new JsonObject()
                     .put("id", 1)
                     .put("type", "deviceOverspeed")
-                    .put("eventTime", "2026-11-23T08:11:40Z")
+                    .put("eventTime", "2026-11-23T08:11:40.000+00:00")
                     .put("deviceId", 7)
                     .put("positionId", 9001)
                     .put("attributes", new JsonObject()));
@@ -450,7 +457,7 @@ class TrackerPositionsTest {
                 new JsonObject()
                     .put("id", 2)
                     .put("type", "alarm")
-                    .put("eventTime", "2026-11-23T08:11:45Z")
+                    .put("eventTime", "2026-11-23T08:11:45.000+00:00")
                     .put("deviceId", 7)
                     .put("positionId", 9001)
                     .put("attributes", new JsonObject().put("alarm", "sos")));
