@@ -40,7 +40,7 @@ public final class BenchmarkSuite {
     Progress.say(
         "benchmarks: %d cores, %d s per measured run",
         Runtime.getRuntime().availableProcessors(), each.toSeconds());
-    // -Dbench.only=ingest|monitor|kpi|cluster|crew|parent runs just that one.
+    // -Dbench.only=ingest|monitor|kpi|cluster|crew|parent|tracker runs just that one.
     String only = System.getProperty("bench.only", "").trim();
     if (only.isEmpty() || only.equals("ingest")) {
       report.put("ingest", IngestBenchmark.run(work.resolve("ingest"), each));
@@ -61,6 +61,9 @@ public final class BenchmarkSuite {
     if (only.equals("parent")
         || only.isEmpty() && Files.isExecutable(travelwatch.support.Browser.CHROMIUM)) {
       report.put("parent", ParentBenchmark.run(work.resolve("parent"), each));
+    }
+    if (only.isEmpty() || only.equals("tracker")) {
+      report.put("tracker", TrackerBenchmark.run(work.resolve("tracker"), each));
     }
     report.put("finishedAt", OffsetDateTime.now().toString());
 
@@ -243,7 +246,57 @@ public final class BenchmarkSuite {
     if (parent != null) {
       parentMarkdown(md, parent);
     }
+    JsonObject tracker = r.getJsonObject("tracker");
+    if (tracker != null) {
+      trackerMarkdown(md, tracker);
+    }
     return md.toString();
+  }
+
+  private static void trackerMarkdown(StringBuilder md, JsonObject t) {
+    JsonObject server = t.getJsonObject("server");
+    md.append("\n## Trackers' positions (/osmand beside /api/v1/events)\n\n")
+        .append(
+            String.format(
+                "One `serve` (own JVM) on today's plan (%s, %d routes); operator %s's %d trackers,"
+                    + " one on each of its %d started AM runs. One position a request, each a new"
+                    + " fix time (none a duplicate): the OsmAnd query form as Traccar Client sends"
+                    + " it, over wrk's %d kept-alive connections and over a new TCP connection per"
+                    + " request (%d client threads, `Connection: close`); then the same positions"
+                    + " as single `vehicle.position` events with the operator's key (wrk, %d"
+                    + " kept-alive connections). %d s a step after %d s of JIT warm-up; positions"
+                    + " stored are counted in the event table after each step.%n%n",
+                server.getString("date"),
+                server.getInteger("routes"),
+                server.getString("operator"),
+                server.getInteger("trackers"),
+                server.getInteger("startedRuns"),
+                t.getInteger("wrkConnections"),
+                t.getInteger("freshClients"),
+                t.getInteger("wrkConnections"),
+                t.getLong("seconds"),
+                t.getLong("warmUpSeconds")))
+        .append(
+            "| step | connections | requests/s | p50 ms | p99 ms | non-2xx | socket errors |"
+                + " positions stored | stored/s | positions in the database |\n")
+        .append("|---|---|---|---|---|---|---|---|---|---|\n");
+    for (Object o : t.getJsonArray("steps")) {
+      JsonObject s = (JsonObject) o;
+      md.append(
+          String.format(
+              "| %s | %d | %d | %.1f | %.1f | %d | %d | %d | %d | %d |%n",
+              s.getString("step"),
+              s.getInteger("connections"),
+              s.getLong("requestsPerSecond"),
+              s.getDouble("p50Millis"),
+              s.getDouble("p99Millis"),
+              s.getLong("non2xx"),
+              s.getLong("socketErrors"),
+              s.getLong("storedEvents"),
+              s.getLong("storedPerSecond"),
+              s.getLong("positionsInDatabase")));
+    }
+    md.append('\n');
   }
 
   private static void parentMarkdown(StringBuilder md, JsonObject p) {
