@@ -21,6 +21,7 @@ import travelwatch.access.Scope;
 import travelwatch.plan.PlanJson;
 import travelwatch.support.Events;
 import travelwatch.support.JarProcess;
+import travelwatch.support.JobProbe;
 import travelwatch.support.Mailbox;
 import travelwatch.support.Mailbox.Mail;
 import travelwatch.support.SessionLogin;
@@ -156,13 +157,14 @@ class ParentsTest {
     return m -> m.subject().contains(part);
   }
 
-  /** Gives the notices job time to send anything it (wrongly) would. */
+  /**
+   * Waits until the notices job has looked again since now and the outbox has sent what it wrote:
+   * anything it (wrongly) would send has been sent.
+   */
   private void settle() {
-    try {
-      Thread.sleep(2500);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    JobProbe jobs = new JobProbe(server);
+    jobs.awaitFreshRun("parent_notices");
+    jobs.awaitOutboxSent();
   }
 
   private long count(String sql) {

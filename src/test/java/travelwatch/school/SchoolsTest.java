@@ -22,6 +22,7 @@ import travelwatch.access.Scope;
 import travelwatch.plan.PlanJson;
 import travelwatch.support.Events;
 import travelwatch.support.JarProcess;
+import travelwatch.support.JobProbe;
 import travelwatch.support.Mailbox;
 import travelwatch.support.Mailbox.Mail;
 import travelwatch.support.SessionLogin;
@@ -118,12 +119,14 @@ class SchoolsTest {
     return mailbox.copies(which);
   }
 
+  /**
+   * Waits until the notices job has looked again since now and the outbox has sent what it wrote:
+   * anything it (wrongly) would send has been sent.
+   */
   private void settle() {
-    try {
-      Thread.sleep(2500);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    JobProbe jobs = new JobProbe(server);
+    jobs.awaitFreshRun("school_notices");
+    jobs.awaitOutboxSent();
   }
 
   @Test
@@ -368,7 +371,7 @@ class SchoolsTest {
     env.put("TW_SESSION_IDLE_MINUTES", "720");
     server = new TestServer(database, env, clock);
     String control = server.scopeKey(Scope.CONTROL);
-    // Let the rebuilt monitors tick a few times.
+    // The monitors rebuilt the day before the server started; let the notices look once more too.
     settle();
     for (long id :
         List.of(

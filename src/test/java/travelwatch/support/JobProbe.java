@@ -42,6 +42,31 @@ public final class JobProbe {
     return last[0];
   }
 
+  /**
+   * Waits until the job has run successfully twice after now (real time): the second of those runs
+   * began after this call, so it saw everything done before it.
+   */
+  public void awaitFreshRun(String name) {
+    for (int i = 0; i < 2; i++) {
+      java.time.Instant after = java.time.Instant.now();
+      JarProcess.await(
+          "a run of job " + name + " after " + after,
+          WAIT,
+          () -> {
+            String last = job(name).getString("lastSuccess");
+            return last != null && java.time.OffsetDateTime.parse(last).toInstant().isAfter(after);
+          });
+    }
+  }
+
+  /** Waits until the outbox has no email left to send now: what was written has gone out. */
+  public void awaitOutboxSent() {
+    JarProcess.await(
+        "the outbox to be sent",
+        WAIT,
+        () -> ready().getJsonObject("mail").getLong("pending", 0L) == 0);
+  }
+
   /** {@code travelwatch_job_failing} of the job: 1 while its last run failed. */
   public double failing(String name) {
     return sample("travelwatch_job_failing{job_name=\"" + name + "\"}");
