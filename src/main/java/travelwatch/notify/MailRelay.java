@@ -13,7 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,6 +21,7 @@ import travelwatch.alert.AlertStore;
 import travelwatch.config.NotifyConfig;
 import travelwatch.live.LiveEvents;
 import travelwatch.platform.db.Database;
+import travelwatch.platform.jobs.Backoff;
 import travelwatch.platform.jobs.JobHealth;
 
 /**
@@ -317,19 +317,10 @@ public final class MailRelay extends VerticleBase {
       metrics.failed(p.email().kind());
       return outbox.fail(p.id(), error);
     }
-    Instant next = realClock.instant().plus(backoff(config, tries));
+    Instant next =
+        realClock.instant().plus(Backoff.next(config.retryFirst(), config.retryMax(), tries));
     log.warn("Email {} not sent (try {}): {}; next try at {}", p.id(), tries, error, next);
     return outbox.retry(p.id(), next, error);
-  }
-
-  /** Exponential from the first delay, capped, with jitter so retries do not arrive together. */
-  static Duration backoff(NotifyConfig config, int tries) {
-    double base =
-        Math.min(
-            config.retryMax().toMillis(),
-            config.retryFirst().toMillis() * Math.pow(2, Math.min(tries - 1, 30)));
-    double jittered = base * (0.5 + ThreadLocalRandom.current().nextDouble());
-    return Duration.ofMillis((long) Math.min(config.retryMax().toMillis(), jittered));
   }
 
   @Override

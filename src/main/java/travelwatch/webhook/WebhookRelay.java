@@ -14,16 +14,15 @@ import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.net.InetAddress;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import travelwatch.config.WebhookConfig;
+import travelwatch.platform.jobs.Backoff;
 import travelwatch.platform.jobs.JobHealth;
 
 /**
@@ -262,7 +261,10 @@ public final class WebhookRelay extends VerticleBase {
     int tries = d.tries() + 1;
     Optional<Instant> next =
         now.isBefore(deadline)
-            ? Optional.of(min(now.plus(backoff(config, tries)), deadline))
+            ? Optional.of(
+                min(
+                    now.plus(Backoff.next(config.retryFirst(), config.retryMax(), tries)),
+                    deadline))
             : Optional.empty();
     String answer = statusCode != null ? "HTTP " + statusCode : error;
     if (next.isPresent()) {
@@ -318,16 +320,6 @@ public final class WebhookRelay extends VerticleBase {
     String text = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     text = text.replaceAll("\\s+", " ").trim();
     return text.length() <= ERROR_MAX ? text : text.substring(0, ERROR_MAX - 1) + "…";
-  }
-
-  /** Exponential from the first delay, capped, with jitter so retries do not arrive together. */
-  static Duration backoff(WebhookConfig config, int tries) {
-    double base =
-        Math.min(
-            config.retryMax().toMillis(),
-            config.retryFirst().toMillis() * Math.pow(2, Math.min(tries - 1, 30)));
-    double jittered = base * (0.5 + ThreadLocalRandom.current().nextDouble());
-    return Duration.ofMillis((long) Math.min(config.retryMax().toMillis(), jittered));
   }
 
   @Override
