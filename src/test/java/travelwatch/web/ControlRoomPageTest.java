@@ -45,6 +45,7 @@ import travelwatch.plan.Plan.Direction;
 import travelwatch.plan.Plan.Run;
 import travelwatch.plan.Plan.Stop;
 import travelwatch.plan.PlanJson;
+import travelwatch.support.Accessibility;
 import travelwatch.support.Browser;
 import travelwatch.support.Events;
 import travelwatch.support.SessionLogin;
@@ -465,6 +466,7 @@ class ControlRoomPageTest {
     assertThat(browser.findElement(By.id("trend-message")).getText())
         .isEqualTo("6 of the 12 weeks to 2026-11-20 have a snapshot.");
     Browser.screenshot(browser, "kpi");
+    Accessibility.assertNoViolations(browser, "the KPI view");
 
     browser.findElement(By.cssSelector("button[data-view='live']")).click();
     browser.manage().window().setSize(new org.openqa.selenium.Dimension(1280, 800));
