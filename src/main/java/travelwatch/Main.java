@@ -4,6 +4,7 @@ import java.util.Set;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.HelpCommand;
+import travelwatch.cli.AuditCommand;
 import travelwatch.cli.DemoCommand;
 import travelwatch.cli.KeysCommand;
 import travelwatch.cli.KpiCommand;
@@ -30,6 +31,7 @@ import travelwatch.platform.db.DatabaseUnavailableException;
       UsersCommand.class,
       PlanCommand.class,
       KpiCommand.class,
+      AuditCommand.class,
       HelpCommand.class
     })
 public final class Main {

@@ -62,4 +62,25 @@ public sealed interface Caller {
     }
     return "tracker:" + ((Tracker) this).trackerId();
   }
+
+  /**
+   * Who this caller is in the audit trail: {@code user:E} for a person (or school staff) logged in,
+   * {@code key:N} for an API key, {@code device:N}, {@code parent-link:N}, {@code tracker:T}.
+   */
+  default String actor() {
+    if (this instanceof OperatorKey k) {
+      return "key:" + k.keyId();
+    } else if (this instanceof FeedKey k) {
+      return "key:" + k.keyId();
+    } else if (this instanceof Staff s) {
+      return s.session() ? "user:" + s.name() : s.name().replace("key-", "key:");
+    } else if (this instanceof CrewDevice d) {
+      return "device:" + d.deviceId();
+    } else if (this instanceof SchoolStaff s) {
+      return "user:" + s.name();
+    } else if (this instanceof ParentLink p) {
+      return "parent-link:" + p.linkId();
+    }
+    return "tracker:" + ((Tracker) this).trackerId();
+  }
 }

@@ -48,6 +48,15 @@ public final class KeyRoutes {
             ? store.createOperatorKey(String.valueOf(operatorId))
             : store.createScopeKey(parseScope(String.valueOf(scope)));
     created
+        .compose(
+            key ->
+                Audit.record(
+                        ctx,
+                        "key.create",
+                        "key",
+                        operatorId != null ? "operator:" + operatorId : "scope:" + scope,
+                        null)
+                    .map(key))
         .onSuccess(
             key ->
                 ctx.response()

@@ -1,6 +1,7 @@
 package travelwatch.access;
 
 import static travelwatch.access.Access.allow;
+import static travelwatch.access.Audit.audited;
 import static travelwatch.access.Rule.anyone;
 import static travelwatch.access.Rule.session;
 
@@ -42,7 +43,9 @@ public final class SessionRoutes {
   /** Reading and ending the session: after the authenticator, which finds the session. */
   public void mount(Router api) {
     allow(api.get("/session"), session()).handler(this::current);
-    allow(api.delete("/session"), session()).handler(this::logout);
+    allow(api.delete("/session"), session())
+        .handler(audited("session.sign-out", "session", null))
+        .handler(this::logout);
   }
 
   private void login(RoutingContext ctx) {
@@ -60,11 +63,17 @@ public final class SessionRoutes {
         .onSuccess(
             started -> {
               if (started.isEmpty()) {
-                ctx.fail(ApiException.unauthorized(BAD_LOGIN));
+                Audit.recordAs(ctx, "user:" + email, "session.sign-in-refused", "session", null)
+                    .onComplete(r -> ctx.fail(ApiException.unauthorized(BAD_LOGIN)));
                 return;
               }
-              ctx.response().addCookie(sessions.cookie(started.get().id()));
-              json(ctx, describe(started.get().session()));
+              Audit.recordAs(ctx, "user:" + email, "session.sign-in", "session", null)
+                  .onSuccess(
+                      v -> {
+                        ctx.response().addCookie(sessions.cookie(started.get().id()));
+                        json(ctx, describe(started.get().session()));
+                      })
+                  .onFailure(ctx::fail);
             })
         .onFailure(ctx::fail);
   }

@@ -79,6 +79,7 @@ public final class UserRoutes {
                 school
                     ? store.putSchoolUser((String) email, (String) schoolId, hash)
                     : store.putUser((String) email, staffRole, hash))
+        .compose(id -> Audit.record(ctx, "user.add", "user", (String) email, null))
         .compose(
             id -> {
               JsonObject answer =

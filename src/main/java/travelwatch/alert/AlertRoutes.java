@@ -1,6 +1,7 @@
 package travelwatch.alert;
 
 import static travelwatch.access.Access.allow;
+import static travelwatch.access.Audit.audited;
 import static travelwatch.access.Role.CONTROLLER;
 import static travelwatch.access.Role.VIEWER;
 import static travelwatch.access.Rule.role;
@@ -44,9 +45,11 @@ public final class AlertRoutes {
     allow(api.get("/alerts/:id"), staffOrOwnOperator(VIEWER)).handler(this::one);
     allow(api.post("/alerts/:id/acknowledge"), role(CONTROLLER))
         .handler(BodyHandler.create(false).setBodyLimit(16 * 1024))
+        .handler(audited("alert.acknowledge", "alert", "id"))
         .handler(ctx -> change(ctx, false));
     allow(api.post("/alerts/:id/resolve"), role(CONTROLLER))
         .handler(BodyHandler.create(false).setBodyLimit(16 * 1024))
+        .handler(audited("alert.resolve", "alert", "id"))
         .handler(ctx -> change(ctx, true));
   }
 

@@ -1,6 +1,7 @@
 package travelwatch.crew;
 
 import static travelwatch.access.Access.allow;
+import static travelwatch.access.Audit.audited;
 import static travelwatch.access.Rule.anyone;
 import static travelwatch.access.Rule.crewDevice;
 import static travelwatch.access.Rule.operatorsAndAdmins;
@@ -55,9 +56,12 @@ public final class CrewRoutes {
 
   public void mount(Router api) {
     allow(api.get("/crew/me/runs"), crewDevice()).handler(this::myRuns);
-    allow(api.post("/crew/:crewId/sign-in-codes"), operatorsAndAdmins()).handler(this::newCode);
+    allow(api.post("/crew/:crewId/sign-in-codes"), operatorsAndAdmins())
+        .handler(audited("crew.sign-in-code", "crew", "crewId"))
+        .handler(this::newCode);
     allow(api.get("/crew/:crewId/devices"), operatorsAndAdmins()).handler(this::list);
     allow(api.delete("/crew/:crewId/devices/:deviceId"), operatorsAndAdmins())
+        .handler(audited("crew.device.revoke", "device", "deviceId"))
         .handler(this::revoke);
   }
 

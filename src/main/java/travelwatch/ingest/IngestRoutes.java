@@ -2,6 +2,7 @@ package travelwatch.ingest;
 
 import static travelwatch.access.Access.allow;
 import static travelwatch.access.Access.passOn;
+import static travelwatch.access.Audit.audited;
 import static travelwatch.access.Rule.feedsAndOperators;
 
 import io.vertx.core.json.JsonObject;
@@ -60,7 +61,9 @@ public final class IngestRoutes {
     allow(api.post("/events").consumes("application/json"), feedsAndOperators())
         .handler(BodyHandler.create(false).setBodyLimit(bodyLimitBytes))
         .handler(ctx -> post(ctx, writer));
-    allow(api.get("/events/recent"), feedsAndOperators()).handler(this::recent);
+    allow(api.get("/events/recent"), feedsAndOperators())
+        .handler(audited("events.recent", "events", null))
+        .handler(this::recent);
   }
 
   /** The last events this key (or this crew member's phones) sent, newest first, as stored. */

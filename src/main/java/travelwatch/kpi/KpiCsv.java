@@ -99,13 +99,6 @@ public final class KpiCsv {
    * A field quoted when it must be; a leading formula character is neutralised for spreadsheets.
    */
   static String field(String value) {
-    String v = value;
-    if (!v.isEmpty() && "=+-@".indexOf(v.charAt(0)) >= 0) {
-      v = "'" + v;
-    }
-    if (v.contains(",") || v.contains("\"") || v.contains("\n") || v.contains("\r")) {
-      return "\"" + v.replace("\"", "\"\"") + "\"";
-    }
-    return v;
+    return travelwatch.platform.Csv.field(value);
   }
 }

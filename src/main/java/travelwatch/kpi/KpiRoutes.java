@@ -1,6 +1,7 @@
 package travelwatch.kpi;
 
 import static travelwatch.access.Access.allow;
+import static travelwatch.access.Audit.audited;
 import static travelwatch.access.Role.MANAGER;
 import static travelwatch.access.Rule.role;
 
@@ -30,7 +31,9 @@ public final class KpiRoutes {
   public void mount(Router api) {
     allow(api.get("/kpi/weekly"), role(MANAGER)).handler(this::weeklyBetween);
     allow(api.get("/kpi/weekly/:weekEnding"), role(MANAGER)).handler(this::weekly);
-    allow(api.post("/kpi/weekly/:weekEnding"), role(MANAGER)).handler(this::recompute);
+    allow(api.post("/kpi/weekly/:weekEnding"), role(MANAGER))
+        .handler(audited("kpi.recompute", "week", "weekEnding"))
+        .handler(this::recompute);
     allow(api.get("/kpi/daily/:date"), role(MANAGER)).handler(this::daily);
   }
 

@@ -1,6 +1,7 @@
 package travelwatch.monitor;
 
 import static travelwatch.access.Access.allow;
+import static travelwatch.access.Audit.audited;
 import static travelwatch.access.Role.VIEWER;
 import static travelwatch.access.Rule.role;
 import static travelwatch.access.Rule.staffOrOwnOperator;
@@ -15,6 +16,7 @@ import java.time.ZoneId;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import travelwatch.access.Audit;
 import travelwatch.access.Authenticator;
 import travelwatch.platform.Rfc3339;
 import travelwatch.platform.ServiceClock;
@@ -40,8 +42,12 @@ public final class RunRoutes {
 
   public void mount(Router api) {
     allow(api.get("/runs"), staffOrOwnOperator(VIEWER)).handler(this::board);
-    allow(api.get("/runs/:runId"), staffOrOwnOperator(VIEWER)).handler(this::detail);
-    allow(api.get("/pupils/:pupilId/today"), role(VIEWER)).handler(this::pupilToday);
+    allow(api.get("/runs/:runId"), staffOrOwnOperator(VIEWER))
+        .handler(audited("run.view", "run", "runId"))
+        .handler(this::detail);
+    allow(api.get("/pupils/:pupilId/today"), role(VIEWER))
+        .handler(audited("pupil.lookup", Audit.PUPIL, "pupilId"))
+        .handler(this::pupilToday);
   }
 
   private LocalDate today() {

@@ -1,6 +1,7 @@
 package travelwatch.notify;
 
 import static travelwatch.access.Access.allow;
+import static travelwatch.access.Audit.audited;
 import static travelwatch.access.Role.ADMIN;
 import static travelwatch.access.Role.MANAGER;
 import static travelwatch.access.Rule.role;
@@ -179,6 +180,7 @@ public final class Notifications extends VerticleBase implements WeeklyKpiOutbox
     // The rule's step comes first, so the role is checked before the body is read.
     allow(api.put("/notify/rules"), role(ADMIN))
         .handler(BodyHandler.create(false).setBodyLimit(256 * 1024))
+        .handler(audited("rules.replace", "rules", null))
         .handler(this::replace);
   }
 

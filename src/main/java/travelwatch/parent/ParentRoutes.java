@@ -1,6 +1,7 @@
 package travelwatch.parent;
 
 import static travelwatch.access.Access.allow;
+import static travelwatch.access.Audit.audited;
 import static travelwatch.access.Rule.anyone;
 import static travelwatch.access.Rule.linkIssuers;
 import static travelwatch.access.Rule.parentLink;
@@ -19,6 +20,7 @@ import java.time.MonthDay;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import travelwatch.access.Audit;
 import travelwatch.access.Authenticator;
 import travelwatch.access.Caller;
 import travelwatch.access.ParentLinks;
@@ -77,29 +79,44 @@ public final class ParentRoutes {
   }
 
   public void mount(Router api) {
-    allow(api.post("/pupils/:pupilId/parent-links"), linkIssuers()).handler(this::newLink);
-    allow(api.get("/pupils/:pupilId/parent-links"), linkIssuers()).handler(this::listLinks);
-    allow(api.delete("/parent-links/:linkId"), linkIssuers()).handler(this::revoke);
+    allow(api.post("/pupils/:pupilId/parent-links"), linkIssuers())
+        .handler(audited("parent-link.issue", Audit.PUPIL, "pupilId"))
+        .handler(this::newLink);
+    allow(api.get("/pupils/:pupilId/parent-links"), linkIssuers())
+        .handler(audited("parent-link.list", Audit.PUPIL, "pupilId"))
+        .handler(this::listLinks);
+    allow(api.delete("/parent-links/:linkId"), linkIssuers())
+        .handler(audited("parent-link.revoke", "parent-link", "linkId"))
+        .handler(this::revoke);
 
-    allow(api.get("/parent/today"), parentLink()).handler(this::today);
+    allow(api.get("/parent/today"), parentLink())
+        .handler(audited("parent.view", Audit.PUPIL, null))
+        .handler(this::today);
     allow(api.get("/parent/subscription"), parentLink()).handler(this::subscription);
     allow(api.put("/parent/subscription"), parentLink())
         .handler(BodyHandler.create(false).setBodyLimit(4096))
+        .handler(audited("parent.subscribe", Audit.PUPIL, null))
         .handler(this::subscribe);
-    allow(api.delete("/parent/subscription"), parentLink()).handler(this::unsubscribe);
+    allow(api.delete("/parent/subscription"), parentLink())
+        .handler(audited("parent.unsubscribe", Audit.PUPIL, null))
+        .handler(this::unsubscribe);
     allow(api.post("/parent/subscription/confirm"), parentLink())
         .handler(BodyHandler.create(false).setBodyLimit(4096))
         .handler(this::confirm);
     allow(api.post("/parent/messages"), parentLink())
         .handler(BodyHandler.create(false).setBodyLimit(8192))
+        .handler(audited("parent.message", Audit.PUPIL, null))
         .handler(this::sendMessage);
     allow(api.get("/parent/messages"), parentLink()).handler(this::parentMessages);
 
     allow(api.get("/messages"), role(Role.VIEWER)).handler(this::messages);
     allow(api.post("/messages/:messageId/reply"), role(Role.CONTROLLER))
         .handler(BodyHandler.create(false).setBodyLimit(8192))
+        .handler(audited("message.reply", "message", "messageId"))
         .handler(this::reply);
-    allow(api.post("/messages/:messageId/close"), role(Role.CONTROLLER)).handler(this::close);
+    allow(api.post("/messages/:messageId/close"), role(Role.CONTROLLER))
+        .handler(audited("message.close", "message", "messageId"))
+        .handler(this::close);
   }
 
   // ---- links ----

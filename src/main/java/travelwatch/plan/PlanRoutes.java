@@ -1,6 +1,7 @@
 package travelwatch.plan;
 
 import static travelwatch.access.Access.allow;
+import static travelwatch.access.Audit.audited;
 import static travelwatch.access.Role.ADMIN;
 import static travelwatch.access.Rule.role;
 
@@ -28,6 +29,7 @@ public final class PlanRoutes {
     // The rule's step comes first, so the role is checked before the (large) body is read.
     allow(api.post("/plan").consumes("application/json"), role(ADMIN))
         .handler(BodyHandler.create(false).setBodyLimit(bodyLimitBytes))
+        .handler(audited("plan.import", "plan", null))
         .handler(this::upsert);
   }
 

@@ -1,6 +1,7 @@
 package travelwatch.school;
 
 import static travelwatch.access.Access.allow;
+import static travelwatch.access.Audit.audited;
 import static travelwatch.access.Rule.schoolOr;
 import static travelwatch.access.Rule.schoolStaff;
 
@@ -60,10 +61,15 @@ public final class SchoolRoutes {
   }
 
   public void mount(Router api) {
-    allow(api.get("/schools/:schoolId/today"), schoolOr(Role.VIEWER)).handler(this::today);
-    allow(api.get("/schools/:schoolId/reports"), schoolOr(Role.VIEWER)).handler(this::reports);
+    allow(api.get("/schools/:schoolId/today"), schoolOr(Role.VIEWER))
+        .handler(audited("school.view", "school", "schoolId"))
+        .handler(this::today);
+    allow(api.get("/schools/:schoolId/reports"), schoolOr(Role.VIEWER))
+        .handler(audited("school.reports", "school", "schoolId"))
+        .handler(this::reports);
     allow(api.post("/schools/:schoolId/reports"), schoolStaff())
         .handler(BodyHandler.create(false).setBodyLimit(8192))
+        .handler(audited("school.report", "school", "schoolId"))
         .handler(this::report);
   }
 

@@ -20,6 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import travelwatch.access.Access;
 import travelwatch.access.AccessStore;
+import travelwatch.access.Audit;
 import travelwatch.access.Authenticator;
 import travelwatch.access.CrewDevices;
 import travelwatch.access.KeyRoutes;
@@ -30,6 +31,8 @@ import travelwatch.access.UserRoutes;
 import travelwatch.alert.AlertMetrics;
 import travelwatch.alert.AlertRoutes;
 import travelwatch.alert.AlertStore;
+import travelwatch.audit.AuditRoutes;
+import travelwatch.audit.AuditStore;
 import travelwatch.config.TravelWatchConfig;
 import travelwatch.crew.CrewRoutes;
 import travelwatch.ingest.CommittedEvents;
@@ -210,6 +213,8 @@ public final class TravelWatchServer implements AutoCloseable {
     final StreamRoutes stream;
     final RunRoutes runs;
     final KeyRoutes keys;
+    final AuditStore audit;
+    final AuditRoutes auditRoutes;
     final MonitorVerticle monitor;
     final Kpi kpi;
     final Notifications notifications;
@@ -247,6 +252,8 @@ public final class TravelWatchServer implements AutoCloseable {
       this.authenticator = new Authenticator(access, sessions, phones, parentLinks, real);
       this.crew = new CrewRoutes(pool, phones, time);
       this.keys = new KeyRoutes(access);
+      this.audit = new AuditStore(pool, clock);
+      this.auditRoutes = new AuditRoutes(audit, time);
       this.users = new UserRoutes(access);
       ShardOwnership shardOwnership =
           new ShardOwnership(
@@ -409,6 +416,7 @@ public final class TravelWatchServer implements AutoCloseable {
       ControlRoomPage.mount(router);
 
       Router api = Router.router(vertx);
+      api.route().handler(Audit.using(audit));
       sessions.mountLogin(api);
       crew.mountSignIn(api);
       parents.routes().mountUnsubscribe(api);
@@ -416,6 +424,7 @@ public final class TravelWatchServer implements AutoCloseable {
       sessions.mount(api);
       plan.mount(api);
       keys.mount(api);
+      auditRoutes.mount(api);
       ingest.mount(api, writer);
       trackers.mount(api, writer);
       runs.mount(api);

@@ -1,6 +1,7 @@
 package travelwatch.tracker;
 
 import static travelwatch.access.Access.allow;
+import static travelwatch.access.Audit.audited;
 import static travelwatch.access.Rule.anyone;
 import static travelwatch.access.Rule.operatorKeys;
 import static travelwatch.access.Rule.operatorsAndAdmins;
@@ -96,9 +97,12 @@ public final class TrackerRoutes {
   public void mount(Router api, GroupCommitWriter writer) {
     allow(api.post("/trackers"), operatorsAndAdmins())
         .handler(BodyHandler.create(false).setBodyLimit(4096))
+        .handler(audited("tracker.register", "tracker", null))
         .handler(this::register);
     allow(api.get("/trackers"), operatorsAndAdmins()).handler(this::list);
-    allow(api.delete("/trackers/:trackerId"), operatorsAndAdmins()).handler(this::revoke);
+    allow(api.delete("/trackers/:trackerId"), operatorsAndAdmins())
+        .handler(audited("tracker.revoke", "tracker", "trackerId"))
+        .handler(this::revoke);
     allow(api.post("/traccar/positions"), operatorKeys())
         .handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT))
         .handler(ctx -> traccarPosition(ctx, writer));

@@ -1,6 +1,7 @@
 package travelwatch.webhook;
 
 import static travelwatch.access.Access.allow;
+import static travelwatch.access.Audit.audited;
 import static travelwatch.access.Rule.operatorsAndAdmins;
 
 import io.vertx.core.Future;
@@ -52,9 +53,12 @@ final class WebhookRoutes {
     // The rule's step comes first, so the caller is checked before the body is read.
     allow(api.post("/webhooks"), operatorsAndAdmins())
         .handler(BodyHandler.create(false).setBodyLimit(16 * 1024))
+        .handler(audited("webhook.register", "webhook", null))
         .handler(this::register);
     allow(api.get("/webhooks"), operatorsAndAdmins()).handler(this::list);
-    allow(api.delete("/webhooks/:webhookId"), operatorsAndAdmins()).handler(this::delete);
+    allow(api.delete("/webhooks/:webhookId"), operatorsAndAdmins())
+        .handler(audited("webhook.remove", "webhook", "webhookId"))
+        .handler(this::delete);
     allow(api.get("/webhooks/:webhookId/deliveries"), operatorsAndAdmins())
         .handler(this::deliveries);
   }

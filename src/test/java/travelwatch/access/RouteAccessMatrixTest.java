@@ -75,6 +75,7 @@ class RouteAccessMatrixTest {
           entry("DELETE /api/v1/session", session()),
           entry("POST /api/v1/plan", role(ADMIN)),
           entry("POST /api/v1/keys", role(ADMIN)),
+          entry("GET /api/v1/audit", role(ADMIN)),
           entry("POST /api/v1/events", feedsAndOperators()),
           entry("GET /api/v1/events/recent", feedsAndOperators()),
           entry("GET /api/v1/runs", Rule.staffOrOwnOperator(VIEWER)),
