@@ -57,7 +57,12 @@ public record TravelWatchConfig(
       Duration maxAhead) {}
 
   /** The live monitors: rule thresholds, how often deadline rules are checked, the stream. */
-  public record MonitorConfig(MonitorSettings rules, Duration tick, Duration streamHeartbeat) {}
+  /**
+   * The monitors' settings: rules, tick, stream heartbeat, and how far (service time) the intake
+   * watermark may fall behind before the node says it is behind.
+   */
+  public record MonitorConfig(
+      MonitorSettings rules, Duration tick, Duration streamHeartbeat, Duration behindAfter) {}
 
   /**
    * Reads the configuration; {@code dataDirOverride} is the command line's {@code --data-dir}.
@@ -153,7 +158,8 @@ public record TravelWatchConfig(
     return new MonitorConfig(
         rules,
         Duration.ofMillis(s.integer("monitorTickMs", 5000, 10, 600_000)),
-        Duration.ofSeconds(s.integer("streamHeartbeatSeconds", 15, 1, 300)));
+        Duration.ofSeconds(s.integer("streamHeartbeatSeconds", 15, 1, 300)),
+        Duration.ofSeconds(s.integer("monitorBehindSeconds", 60, 1, 3600)));
   }
 
   private static Duration minutes(Settings s, String name, Duration fallback, int min, int max) {

@@ -1,5 +1,6 @@
 package travelwatch.monitor;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -10,6 +11,7 @@ import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import travelwatch.monitor.RunState.Status;
 
 /** The monitors' meters: runs by status, the calls answer rate, event-to-alert latency. */
@@ -18,6 +20,7 @@ public final class MonitorMetrics {
   private final AtomicReference<Double> answerRate = new AtomicReference<>(Double.NaN);
   private final AtomicLong callsOffered = new AtomicLong();
   private final Timer eventToAlert;
+  private final Counter ticks;
 
   public MonitorMetrics(MeterRegistry registry) {
     for (Status s : Status.values()) {
@@ -34,6 +37,10 @@ public final class MonitorMetrics {
     Gauge.builder("travelwatch_calls_offered_window", callsOffered, AtomicLong::get)
         .description("Calls offered over the last 60 minutes")
         .register(registry);
+    ticks =
+        Counter.builder("travelwatch_monitor_ticks_total")
+            .description("Ticks of this node's monitors: each judges the deadline rules once")
+            .register(registry);
     eventToAlert =
         Timer.builder("travelwatch_event_to_alert")
             .description("From an event's arrival to its alert being stored")
@@ -41,11 +48,21 @@ public final class MonitorMetrics {
             .register(registry);
   }
 
+  /** How far (service seconds) the intake watermark is behind the service clock. */
+  public static void intakeLag(MeterRegistry registry, Supplier<Duration> lag) {
+    Gauge.builder("travelwatch_intake_lag_seconds", () -> lag.get().toMillis() / 1000.0)
+        .description(
+            "How far behind the service clock the monitors have taken in every accepted event"
+                + " (the watermark deadline rules judge against)")
+        .register(registry);
+  }
+
   /**
    * The runs of the shards this node monitors, and the calls if it monitors the council-wide shard
    * ({@code calls} null otherwise): summed over the nodes, the cluster's figures.
    */
   void observe(Collection<Monitor> monitors, Monitor calls, Instant now) {
+    ticks.increment();
     Map<Status, Long> counts = new EnumMap<>(Status.class);
     for (Monitor monitor : monitors) {
       for (RunState s : monitor.runs()) {

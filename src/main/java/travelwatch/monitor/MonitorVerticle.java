@@ -2,7 +2,9 @@ package travelwatch.monitor;
 
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,9 +16,11 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.UUID;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,6 +29,7 @@ import travelwatch.alert.AlertStore.ActiveKey;
 import travelwatch.config.MonitorSettings;
 import travelwatch.ingest.CommittedEvents;
 import travelwatch.ingest.EventHandOff;
+import travelwatch.ingest.IntakeWatermark;
 import travelwatch.live.LiveEvents;
 import travelwatch.live.LiveEvents.LiveEvent;
 import travelwatch.plan.Plan;
@@ -56,6 +61,11 @@ public final class MonitorVerticle extends VerticleBase implements ShardOwnershi
   /** When, after a shard is taken, its newest events are read again from the store. */
   private static final long[] CATCH_UP_AFTER_MILLIS = {2_000, 8_000};
 
+  /** Where nodes tell each other the oldest of their hand-offs in flight, and how often. */
+  static final String WATERMARK_ADDRESS = "travelwatch.intake.watermark";
+
+  private static final long MARK_EVERY_MILLIS = 1_000;
+
   private final ServiceClock time;
   private final Clock clock;
   private final ZoneId zone;
@@ -68,6 +78,9 @@ public final class MonitorVerticle extends VerticleBase implements ShardOwnershi
   private final AlertStore alerts;
   private final MonitorMetrics metrics;
   private final ShardOwnership ownership;
+  private final IntakeWatermark watermark;
+  private final String node = UUID.randomUUID().toString();
+  private long marker = -1;
 
   /** The monitors of the shards this node owns and has rebuilt. */
   private final Map<Integer, Monitor> monitors = new TreeMap<>();
@@ -76,12 +89,16 @@ public final class MonitorVerticle extends VerticleBase implements ShardOwnershi
   private final Set<Integer> assigned = new TreeSet<>();
 
   /** Bus messages of shards being rebuilt, applied once the rebuild is done. */
-  private final Map<Integer, List<CommittedEvents>> buffered = new HashMap<>();
+  private final Map<Integer, List<Message<CommittedEvents>>> buffered = new HashMap<>();
 
   private final Map<Integer, MessageConsumer<CommittedEvents>> consumers = new HashMap<>();
   private final List<MessageConsumer<?>> shared = new ArrayList<>();
   private Future<Void> last = Future.succeededFuture();
   private List<CommittedEvents> incoming = new ArrayList<>();
+
+  /** The requests among {@code incoming}, answered once their step has stored its outcome. */
+  private List<Message<CommittedEvents>> toAnswer = new ArrayList<>();
+
   private boolean drainScheduled;
   private LocalDate serviceDate;
   private long ticker = -1;
@@ -96,7 +113,8 @@ public final class MonitorVerticle extends VerticleBase implements ShardOwnershi
       MonitorStore store,
       AlertStore alerts,
       MonitorMetrics metrics,
-      ShardOwnership ownership) {
+      ShardOwnership ownership,
+      IntakeWatermark watermark) {
     this.time = time;
     this.clock = time.clock();
     this.zone = time.zone();
@@ -109,6 +127,7 @@ public final class MonitorVerticle extends VerticleBase implements ShardOwnershi
     this.alerts = alerts;
     this.metrics = metrics;
     this.ownership = ownership;
+    this.watermark = watermark;
   }
 
   /** Shards to own: the run shards and the council-wide one. */
@@ -127,9 +146,14 @@ public final class MonitorVerticle extends VerticleBase implements ShardOwnershi
         vertx
             .eventBus()
             .consumer(PlanRoutes.PLAN_CHANGED, m -> rebuildLater(new TreeSet<>(assigned), today()));
+    // Each node tells the others how far its intake has reached the monitors.
+    MessageConsumer<JsonObject> marks =
+        vertx.eventBus().consumer(WATERMARK_ADDRESS, m -> heard(m.body()));
     shared.add(crew);
     shared.add(planChanged);
-    return Future.all(crew.completion(), planChanged.completion())
+    shared.add(marks);
+    marker = vertx.setPeriodic(MARK_EVERY_MILLIS, t -> tellOthers());
+    return Future.all(crew.completion(), planChanged.completion(), marks.completion())
         .compose(v -> ownership.start(vertx, this))
         .onSuccess(v -> ticker = vertx.setPeriodic(tickEvery.toMillis(), t -> step(this::tick)));
   }
@@ -142,7 +166,7 @@ public final class MonitorVerticle extends VerticleBase implements ShardOwnershi
       buffered.putIfAbsent(shard, new ArrayList<>());
       if (!consumers.containsKey(shard)) {
         MessageConsumer<CommittedEvents> consumer =
-            vertx.eventBus().consumer(address(shard), m -> receive(shard, m.body()));
+            vertx.eventBus().consumer(address(shard), m -> receive(shard, m));
         consumers.put(shard, consumer);
         listening.add(consumer.completion());
       }
@@ -161,7 +185,10 @@ public final class MonitorVerticle extends VerticleBase implements ShardOwnershi
     for (int shard : gone) {
       assigned.remove(shard);
       monitors.remove(shard);
-      buffered.remove(shard);
+      List<Message<CommittedEvents>> dropped = buffered.remove(shard);
+      if (dropped != null) {
+        dropped.forEach(m -> m.reply(null)); // the new owner reads them from the store
+      }
       MessageConsumer<CommittedEvents> consumer = consumers.remove(shard);
       if (consumer != null) {
         consumer.unregister();
@@ -173,26 +200,40 @@ public final class MonitorVerticle extends VerticleBase implements ShardOwnershi
     return shard == global ? EventHandOff.GLOBAL_ADDRESS : EventHandOff.SHARD_ADDRESS + shard;
   }
 
-  private void receive(int shard, CommittedEvents events) {
-    List<CommittedEvents> waiting = buffered.get(shard);
+  private void receive(int shard, Message<CommittedEvents> message) {
+    List<Message<CommittedEvents>> waiting = buffered.get(shard);
     if (waiting != null) {
-      waiting.add(events); // rebuild in progress: apply once it is done
+      waiting.add(message); // rebuild in progress: apply once it is done
     } else if (monitors.containsKey(shard)) {
-      enqueue(events);
+      enqueue(message.body(), message);
+    } else {
+      message.reply(null); // not ours: the owner reads it from the store
     }
   }
 
-  /** Events that arrive while a step runs are applied together in the next one. */
   private void enqueue(CommittedEvents events) {
+    enqueue(events, null);
+  }
+
+  /**
+   * Events that arrive while a step runs are applied together in the next one; a request is
+   * answered once that step has stored what its events changed.
+   */
+  private void enqueue(CommittedEvents events, Message<CommittedEvents> request) {
     incoming.add(events);
+    if (request != null) {
+      toAnswer.add(request);
+    }
     if (!drainScheduled) {
       drainScheduled = true;
       step(
           () -> {
             drainScheduled = false;
             List<CommittedEvents> batch = incoming;
+            List<Message<CommittedEvents>> answers = toAnswer;
             incoming = new ArrayList<>();
-            return apply(batch);
+            toAnswer = new ArrayList<>();
+            return apply(batch).onComplete(done -> answers.forEach(m -> m.reply(null)));
           });
     }
   }
@@ -270,7 +311,7 @@ public final class MonitorVerticle extends VerticleBase implements ShardOwnershi
                   .values()
                   .forEach(
                       m -> {
-                        first.add(m.tick(clock.instant()));
+                        first.add(m.tick(watermark.effective(clock.instant())));
                         stale.addAll(m.staleRaised());
                       });
               return persist(Monitor.Changes.combine(first), null)
@@ -280,9 +321,13 @@ public final class MonitorVerticle extends VerticleBase implements ShardOwnershi
         .onComplete(
             done -> {
               for (int shard : wanted) {
-                List<CommittedEvents> pending = buffered.remove(shard);
-                if (pending != null && monitors.containsKey(shard)) {
-                  pending.forEach(this::enqueue);
+                List<Message<CommittedEvents>> pending = buffered.remove(shard);
+                if (pending != null) {
+                  if (monitors.containsKey(shard)) {
+                    pending.forEach(m -> enqueue(m.body(), m));
+                  } else {
+                    pending.forEach(m -> m.reply(null));
+                  }
                 }
               }
             })
@@ -376,7 +421,7 @@ public final class MonitorVerticle extends VerticleBase implements ShardOwnershi
         }
       }
     }
-    Instant now = clock.instant();
+    Instant now = watermark.effective(clock.instant());
     List<Monitor.Changes> changes = new ArrayList<>();
     byShard.forEach((shard, list) -> changes.add(targets.get(shard).apply(list, now)));
     return Monitor.Changes.combine(changes);
@@ -409,7 +454,8 @@ public final class MonitorVerticle extends VerticleBase implements ShardOwnershi
       serviceDate = today;
       return rebuild(new TreeSet<>(assigned), today);
     }
-    Instant now = clock.instant();
+    // Deadlines are judged up to the watermark: never past an event still on its way here.
+    Instant now = watermark.effective(clock.instant());
     List<Monitor.Changes> changes = new ArrayList<>();
     monitors.values().forEach(m -> changes.add(m.tick(now)));
     return persist(Monitor.Changes.combine(changes), null)
@@ -444,9 +490,25 @@ public final class MonitorVerticle extends VerticleBase implements ShardOwnershi
     return Future.succeededFuture();
   }
 
+  private void tellOthers() {
+    JsonObject mark = new JsonObject().put("node", node);
+    watermark.oldestHere().ifPresent(t -> mark.put("oldest", t.toEpochMilli()));
+    vertx.eventBus().publish(WATERMARK_ADDRESS, mark);
+  }
+
+  private void heard(JsonObject mark) {
+    String from = mark.getString("node");
+    if (!node.equals(from)) {
+      Long oldest = mark.getLong("oldest");
+      watermark.heard(
+          from, oldest == null ? Optional.empty() : Optional.of(Instant.ofEpochMilli(oldest)));
+    }
+  }
+
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(ticker);
+    vertx.cancelTimer(marker);
     catchUps.forEach(vertx::cancelTimer);
     catchUps.clear();
     return ownership

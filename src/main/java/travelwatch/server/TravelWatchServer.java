@@ -7,10 +7,12 @@ import io.vertx.core.Deployable;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.sqlclient.Pool;
 import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -43,6 +45,7 @@ import travelwatch.ingest.EventSchemas;
 import travelwatch.ingest.GroupCommitWriter;
 import travelwatch.ingest.IngestMetrics;
 import travelwatch.ingest.IngestRoutes;
+import travelwatch.ingest.IntakeWatermark;
 import travelwatch.ingest.PlanOwners;
 import travelwatch.ingest.PlanOwnersRefresh;
 import travelwatch.ingest.RateLimiter;
@@ -267,6 +270,17 @@ public final class TravelWatchServer implements AutoCloseable {
       this.health = new Health(pool, () -> shardOwnership.status().toJson(), jobs);
 
       CommittedEvents.register(vertx.eventBus());
+      IntakeWatermark watermark = new IntakeWatermark(real);
+      Duration behindAfter = config.monitor().behindAfter();
+      MonitorMetrics.intakeLag(metrics.registry(), () -> watermark.lag(clock.instant()));
+      health.condition(
+          "intake",
+          () -> {
+            Duration lag = watermark.lag(clock.instant());
+            return new JsonObject()
+                .put("status", lag.compareTo(behindAfter) > 0 ? "DEGRADED" : "UP")
+                .put("lagSeconds", lag.toMillis() / 1000.0);
+          });
       PlanOwners ownership = new PlanOwners(pool, real);
       this.planOwnersRefresh = new PlanOwnersRefresh(ownership);
       this.planChanges = new PlanChangeListener(database.endpoint().connectOptions());
@@ -282,7 +296,7 @@ public final class TravelWatchServer implements AutoCloseable {
               ingestConfig.flushDelayMillis(),
               ingestConfig.maxInFlight(),
               ingestConfig.maxQueuedRows());
-      EventHandOff handOff = new EventHandOff(vertx.eventBus(), ingestConfig.shards());
+      EventHandOff handOff = new EventHandOff(vertx.eventBus(), ingestConfig.shards(), watermark);
       // Called on each HTTP event loop: its writer's pool is created there, so the inserts run
       // on that loop, and the pool closes with that loop's verticle.
       Supplier<GroupCommitWriter> writers =
@@ -368,7 +382,8 @@ public final class TravelWatchServer implements AutoCloseable {
               monitorStore,
               alertStore,
               new MonitorMetrics(metrics.registry()),
-              shardOwnership);
+              shardOwnership,
+              watermark);
       this.kpi = Kpi.create(config.kpi(), time, pool, metrics.registry(), notifications, jobs);
       this.parents =
           Parents.create(

@@ -20,6 +20,7 @@ public final class Health {
   private final Supplier<JsonObject> cluster;
   private final JobHealth jobs;
   private final Map<String, Supplier<Future<JsonObject>>> details = new LinkedHashMap<>();
+  private final Map<String, Supplier<JsonObject>> conditions = new LinkedHashMap<>();
 
   public Health(Pool pool, Supplier<JsonObject> cluster, JobHealth jobs) {
     this.pool = pool;
@@ -30,6 +31,14 @@ public final class Health {
   /** Adds a section to the ready probe's answer; a failing section shows its error. */
   public void detail(String name, Supplier<Future<JsonObject>> section) {
     details.put(name, section);
+  }
+
+  /**
+   * Adds a section that can make the node DEGRADED (still ready): when the section's {@code status}
+   * is {@code DEGRADED}, so is the answer's.
+   */
+  public void condition(String name, Supplier<JsonObject> section) {
+    conditions.put(name, section);
   }
 
   /** {@code GET /health/live}: the process answers. */
@@ -50,6 +59,14 @@ public final class Health {
                       .put("database", "UP")
                       .put("cluster", cluster.get())
                       .put("jobs", jobSection);
+              conditions.forEach(
+                  (name, section) -> {
+                    JsonObject c = section.get();
+                    body.put(name, c);
+                    if ("DEGRADED".equals(c.getString("status"))) {
+                      body.put("status", "DEGRADED");
+                    }
+                  });
               Future<Void> all = Future.succeededFuture();
               for (Map.Entry<String, Supplier<Future<JsonObject>>> d : details.entrySet()) {
                 all =
