@@ -50,7 +50,6 @@ class MiReturnsTest {
   private static String admin;
   private static String operatorA;
   private static String operatorB;
-  private static String manager;
 
   @BeforeAll
   static void start() {
@@ -62,7 +61,6 @@ class MiReturnsTest {
     operatorA = server.operatorKey("OPA");
     operatorB = server.operatorKey("OPB");
     SessionLogin.addUser(server, "manager@council.example", Role.MANAGER, "correct horse battery");
-    manager = server.scopeKey(Scope.ADMIN);
     recordNovember();
   }
 
@@ -257,7 +255,7 @@ class MiReturnsTest {
         .containsExactly("A-D2 2026-11-16");
 
     JsonObject reconciledB =
-        server.get("/api/v1/operators/OPB/mi/2026-11", manager).bodyAsJsonObject();
+        server.get("/api/v1/operators/OPB/mi/2026-11", admin).bodyAsJsonObject();
     assertThat(kinds(reconciledB.getJsonArray("findings")))
         .isEqualTo(
             Map.of(
@@ -267,7 +265,7 @@ class MiReturnsTest {
                 "run.crew_mismatch", 1));
 
     // The same findings as CSV, one line each under the header.
-    HttpResponse<Buffer> csv = server.get("/api/v1/operators/OPB/mi/2026-11?format=csv", manager);
+    HttpResponse<Buffer> csv = server.get("/api/v1/operators/OPB/mi/2026-11?format=csv", admin);
     assertThat(csv.getHeader("Content-Type")).startsWith("text/csv");
     String[] lines = csv.bodyAsString().split("\r\n");
     assertThat(lines[0]).isEqualTo("severity,kind,runId,crewId,date,detail");
@@ -331,7 +329,7 @@ class MiReturnsTest {
     assertThat(returnsStored("OPA", NOV)).isEqualTo(2);
 
     // The month's state for managers: each operator received, none overdue yet.
-    JsonObject status = server.get("/api/v1/mi?month=2026-11", manager).bodyAsJsonObject();
+    JsonObject status = server.get("/api/v1/mi?month=2026-11", admin).bodyAsJsonObject();
     CONTRACT.assertValid("MiMonthStatus", status);
     assertThat(status.getString("dueOn")).isEqualTo("2026-12-07");
     assertThat(status.getJsonArray("items").getJsonObject(0))
