@@ -472,6 +472,20 @@ class MiReturnsTest {
   }
 
   @Test
+  @DisplayName(
+      "A body over the return's limit is refused with 413 before it is read; nothing stored")
+  void bodyOverTheLimit() {
+    byte[] big = new byte[(int) MiRoutes.BODY_LIMIT_BYTES + 1024];
+    java.util.Arrays.fill(big, (byte) 'x');
+    HttpResponse<Buffer> response =
+        MiFixture.put(
+            server, operatorA, "OPA", "2026-10", big, GOOD_RUNS.getBytes(StandardCharsets.UTF_8));
+    assertThat(response.statusCode()).isEqualTo(413);
+    assertThat(response.getHeader("Content-Type")).isEqualTo("application/problem+json");
+    assertThat(returnsStored("OPA", OCT)).isZero();
+  }
+
+  @Test
   @DisplayName("A run on a route that is not the operator's is refused at its line")
   void anotherOperatorsRoute() {
     JsonArray errors =
