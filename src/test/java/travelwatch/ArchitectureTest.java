@@ -86,6 +86,16 @@ class ArchitectureTest {
           .haveFullyQualifiedName("travelwatch.webhook.Signature")
           .or()
           .haveFullyQualifiedName("travelwatch.webhook.Destination")
+          .or()
+          .haveFullyQualifiedName("travelwatch.mi.CsvFile")
+          .or()
+          .haveFullyQualifiedName("travelwatch.mi.MiReturnReader")
+          .or()
+          .haveFullyQualifiedName("travelwatch.mi.Reconciliation")
+          .or()
+          .haveFullyQualifiedName("travelwatch.mi.Finding")
+          .or()
+          .haveFullyQualifiedName("travelwatch.mi.MiCalendar")
           .should()
           .dependOnClassesThat()
           .resideInAnyPackage("io.vertx..", "io.netty..", "java.sql..", "org.postgresql..")
@@ -106,7 +116,8 @@ class ArchitectureTest {
   @Test
   @DisplayName(
       "Rules, state, ETA, KPI arithmetic, working days, the day script, webhook signatures and"
-          + " address checks use no Vert.x or SQL")
+          + " address checks, and the monthly returns' reading and reconciliation use no Vert.x or"
+          + " SQL")
   void domainIsPlainJava() {
     PLAIN_DOMAIN.check(MAIN);
   }

@@ -144,7 +144,7 @@ public final class AlertStore {
                 java.util.Arrays.asList(
                     c.dedupKey(),
                     c.type().wireName(),
-                    c.type().severity().wireName(),
+                    c.severity().wireName(),
                     c.serviceDate(),
                     c.runId(),
                     c.operatorId(),

@@ -22,7 +22,12 @@ public enum AlertType {
   CALLS_LONG_WAIT("calls.long_wait", Severity.WARNING),
   CREW_CHANGED("crew.changed", Severity.WARNING),
   RUN_FEED_SILENT("run.feed_silent", Severity.WARNING),
-  CREW_BADGE_EXPIRED("crew.badge_expired", Severity.HIGH);
+  CREW_BADGE_EXPIRED("crew.badge_expired", Severity.HIGH),
+  /**
+   * An operator's monthly return has critical or high findings; raised at the findings' severity.
+   */
+  MI_FINDING("mi.finding", Severity.HIGH),
+  OPERATOR_MI_OVERDUE("operator.mi_overdue", Severity.HIGH);
 
   /** How urgent: critical and high go to managers at once, warnings in a digest. */
   public enum Severity {
@@ -54,10 +59,14 @@ public enum AlertType {
   /**
    * Whether the monitors decide this alert's condition from the run's events, and so may find, when
    * they rebuild a day, that it no longer holds. An alarm a vehicle's tracker sent holds until a
-   * person resolves it.
+   * person resolves it, and so do the monthly returns' alerts.
    */
   public boolean decidedByMonitors() {
-    return this != VEHICLE_ALARM && this != SCHOOL_PUPIL_NOT_ARRIVED && this != SCHOOL_REPORT;
+    return this != VEHICLE_ALARM
+        && this != SCHOOL_PUPIL_NOT_ARRIVED
+        && this != SCHOOL_REPORT
+        && this != MI_FINDING
+        && this != OPERATOR_MI_OVERDUE;
   }
 
   public static AlertType fromWireName(String name) {

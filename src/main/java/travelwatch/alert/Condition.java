@@ -17,7 +17,39 @@ public record Condition(
     String pupilId,
     String summary,
     int occurrences,
-    String schoolId) {
+    String schoolId,
+    AlertType.Severity severity) {
+
+  /** The severity is the type's unless one is given (an MI finding's is the finding's). */
+  public Condition {
+    severity = severity == null ? type.severity() : severity;
+  }
+
+  /** A condition at its type's severity. */
+  public Condition(
+      AlertType type,
+      String subject,
+      LocalDate serviceDate,
+      String runId,
+      String operatorId,
+      String crewId,
+      String pupilId,
+      String summary,
+      int occurrences,
+      String schoolId) {
+    this(
+        type,
+        subject,
+        serviceDate,
+        runId,
+        operatorId,
+        crewId,
+        pupilId,
+        summary,
+        occurrences,
+        schoolId,
+        null);
+  }
 
   public Condition(
       AlertType type,

@@ -2,7 +2,7 @@ package travelwatch.audit;
 
 import java.time.ZoneId;
 import java.util.List;
-import travelwatch.platform.Csv;
+import travelwatch.platform.CsvText;
 import travelwatch.platform.Rfc3339;
 
 /** The audit trail as CSV, for the API's {@code format=csv} and {@code audit export}. */
@@ -35,7 +35,7 @@ public final class AuditCsv {
             e.objectId(),
             e.pupilId()
           }) {
-        out.append(',').append(Csv.field(cell));
+        out.append(',').append(CsvText.field(cell));
       }
       out.append("\r\n");
     }

@@ -25,7 +25,8 @@ public record TravelWatchConfig(
     ParentConfig parents,
     SchoolConfig schools,
     WebhookConfig webhooks,
-    TrackerConfig trackers) {
+    TrackerConfig trackers,
+    MiConfig mi) {
 
   /** The HTTP server. */
   public record HttpConfig(
@@ -108,7 +109,8 @@ public record TravelWatchConfig(
         ParentConfig.from(settings),
         SchoolConfig.from(settings),
         WebhookConfig.from(settings),
-        TrackerConfig.from(settings));
+        TrackerConfig.from(settings),
+        MiConfig.from(settings));
   }
 
   /** The same configuration for a node that joins a cluster ({@code serve --cluster}). */
@@ -126,7 +128,8 @@ public record TravelWatchConfig(
         parents,
         schools,
         webhooks,
-        trackers);
+        trackers,
+        mi);
   }
 
   private static MonitorConfig monitor(Settings s) {

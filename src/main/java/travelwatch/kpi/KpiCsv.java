@@ -7,6 +7,7 @@ import java.util.Optional;
 import travelwatch.kpi.KpiFigures.OperatorFigures;
 import travelwatch.kpi.KpiFigures.ParentMessages;
 import travelwatch.kpi.KpiFigures.SchoolFigures;
+import travelwatch.platform.CsvText;
 
 /**
  * A weekly snapshot as CSV (RFC 4180): one figure a row, KPIs first, then each operator's runs and
@@ -95,10 +96,8 @@ public final class KpiCsv {
         "");
   }
 
-  /**
-   * A field quoted when it must be; a leading formula character is neutralised for spreadsheets.
-   */
+  /** See {@link CsvText#field}. */
   static String field(String value) {
-    return travelwatch.platform.Csv.field(value);
+    return CsvText.field(value);
   }
 }

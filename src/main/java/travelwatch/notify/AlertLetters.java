@@ -92,7 +92,15 @@ public final class AlertLetters {
               "Call the operator to find out where the vehicle is and why its tracker is silent."),
           Map.entry(
               "crew.badge_expired",
-              "The driver's badge has expired: the operator must send another driver."));
+              "The driver's badge has expired: the operator must send another driver."),
+          Map.entry(
+              "mi.finding",
+              "Read the return's reconciliation (GET /api/v1/operators/{operatorId}/mi/{month})"
+                  + " and take the findings up with the operator."),
+          Map.entry(
+              "operator.mi_overdue",
+              "Ask the operator for the month's management information return; it is past its"
+                  + " due date."));
 
   private final ZoneId zone;
   private final URI publicUrl;
@@ -142,7 +150,9 @@ public final class AlertLetters {
           Map.entry("crew.changed", "Crew changed"),
           Map.entry("run.feed_silent", "Vehicle silent"),
           Map.entry("vehicle.alarm", "SOS alarm from a vehicle"),
-          Map.entry("crew.badge_expired", "Driver's badge expired"));
+          Map.entry("crew.badge_expired", "Driver's badge expired"),
+          Map.entry("mi.finding", "Monthly return: findings"),
+          Map.entry("operator.mi_overdue", "Monthly return overdue"));
 
   /** The alert's problem in words; its type code where no words are written. */
   static String title(String type) {

@@ -32,7 +32,9 @@ public record Email(
     PARENT,
     SCHOOL,
     /** To an operator whose webhook endpoint was disabled. */
-    WEBHOOK;
+    WEBHOOK,
+    /** To managers: an operator's monthly return and its findings, counted by kind. */
+    MI;
 
     public String wireName() {
       return name().toLowerCase(java.util.Locale.ROOT);

@@ -52,6 +52,7 @@ import travelwatch.ingest.RateLimiter;
 import travelwatch.ingest.RecentEvents;
 import travelwatch.kpi.Kpi;
 import travelwatch.live.StreamRoutes;
+import travelwatch.mi.MiReturns;
 import travelwatch.monitor.ControlRoomRoutes;
 import travelwatch.monitor.MonitorMetrics;
 import travelwatch.monitor.MonitorStore;
@@ -157,6 +158,7 @@ public final class TravelWatchServer implements AutoCloseable {
       server.deploy(capabilities.kpi.scheduler());
       server.deploy(capabilities.parents.notices());
       server.deploy(capabilities.schools.notices());
+      server.deploy(capabilities.mi.overdue());
       server.deployments.add(
           vertx
               .deployVerticle(
@@ -227,6 +229,7 @@ public final class TravelWatchServer implements AutoCloseable {
     final Parents parents;
     final Schools schools;
     final Webhooks webhooks;
+    final MiReturns mi;
     final UserRoutes users;
     final TrackerRoutes trackers;
     final AtomicReference<Router> served = new AtomicReference<>();
@@ -405,6 +408,16 @@ public final class TravelWatchServer implements AutoCloseable {
               pool,
               alertStore,
               jobs);
+      this.mi =
+          MiReturns.create(
+              config.mi(),
+              time,
+              config.http().publicUrl(),
+              config.notifications().domain(),
+              vertx,
+              pool,
+              alertStore,
+              jobs);
     }
 
     Router router(Vertx vertx) {
@@ -452,6 +465,7 @@ public final class TravelWatchServer implements AutoCloseable {
       parents.routes().mount(api);
       schools.routes().mount(api);
       webhooks.mount(api);
+      mi.mount(api);
       users.mount(api);
       router.route("/api/v1/*").subRouter(api);
       // A route whose callers nobody decided is not served: the server does not start.

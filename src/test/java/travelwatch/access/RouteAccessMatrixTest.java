@@ -127,7 +127,10 @@ class RouteAccessMatrixTest {
           entry("GET /api/v1/trackers", Rule.operatorsAndAdmins()),
           entry("DELETE /api/v1/trackers/:trackerId", Rule.operatorsAndAdmins()),
           entry("POST /api/v1/traccar/positions", Rule.operatorKeys()),
-          entry("POST /api/v1/traccar/events", Rule.operatorKeys()));
+          entry("POST /api/v1/traccar/events", Rule.operatorKeys()),
+          entry("PUT /api/v1/operators/:operatorId/mi/:month", Rule.operatorsAndAdmins()),
+          entry("GET /api/v1/operators/:operatorId/mi/:month", Rule.staffOrOwnOperator(MANAGER)),
+          entry("GET /api/v1/mi", role(MANAGER)));
 
   /** Operator B's ids and names: paths name them, and no refusal may repeat them. */
   private static final List<String> B_DATA =
@@ -157,7 +160,11 @@ class RouteAccessMatrixTest {
           ":deviceId",
           "1",
           ":schoolId",
-          "SCH1");
+          "SCH1",
+          ":operatorId",
+          "OPB",
+          ":month",
+          "2026-11");
 
   private static final Map<String, String> WILDCARDS =
       Map.of("/webjars/*", "/webjars/chart.js/4.5.1/dist/chart.umd.min.js", "/*", "/");
@@ -167,7 +174,8 @@ class RouteAccessMatrixTest {
           "GET /api/v1/runs", "?operatorId=OPB",
           "GET /api/v1/alerts", "?runId=" + TwoOperators.RUN_B,
           "GET /api/v1/compliance", "?operatorId=OPB",
-          "GET /api/v1/kpi/weekly", "?from=2026-11-16&to=2026-11-27");
+          "GET /api/v1/kpi/weekly", "?from=2026-11-16&to=2026-11-27",
+          "GET /api/v1/mi", "?month=2026-11");
 
   /** The kinds of caller that can authenticate today, each with the caller the rules judge. */
   enum Kind {
@@ -477,6 +485,13 @@ class RouteAccessMatrixTest {
       if (target.key().contains(":webhookId") || target.key().contains(":trackerId")) {
         return 404;
       }
+    }
+    // The paths name operator B: A's key passes the rule, and the route refuses another
+    // operator's monthly returns.
+    if (kind == Kind.OPERATOR_A_KEY
+        && target.key().contains(":operatorId")
+        && rule.permits(kind.caller)) {
+      return 403;
     }
     return rule.permits(kind.caller) ? 0 : rule.refusal().status();
   }

@@ -46,6 +46,8 @@ class ConfigTest {
         "TW_PG_URL|postgresql://u@h:5432/db with space|TW_PG_URL: is not a URI",
         "TW_PUBLIC_URL|not a url|TW_PUBLIC_URL: is not a URL",
         "TW_PUBLIC_URL|/relative|TW_PUBLIC_URL: must be an absolute http(s) URL",
+        "TW_MI_DUE_WORKING_DAY|0|TW_MI_DUE_WORKING_DAY: must be a whole number from 1 to 15, got 0",
+        "TW_MI_BANK_HOLIDAYS|2027-01-01,2027-02-30|TW_MI_BANK_HOLIDAYS: must be dates as YYYY-MM-DD",
       })
   @DisplayName("Each invalid setting stops start-up with its name and the reason")
   void invalidSettingNamed(String name, String value, String message) {

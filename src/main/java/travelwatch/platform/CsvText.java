@@ -1,10 +1,13 @@
 package travelwatch.platform;
 
-/** Writing CSV the one way: RFC 4180 quoting, and no cell a spreadsheet would run as a formula. */
-public final class Csv {
-  private Csv() {}
+/** Writing CSV for people's spreadsheets: RFC 4180 quoting, formulas neutralised. */
+public final class CsvText {
+  private CsvText() {}
 
-  /** One cell: quoted when it holds a comma, quote or line break; a leading =+-@ is defused. */
+  /**
+   * A field quoted when it must be (none is empty); a leading formula character is neutralised for
+   * spreadsheets.
+   */
   public static String field(String value) {
     String v = value == null ? "" : value;
     if (!v.isEmpty() && "=+-@".indexOf(v.charAt(0)) >= 0) {
