@@ -86,6 +86,8 @@ class ArchitectureTest {
           .haveFullyQualifiedName("travelwatch.webhook.Signature")
           .or()
           .haveFullyQualifiedName("travelwatch.webhook.Destination")
+          .or()
+          .haveFullyQualifiedName("travelwatch.access.CouncilRoles")
           .should()
           .dependOnClassesThat()
           .resideInAnyPackage("io.vertx..", "io.netty..", "java.sql..", "org.postgresql..")

@@ -21,6 +21,8 @@ import org.slf4j.LoggerFactory;
 import travelwatch.access.Access;
 import travelwatch.access.AccessStore;
 import travelwatch.access.Authenticator;
+import travelwatch.access.CouncilSignIn;
+import travelwatch.access.CouncilSignInRoutes;
 import travelwatch.access.CrewDevices;
 import travelwatch.access.KeyRoutes;
 import travelwatch.access.ParentLinks;
@@ -214,6 +216,7 @@ public final class TravelWatchServer implements AutoCloseable {
     final Kpi kpi;
     final Notifications notifications;
     final SessionRoutes sessions;
+    final CouncilSignInRoutes councilSignIn;
     final ControlRoomRoutes controlRoom;
     final CrewRoutes crew;
     final Parents parents;
@@ -239,7 +242,21 @@ public final class TravelWatchServer implements AutoCloseable {
       Clock real = time.real();
       // Sessions time out on the service's clock, so tests can move it.
       Sessions sessions = new Sessions(access, vertx, clock, config.sessions());
-      this.sessions = new SessionRoutes(sessions);
+      boolean passwords = config.signIn().localLogin();
+      this.sessions = new SessionRoutes(sessions, passwords);
+      // Tokens from the council's provider carry real time, whatever the service day's clock says.
+      this.councilSignIn =
+          new CouncilSignInRoutes(
+              config
+                  .signIn()
+                  .council()
+                  .map(
+                      provider ->
+                          new CouncilSignIn(
+                              vertx, access, sessions, provider, config.http().publicUrl(), real)),
+              sessions,
+              config.sessions(),
+              passwords);
       // Crew phones' tokens are checked on the service's clock, like sessions.
       CrewDevices phones = new CrewDevices(pool, clock);
       // Parents' links end on the service's clock too.
@@ -406,10 +423,12 @@ public final class TravelWatchServer implements AutoCloseable {
       // One writer per HTTP event loop, for the API's events and trackers' positions alike.
       GroupCommitWriter writer = ingest.writer();
       trackers.mountOsmAnd(router, writer);
+      councilSignIn.mount(router);
       ControlRoomPage.mount(router);
 
       Router api = Router.router(vertx);
       sessions.mountLogin(api);
+      councilSignIn.mountOptions(api);
       crew.mountSignIn(api);
       parents.routes().mountUnsubscribe(api);
       api.route().handler(authenticator);
