@@ -264,7 +264,20 @@ class CouncilSignInTest {
   }
 
   @Test
-  @DisplayName("An expired ID token is refused")
+  @DisplayName("An ID token signed by the provider but expired ten minutes ago is refused")
+  void expiredIdTokenRefused() {
+    String subject = "expired-" + UUID.randomUUID();
+    tokensFor(subject, List.of("tw-admin"), List.of(CouncilProvider.CLIENT_ID), 3600);
+    assertRefused(
+        signIn(
+            jwt ->
+                provider.resigned(jwt, claims -> claims.put("exp", claims.getLong("iat") - 600))),
+        "has expired");
+    assertThat(sessionsOf(subject)).isZero();
+  }
+
+  @Test
+  @DisplayName("Tokens issued already expired are refused")
   void expiredTokenRefused() {
     String subject = "late-" + UUID.randomUUID();
     tokensFor(subject, List.of("tw-admin"), List.of(CouncilProvider.CLIENT_ID), -3600);
