@@ -96,6 +96,8 @@ class ArchitectureTest {
           .haveFullyQualifiedName("travelwatch.mi.Finding")
           .or()
           .haveFullyQualifiedName("travelwatch.mi.MiCalendar")
+          .or()
+          .haveFullyQualifiedName("travelwatch.access.CouncilRoles")
           .should()
           .dependOnClassesThat()
           .resideInAnyPackage("io.vertx..", "io.netty..", "java.sql..", "org.postgresql..")

@@ -54,6 +54,44 @@ final class AccessSql {
   static final String DELETE_EXPIRED_SESSIONS =
       "delete from app_session where last_seen_at <= $1 or created_at <= $2";
 
+  /** A council account's user, found by its provider's subject, given the role of this sign-in. */
+  static final String UPDATE_COUNCIL_USER =
+      """
+      update app_user set role = $1, school_id = $2
+      where oidc_issuer = $3 and oidc_subject = $4
+      returning id, email, role, school_id, password_hash
+      """;
+
+  /**
+   * A council account's first sign-in: a new user, or the local user with its email (its password
+   * stays, for as long as passwords are on), unless that email is another council account's.
+   */
+  static final String INSERT_COUNCIL_USER =
+      """
+      insert into app_user (email, role, password_hash, school_id, oidc_issuer, oidc_subject)
+      values ($1, $2, null, $3, $4, $5)
+      on conflict (email) do update set role = excluded.role, school_id = excluded.school_id,
+        oidc_issuer = excluded.oidc_issuer, oidc_subject = excluded.oidc_subject
+      where app_user.oidc_subject is null
+      returning id, email, role, school_id, password_hash
+      """;
+
+  static final String INSERT_SIGN_IN =
+      """
+      insert into oidc_sign_in (state_hash, browser_hash, code_verifier, nonce, created_at)
+      values ($1, $2, $3, $4, $5)
+      """;
+
+  /** Takes the sign-in a state names, if started after $2: a state is good once. */
+  static final String TAKE_SIGN_IN =
+      """
+      delete from oidc_sign_in where state_hash = $1 and created_at > $2
+      returning browser_hash, code_verifier, nonce
+      """;
+
+  /** Sign-ins never completed are swept when a new one starts, so no timer is needed. */
+  static final String DELETE_STALE_SIGN_INS = "delete from oidc_sign_in where created_at <= $1";
+
   static final String CREW_OPERATOR = "select operator_id from crew where id = $1";
 
   /** Whether a live code holds these first digits already. */

@@ -87,11 +87,10 @@ public final class AccessStore {
 
   /** Adds a school's member of staff (or changes an existing user into one); 404 if no school. */
   public Future<Long> putSchoolUser(String email, String schoolId, String passwordHash) {
-    return pool.preparedQuery(AccessSql.SCHOOL_EXISTS)
-        .execute(Tuple.of(schoolId))
+    return schoolExists(schoolId)
         .compose(
-            rows -> {
-              if (rows.size() == 0) {
+            exists -> {
+              if (!exists) {
                 return Future.failedFuture(
                     ApiException.notFound("There is no school '" + schoolId + "' in the plan."));
               }
@@ -112,17 +111,79 @@ public final class AccessStore {
   public Future<Optional<User>> user(String email) {
     return pool.preparedQuery(AccessSql.USER_BY_EMAIL)
         .execute(Tuple.of(email))
+        .map(rows -> firstRow(rows, AccessStore::user));
+  }
+
+  private static User user(Row r) {
+    return new User(
+        r.getLong("id"),
+        r.getString("email"),
+        role(r),
+        r.getString("school_id"),
+        r.getString("password_hash"));
+  }
+
+  /**
+   * The user of a council account, added or given this sign-in's role ({@code schoolId} for a
+   * school's staff, else {@code role}); empty when its email is another council account's.
+   */
+  Future<Optional<User>> putCouncilUser(
+      String issuer, String subject, String email, Role role, String schoolId) {
+    String roleName = schoolId != null ? SCHOOL_ROLE : role.wireName();
+    return pool.withTransaction(
+        sql ->
+            sql.preparedQuery(AccessSql.UPDATE_COUNCIL_USER)
+                .execute(Tuple.of(roleName, schoolId, issuer, subject))
+                .compose(
+                    updated ->
+                        updated.size() > 0
+                            ? Future.succeededFuture(updated)
+                            : sql.preparedQuery(AccessSql.INSERT_COUNCIL_USER)
+                                .execute(Tuple.of(email, roleName, schoolId, issuer, subject)))
+                .map(rows -> firstRow(rows, AccessStore::user)));
+  }
+
+  /** Whether the plan has this school. */
+  Future<Boolean> schoolExists(String schoolId) {
+    return pool.preparedQuery(AccessSql.SCHOOL_EXISTS)
+        .execute(Tuple.of(schoolId))
+        .map(rows -> rows.size() > 0);
+  }
+
+  /** A sign-in at the council's provider, started {@code now}. */
+  record PendingSignIn(byte[] browserHash, String codeVerifier, String nonce) {}
+
+  Future<Void> insertSignIn(byte[] stateHash, PendingSignIn pending, Instant now, Instant staleAt) {
+    return pool.preparedQuery(AccessSql.DELETE_STALE_SIGN_INS)
+        .execute(Tuple.of(Database.utc(staleAt)))
+        .compose(
+            v ->
+                pool.preparedQuery(AccessSql.INSERT_SIGN_IN)
+                    .execute(
+                        Tuple.of(
+                            Buffer.buffer(stateHash),
+                            Buffer.buffer(pending.browserHash()),
+                            pending.codeVerifier(),
+                            pending.nonce(),
+                            Database.utc(now))))
+        .mapEmpty();
+  }
+
+  /**
+   * The sign-in this state hash names, started after {@code since}, taken so none can use it again.
+   */
+  Future<Optional<PendingSignIn>> takeSignIn(byte[] stateHash, Instant since) {
+    return pool.preparedQuery(AccessSql.TAKE_SIGN_IN)
+        .execute(Tuple.of(Buffer.buffer(stateHash), Database.utc(since)))
         .map(
             rows ->
                 firstRow(
                     rows,
                     r ->
-                        new User(
-                            r.getLong("id"),
-                            r.getString("email"),
-                            role(r),
-                            r.getString("school_id"),
-                            r.getString("password_hash"))));
+                        new PendingSignIn(
+                            r.getBuffer("browser_hash").getBytes(),
+                            r.getString("code_verifier"),
+                            r.getString("nonce"))));
   }
 
   /** The email addresses of every user with one of the roles, read with the caller's connection. */

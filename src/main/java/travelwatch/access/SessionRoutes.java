@@ -18,16 +18,20 @@ import travelwatch.platform.http.FieldProblem;
 import travelwatch.platform.http.JsonBodies;
 
 /**
- * {@code /api/v1/session}: control-room users log in with email and password ({@code POST}), read
- * who they are and their CSRF token ({@code GET}), and log out ({@code DELETE}).
+ * {@code /api/v1/session}: control-room users log in with email and password ({@code POST}; refused
+ * when passwords are switched off), read who they are and their CSRF token ({@code GET}), and log
+ * out ({@code DELETE}), however they signed in.
  */
 public final class SessionRoutes {
   private static final String BAD_LOGIN = "The email or password is not right.";
 
   private final Sessions sessions;
+  private final boolean passwords;
 
-  public SessionRoutes(Sessions sessions) {
+  /** {@code passwords}: false when staff may sign in only with their council account. */
+  public SessionRoutes(Sessions sessions, boolean passwords) {
     this.sessions = sessions;
+    this.passwords = passwords;
   }
 
   /**
@@ -49,6 +53,10 @@ public final class SessionRoutes {
   }
 
   private void login(RoutingContext ctx) {
+    if (!passwords) {
+      throw ApiException.forbidden(
+          "Passwords are switched off here: sign in with your council account.");
+    }
     JsonObject body = JsonBodies.object(ctx, Set.of("email", "password"));
     List<FieldProblem> problems = new ArrayList<>();
     String email = text(body, "email", problems);

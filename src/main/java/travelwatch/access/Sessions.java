@@ -81,6 +81,7 @@ public final class Sessions {
                         () ->
                             PasswordHasher.matches(
                                 password.toCharArray(),
+                                // A council account without a password here: like no user.
                                 user.map(AccessStore.User::passwordHash).orElse(NO_USER)),
                         false)
                     .compose(
@@ -90,7 +91,8 @@ public final class Sessions {
                                 : Future.succeededFuture(Optional.empty())));
   }
 
-  private Future<Started> start(AccessStore.User user) {
+  /** Starts a new session for the user, with a new id: after a password or a council sign-in. */
+  Future<Started> start(AccessStore.User user) {
     Instant now = clock.instant();
     String id = Secrets.random();
     Session session =

@@ -24,6 +24,8 @@ import travelwatch.access.Access;
 import travelwatch.access.AccessStore;
 import travelwatch.access.Audit;
 import travelwatch.access.Authenticator;
+import travelwatch.access.CouncilSignIn;
+import travelwatch.access.CouncilSignInRoutes;
 import travelwatch.access.CrewDevices;
 import travelwatch.access.KeyRoutes;
 import travelwatch.access.ParentLinks;
@@ -224,6 +226,7 @@ public final class TravelWatchServer implements AutoCloseable {
     final Kpi kpi;
     final Notifications notifications;
     final SessionRoutes sessions;
+    final CouncilSignInRoutes councilSignIn;
     final ControlRoomRoutes controlRoom;
     final CrewRoutes crew;
     final Parents parents;
@@ -250,7 +253,21 @@ public final class TravelWatchServer implements AutoCloseable {
       Clock real = time.real();
       // Sessions time out on the service's clock, so tests can move it.
       Sessions sessions = new Sessions(access, vertx, clock, config.sessions());
-      this.sessions = new SessionRoutes(sessions);
+      boolean passwords = config.signIn().localLogin();
+      this.sessions = new SessionRoutes(sessions, passwords);
+      // Tokens from the council's provider carry real time, whatever the service day's clock says.
+      this.councilSignIn =
+          new CouncilSignInRoutes(
+              config
+                  .signIn()
+                  .council()
+                  .map(
+                      provider ->
+                          new CouncilSignIn(
+                              vertx, access, sessions, provider, config.http().publicUrl(), real)),
+              sessions,
+              config.sessions(),
+              passwords);
       // Crew phones' tokens are checked on the service's clock, like sessions.
       CrewDevices phones = new CrewDevices(pool, clock);
       // Parents' links end on the service's clock too.
@@ -427,6 +444,8 @@ public final class TravelWatchServer implements AutoCloseable {
       for (int status : new int[] {404, 405, 413, 415}) {
         router.errorHandler(status, failures);
       }
+      // Every route may write to the audit trail (sign-ins come back outside the API).
+      router.route().handler(Audit.using(audit));
       allow(router.get("/health/live"), anyone()).handler(Health::live);
       allow(router.get("/health/ready"), anyone()).handler(health::ready);
       allow(router.get("/metrics"), anyone())
@@ -441,11 +460,12 @@ public final class TravelWatchServer implements AutoCloseable {
       // One writer per HTTP event loop, for the API's events and trackers' positions alike.
       GroupCommitWriter writer = ingest.writer();
       trackers.mountOsmAnd(router, writer);
+      councilSignIn.mount(router);
       ControlRoomPage.mount(router);
 
       Router api = Router.router(vertx);
-      api.route().handler(Audit.using(audit));
       sessions.mountLogin(api);
+      councilSignIn.mountOptions(api);
       crew.mountSignIn(api);
       parents.routes().mountUnsubscribe(api);
       api.route().handler(authenticator);

@@ -50,15 +50,24 @@ function setState(state) {
   document.body.dataset.state = state;
 }
 
-function showLogin(message) {
+// Which ways in there are: passwords, the council's account, or both (GET /api/v1/sign-in).
+let signIn = { passwords: true };
+
+function showLogin(message, signedOut) {
   $('live').hidden = true;
   $('kpi').hidden = true;
   $('views').hidden = true;
   $('who').hidden = true;
   $('login').hidden = false;
+  $('council').hidden = !signIn.councilSignIn;
+  $('login-form').hidden = !signIn.passwords;
+  $('council-sign-out').hidden = !(signedOut && signIn.councilSignOut);
+  if (signIn.councilSignOut) {
+    $('council-sign-out-link').href = signIn.councilSignOut;
+  }
   $('login-message').textContent = message || '';
   $('login-password').value = '';
-  $('login-email').focus();
+  (signIn.passwords ? $('login-email') : $('council-sign-in')).focus();
   setState('login');
 }
 
@@ -116,7 +125,7 @@ async function startSchoolView(current) {
   setState('live');
 }
 
-function end(message) {
+function end(message, signedOut) {
   for (const t of timers) clearInterval(t);
   timers = [];
   session = null;
@@ -129,7 +138,7 @@ function end(message) {
   clearAlerts();
   clearMessages();
   clearBoard();
-  showLogin(message);
+  showLogin(message, signedOut);
 }
 
 async function login(event) {
@@ -156,7 +165,7 @@ async function logout() {
   try {
     await api('DELETE', '/api/v1/session');
   } finally {
-    end('You have logged out.');
+    end('You have logged out.', true);
   }
 }
 
@@ -173,7 +182,10 @@ function boot() {
   initPupilLookup();
   initKpi();
   initSchool();
-  get('/api/v1/session').then(start, () => showLogin());
+  get('/api/v1/sign-in')
+    .then((options) => (signIn = options), () => {})
+    .then(() => get('/api/v1/session'))
+    .then(start, () => showLogin());
 }
 
 boot();

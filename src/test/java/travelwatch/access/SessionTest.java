@@ -366,4 +366,31 @@ class SessionTest {
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("TW_SESSION_ABSOLUTE_MINUTES");
   }
+
+  @Test
+  @DisplayName(
+      "Without a council provider, passwords are the only way in: the page is told so, and the"
+          + " council's sign-in routes answer 404")
+  void withoutCouncilProvider() {
+    JsonObject options = server.get("/api/v1/sign-in", null).bodyAsJsonObject();
+    new Contract().assertValid("SignInOptions", options);
+    assertThat(options).isEqualTo(new JsonObject().put("passwords", true));
+    for (String path : new String[] {"/auth/oidc/login", "/auth/oidc/callback?code=c&state=s"}) {
+      HttpResponse<Buffer> response = server.get(path, null);
+      assertThat(response.statusCode()).isEqualTo(404);
+      assertThat(response.bodyAsJsonObject().getString("detail")).contains("not set up here");
+    }
+  }
+
+  @Test
+  @DisplayName("A user known only by a council account has no password: a password login fails")
+  void councilAccountHasNoPassword() {
+    new AccessStore(server.pool())
+        .putCouncilUser("https://idp.example", "subject-1", "sso@council.example", Role.ADMIN, null)
+        .await();
+    HttpResponse<Buffer> response = SessionLogin.attempt(server, "sso@council.example", "");
+    assertThat(response.statusCode()).isEqualTo(400);
+    response = SessionLogin.attempt(server, "sso@council.example", "anything at all");
+    assertThat(response.statusCode()).isEqualTo(401);
+  }
 }

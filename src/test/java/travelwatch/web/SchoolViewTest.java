@@ -81,6 +81,8 @@ class SchoolViewTest {
   /** What the school may call; anything else from its page is a request the school is refused. */
   private static final List<String> SCHOOL_PATHS =
       List.of(
+          // The login page's ways in, read before anyone signs in.
+          "/api/v1/sign-in",
           "/api/v1/session",
           "/api/v1/schools/SCH1/today",
           "/api/v1/schools/SCH1/reports",
