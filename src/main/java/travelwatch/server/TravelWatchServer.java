@@ -67,6 +67,7 @@ import travelwatch.platform.http.FailureHandler;
 import travelwatch.platform.http.Health;
 import travelwatch.platform.http.HttpVerticle;
 import travelwatch.platform.http.InboundText;
+import travelwatch.platform.http.ScrapeToken;
 import travelwatch.platform.jobs.JobHealth;
 import travelwatch.platform.metrics.Metrics;
 import travelwatch.school.Schools;
@@ -221,6 +222,7 @@ public final class TravelWatchServer implements AutoCloseable {
     final Webhooks webhooks;
     final UserRoutes users;
     final TrackerRoutes trackers;
+    final ScrapeToken scrapeToken;
     final AtomicReference<Router> served = new AtomicReference<>();
 
     Capabilities(
@@ -233,6 +235,7 @@ public final class TravelWatchServer implements AutoCloseable {
         Database database,
         Membership membership) {
       this.metrics = metrics;
+      this.scrapeToken = new ScrapeToken(config.access().metricsToken());
       AccessStore access = new AccessStore(pool);
       // Caches and rate limits run on real time, whatever the service day's clock says.
       ServiceClock time = new ServiceClock(clock, config.zone(), realClock);
@@ -395,6 +398,7 @@ public final class TravelWatchServer implements AutoCloseable {
       allow(router.get("/health/live"), anyone()).handler(Health::live);
       allow(router.get("/health/ready"), anyone()).handler(health::ready);
       allow(router.get("/metrics"), anyone())
+          .handler(scrapeToken)
           .handler(
               ctx ->
                   ctx.response()
