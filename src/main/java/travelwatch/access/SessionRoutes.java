@@ -4,6 +4,7 @@ import static travelwatch.access.Access.allow;
 import static travelwatch.access.Rule.anyone;
 import static travelwatch.access.Rule.session;
 
+import io.vertx.core.Future;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -18,15 +19,19 @@ import travelwatch.platform.http.JsonBodies;
 
 /**
  * {@code /api/v1/session}: control-room users log in with email and password ({@code POST}), read
- * who they are and their CSRF token ({@code GET}), and log out ({@code DELETE}).
+ * who they are and their CSRF token ({@code GET}), and log out ({@code DELETE}). Failed logins slow
+ * the next tries of the account and of the client's address ({@link LoginThrottles}): a try that
+ * must wait is a 429 with {@code Retry-After}, the same whether the account exists or not.
  */
 public final class SessionRoutes {
   private static final String BAD_LOGIN = "The email or password is not right.";
 
   private final Sessions sessions;
+  private final LoginThrottles throttles;
 
-  public SessionRoutes(Sessions sessions) {
+  public SessionRoutes(Sessions sessions, LoginThrottles throttles) {
     this.sessions = sessions;
+    this.throttles = throttles;
   }
 
   /**
@@ -54,9 +59,24 @@ public final class SessionRoutes {
       throw ApiException.badRequest("Give an email and a password.", problems);
     }
     Cookie previous = ctx.request().getCookie(Sessions.COOKIE);
-    sessions
-        .end(previous == null ? null : previous.getValue())
-        .compose(v -> sessions.login(email, password))
+    String address = Authenticator.clientAddress(ctx);
+    throttles
+        .claim(email, address)
+        .compose(
+            claim -> {
+              if (claim.waitFor().isPresent()) {
+                return Future.failedFuture(LoginThrottles.tooSoon(claim.waitFor().get()));
+              }
+              return sessions
+                  .end(previous == null ? null : previous.getValue())
+                  .compose(v -> sessions.login(email, password))
+                  .compose(
+                      started ->
+                          (started.isPresent()
+                                  ? throttles.succeeded(email, address)
+                                  : throttles.failed(email, address, claim))
+                              .map(started));
+            })
         .onSuccess(
             started -> {
               if (started.isEmpty()) {

@@ -22,7 +22,9 @@ import travelwatch.access.Access;
 import travelwatch.access.AccessStore;
 import travelwatch.access.Authenticator;
 import travelwatch.access.CrewDevices;
+import travelwatch.access.KeyRevocations;
 import travelwatch.access.KeyRoutes;
+import travelwatch.access.LoginThrottles;
 import travelwatch.access.ParentLinks;
 import travelwatch.access.SessionRoutes;
 import travelwatch.access.Sessions;
@@ -141,6 +143,8 @@ public final class TravelWatchServer implements AutoCloseable {
       server.capabilities = capabilities;
       // Listening before the monitors first read the plan, so no change falls in between.
       server.deploy(capabilities.planChanges);
+      // Revoked keys are dropped from this node's cache from the first request on.
+      server.deploy(capabilities.keyRevocations);
       server.deploy(capabilities.planOwnersRefresh);
       // The routing rules are in place before any monitor raises an alert.
       server.deploy(capabilities.notifications);
@@ -201,6 +205,7 @@ public final class TravelWatchServer implements AutoCloseable {
   private static final class Capabilities {
     final Metrics metrics;
     final Authenticator authenticator;
+    final KeyRevocations keyRevocations;
     final Health health;
     final PlanChangeListener planChanges;
     final PlanOwnersRefresh planOwnersRefresh;
@@ -242,15 +247,20 @@ public final class TravelWatchServer implements AutoCloseable {
       Clock real = time.real();
       // Sessions time out on the service's clock, so tests can move it.
       Sessions sessions = new Sessions(access, vertx, clock, config.sessions());
-      this.sessions = new SessionRoutes(sessions);
+      // Failed tries wait on real time, whatever the service day's clock says.
+      LoginThrottles throttles =
+          new LoginThrottles(pool, config.access(), real, metrics.registry());
+      this.sessions = new SessionRoutes(sessions, throttles);
       // Crew phones' tokens are checked on the service's clock, like sessions.
       CrewDevices phones = new CrewDevices(pool, clock);
       // Parents' links end on the service's clock too.
       ParentLinks parentLinks = new ParentLinks(pool, clock);
-      this.authenticator = new Authenticator(access, sessions, phones, parentLinks, real);
+      this.authenticator =
+          new Authenticator(access, sessions, phones, parentLinks, throttles, real);
+      this.keyRevocations = new KeyRevocations(database.endpoint().connectOptions(), authenticator);
       this.crew = new CrewRoutes(pool, phones, time);
-      this.keys = new KeyRoutes(access);
-      this.users = new UserRoutes(access);
+      this.keys = new KeyRoutes(access, authenticator, real, config.zone());
+      this.users = new UserRoutes(access, real, config.zone());
       ShardOwnership shardOwnership =
           new ShardOwnership(
               database.endpoint().connectOptions(),

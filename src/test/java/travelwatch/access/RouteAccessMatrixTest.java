@@ -75,6 +75,8 @@ class RouteAccessMatrixTest {
           entry("DELETE /api/v1/session", session()),
           entry("POST /api/v1/plan", role(ADMIN)),
           entry("POST /api/v1/keys", role(ADMIN)),
+          entry("GET /api/v1/keys", role(ADMIN)),
+          entry("DELETE /api/v1/keys/:keyId", role(ADMIN)),
           entry("POST /api/v1/events", feedsAndOperators()),
           entry("GET /api/v1/events/recent", feedsAndOperators()),
           entry("GET /api/v1/runs", Rule.staffOrOwnOperator(VIEWER)),
@@ -120,6 +122,9 @@ class RouteAccessMatrixTest {
           entry("DELETE /api/v1/webhooks/:webhookId", Rule.operatorsAndAdmins()),
           entry("GET /api/v1/webhooks/:webhookId/deliveries", Rule.operatorsAndAdmins()),
           entry("POST /api/v1/users", role(ADMIN)),
+          entry("GET /api/v1/users", role(ADMIN)),
+          entry("PATCH /api/v1/users/:email", role(ADMIN)),
+          entry("DELETE /api/v1/users/:email", role(ADMIN)),
           entry("GET /osmand", anyone()),
           entry("POST /osmand", anyone()),
           entry("POST /api/v1/trackers", Rule.operatorsAndAdmins()),
@@ -156,7 +161,12 @@ class RouteAccessMatrixTest {
           ":deviceId",
           "1",
           ":schoolId",
-          "SCH1");
+          "SCH1",
+          // No such key nor user: an admin's revoke or disable must not take away another cell's.
+          ":keyId",
+          "999999",
+          ":email",
+          "nobody@council.test");
 
   private static final Map<String, String> WILDCARDS =
       Map.of("/webjars/*", "/webjars/chart.js/4.5.1/dist/chart.umd.min.js", "/*", "/");
