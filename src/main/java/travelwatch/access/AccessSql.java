@@ -37,7 +37,7 @@ final class AccessSql {
   static final String KEY_USED =
       """
       update api_key set last_used_at = $2
-      where id = $1 and (last_used_at is null or last_used_at < $2 - interval '1 minute')
+      where id = $1 and (last_used_at is null or last_used_at < $2::timestamptz - interval '1 minute')
       """;
 
   /** The channel the {@code api_key_revoked} trigger notifies, with the key's id. */

@@ -24,6 +24,8 @@ import travelwatch.platform.http.ApiException;
  * never cached: logging out ends one on every node.
  */
 public final class Authenticator implements Handler<RoutingContext> {
+  private static final org.slf4j.Logger log =
+      org.slf4j.LoggerFactory.getLogger(Authenticator.class);
   private static final String CALLER = "travelwatch.caller";
   private static final String SESSION = "travelwatch.session";
   public static final String CSRF_HEADER = "X-CSRF-Token";
@@ -206,7 +208,9 @@ public final class Authenticator implements Handler<RoutingContext> {
       }
       usesNoted.put(key.id(), now);
       // Best effort: a missed note only makes lastUsedAt a minute older.
-      store.noteKeyUsed(key.id(), clock.instant());
+      store
+          .noteKeyUsed(key.id(), clock.instant())
+          .onFailure(e -> log.info("Could not note the use of key {}: {}", key.id(), e.toString()));
     }
     return key.caller();
   }
