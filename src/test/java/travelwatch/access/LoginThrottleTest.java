@@ -1,12 +1,15 @@
 package travelwatch.access;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import travelwatch.config.AccessConfig;
+import travelwatch.config.ConfigException;
 import travelwatch.config.Settings;
 import travelwatch.config.TravelWatchConfig;
 import travelwatch.support.TestClock;
@@ -77,6 +80,44 @@ class LoginThrottleTest {
     clock.advance(Duration.ofSeconds(1));
     assertThat(throttle.current(tries, clock.instant())).isEqualTo(LoginThrottle.Tries.NONE);
     assertThat(fail(tries).failures()).isEqualTo(1);
+  }
+
+  @Test
+  @DisplayName("The limits are settings; a lock sooner than the first wait stops start-up")
+  void limitsAreSettings() {
+    AccessConfig config =
+        TravelWatchConfig.from(
+                new Settings(
+                    null,
+                    Map.of(
+                        "TW_LOGIN_FREE_FAILURES", "3",
+                        "TW_LOGIN_WINDOW_MINUTES", "5",
+                        "TW_LOGIN_MAX_DELAY_SECONDS", "10",
+                        "TW_LOGIN_LOCK_AFTER", "6",
+                        "TW_LOGIN_LOCK_MINUTES", "30")),
+                null)
+            .access();
+    LoginThrottle custom = new LoginThrottle(config);
+    LoginThrottle.Tries tries = LoginThrottle.Tries.NONE;
+    for (int i = 0; i < 3; i++) {
+      tries = custom.failed(tries, clock.instant());
+    }
+    assertThat(custom.wait(tries, clock.instant())).hasValue(Duration.ofSeconds(1));
+    assertThat(custom.delayAfter(10)).isEqualTo(Duration.ofSeconds(10));
+    for (int i = 0; i < 3; i++) {
+      tries = custom.failed(tries, clock.instant());
+    }
+    assertThat(custom.locks(tries)).isTrue();
+    assertThat(custom.locked(tries, clock.instant()).lockedUntil())
+        .isEqualTo(clock.instant().plus(Duration.ofMinutes(30)));
+    assertThatThrownBy(
+            () ->
+                TravelWatchConfig.from(
+                    new Settings(
+                        null, Map.of("TW_LOGIN_FREE_FAILURES", "10", "TW_LOGIN_LOCK_AFTER", "5")),
+                    null))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("TW_LOGIN_LOCK_AFTER: must be at least");
   }
 
   @Test

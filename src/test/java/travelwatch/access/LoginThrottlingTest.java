@@ -207,6 +207,34 @@ class LoginThrottlingTest {
 
   @Test
   @DisplayName(
+      "A wrong password and an unknown account take about as long: both pay the password hashing")
+  void unknownAccountTakesAsLong() {
+    long[] known = new long[5];
+    long[] unknown = new long[5];
+    for (int i = 0; i < 5; i++) {
+      // Alternated, so the machine's load falls on both alike; below the wait threshold.
+      String stranger = "nobody" + i + "@council.test";
+      known[i] = timed(() -> login(node1, freshAddress(), USER, WRONG));
+      unknown[i] = timed(() -> login(node1, freshAddress(), stranger, WRONG));
+    }
+    java.util.Arrays.sort(known);
+    java.util.Arrays.sort(unknown);
+    assertThat(unknown[2])
+        .as("median ms, unknown vs known %d", known[2])
+        .isGreaterThan(known[2] / 2);
+    assertThat(known[2])
+        .as("median ms, known vs unknown %d", unknown[2])
+        .isGreaterThan(unknown[2] / 2);
+  }
+
+  private static long timed(Runnable attempt) {
+    long start = System.nanoTime();
+    attempt.run();
+    return (System.nanoTime() - start) / 1_000_000;
+  }
+
+  @Test
+  @DisplayName(
       "Five failures from one address, whichever accounts, make its next try wait, even with the"
           + " right password; an admin's new password lifts an account's lock")
   void addressThresholds() {
