@@ -65,6 +65,8 @@ class ArchitectureTest {
           .or()
           .haveFullyQualifiedName("travelwatch.config.MonitorSettings")
           .or()
+          .haveFullyQualifiedName("travelwatch.access.LoginThrottle")
+          .or()
           .haveFullyQualifiedName("travelwatch.kpi.KpiFigures")
           .or()
           .haveFullyQualifiedName("travelwatch.kpi.Percentage")

@@ -1,6 +1,9 @@
 package travelwatch.access;
 
-/** Every statement on the API key, user, session, crew sign-in code and crew device tables. */
+/**
+ * Every statement on the API key, user, session, login throttle, crew sign-in code and crew device
+ * tables.
+ */
 final class AccessSql {
   private AccessSql() {}
 
@@ -16,6 +19,30 @@ final class AccessSql {
       where key_hash = $1 and revoked_at is null
       """;
 
+  /** Every key, newest first; never the key nor its hash. */
+  static final String KEYS =
+      """
+      select id, prefix, operator_id, scope, created_at, last_used_at, revoked_at
+      from api_key order by id desc
+      """;
+
+  /** Revokes a key; revoking it again keeps the first time. The trigger tells every node. */
+  static final String REVOKE_KEY =
+      """
+      update api_key set revoked_at = coalesce(revoked_at, $2) where id = $1
+      returning id, prefix, operator_id, scope, created_at, last_used_at, revoked_at
+      """;
+
+  /** Notes a key as used at $2, unless it was noted less than a minute before. */
+  static final String KEY_USED =
+      """
+      update api_key set last_used_at = $2
+      where id = $1 and (last_used_at is null or last_used_at < $2::timestamptz - interval '1 minute')
+      """;
+
+  /** The channel the {@code api_key_revoked} trigger notifies, with the key's id. */
+  static final String KEY_REVOKED_CHANNEL = "travelwatch_key_revoked";
+
   static final String OPERATOR_EXISTS = "select 1 from operator where id = $1";
 
   static final String INSERT_USER =
@@ -27,10 +54,45 @@ final class AccessSql {
       """;
 
   static final String USER_BY_EMAIL =
-      "select id, email, role, school_id, password_hash from app_user where email = $1";
+      """
+      select id, email, role, school_id, password_hash, disabled_at from app_user where email = $1
+      """;
+
+  /** Every user, with the end of a lock on their account that is still on at $1. */
+  static final String USERS =
+      """
+      select u.id, u.email, u.role, u.school_id, u.created_at, u.disabled_at, t.locked_until
+      from app_user u
+      left join login_throttle t
+        on t.kind = 'account' and t.subject = lower(u.email) and t.locked_until > $1
+      where $2::text is null or u.email = $2
+      order by u.email
+      """;
+
+  /** The user with this email, locked for a change. */
+  static final String USER_FOR_CHANGE = "select id from app_user where email = $1 for update";
+
+  static final String SET_ROLE = "update app_user set role = $2, school_id = $3 where id = $1";
+
+  static final String SET_PASSWORD = "update app_user set password_hash = $2 where id = $1";
+
+  /** Disables ($2 a time) or enables ($2 null) a user; disabling again keeps the first time. */
+  static final String SET_DISABLED =
+      """
+      update app_user set disabled_at = case when $2::timestamptz is null then null
+                                              else coalesce(disabled_at, $2) end
+      where id = $1
+      """;
+
+  /** Ends a user's sessions, but the one whose id hash is $2 (the caller's own, if any). */
+  static final String DELETE_SESSIONS_OF_USER =
+      "delete from app_session where user_id = $1 and id_hash is distinct from $2";
 
   static final String EMAILS_OF_ROLES =
-      "select email from app_user where role = any($1::text[]) order by email";
+      """
+      select email from app_user where role = any($1::text[]) and disabled_at is null
+      order by email
+      """;
   static final String INSERT_SESSION =
       """
       insert into app_session (id_hash, user_id, csrf_token, created_at, last_seen_at)
@@ -46,6 +108,7 @@ final class AccessSql {
       update app_session s set last_seen_at = greatest(s.last_seen_at, $2)
       from app_user u
       where s.id_hash = $1 and u.id = s.user_id and s.last_seen_at > $3 and s.created_at > $4
+        and u.disabled_at is null
       returning u.email, u.role, u.school_id, s.csrf_token
       """;
 
@@ -59,7 +122,7 @@ final class AccessSql {
       """
       update app_user set role = $1, school_id = $2
       where oidc_issuer = $3 and oidc_subject = $4
-      returning id, email, role, school_id, password_hash
+      returning id, email, role, school_id, password_hash, disabled_at
       """;
 
   /**
@@ -73,7 +136,7 @@ final class AccessSql {
       on conflict (email) do update set role = excluded.role, school_id = excluded.school_id,
         oidc_issuer = excluded.oidc_issuer, oidc_subject = excluded.oidc_subject
       where app_user.oidc_subject is null
-      returning id, email, role, school_id, password_hash
+      returning id, email, role, school_id, password_hash, disabled_at
       """;
 
   static final String INSERT_SIGN_IN =
@@ -91,6 +154,51 @@ final class AccessSql {
 
   /** Sign-ins never completed are swept when a new one starts, so no timer is needed. */
   static final String DELETE_STALE_SIGN_INS = "delete from oidc_sign_in where created_at <= $1";
+
+  /** Makes sure a throttle row exists, so it can be locked for the try. */
+  static final String THROTTLE_ENSURE =
+      "insert into login_throttle (kind, subject) values ($1, $2) on conflict do nothing";
+
+  static final String THROTTLE_FOR_TRY =
+      """
+      select failures, last_failure_at, locked_until from login_throttle
+      where kind = $1 and subject = $2 for update
+      """;
+
+  static final String THROTTLE_PUT =
+      """
+      update login_throttle set failures = $3, last_failure_at = $4, locked_until = $5
+      where kind = $1 and subject = $2
+      """;
+
+  static final String THROTTLE_CLEAR =
+      "delete from login_throttle where kind = $1 and subject = $2";
+
+  /**
+   * Locks an account not locked yet until $3; answers the user's email if there is such a user (the
+   * log names only known accounts: a stranger may have typed a password as the email).
+   */
+  static final String THROTTLE_LOCK =
+      """
+      update login_throttle set locked_until = $3
+      where kind = $1 and subject = $2 and locked_until is null
+      returning (select email from app_user where lower(email) = $2 limit 1) as email
+      """;
+
+  /** Takes back the failure a successful try was counted as in advance. */
+  static final String THROTTLE_FORGIVE =
+      """
+      update login_throttle set failures = greatest(failures - 1, 0)
+      where kind = $1 and subject = $2
+      """;
+
+  /** Forgets rows with no failure since $1 and no lock on at $2. */
+  static final String THROTTLE_SWEEP =
+      """
+      delete from login_throttle
+      where (last_failure_at is null or last_failure_at < $1)
+        and (locked_until is null or locked_until <= $2)
+      """;
 
   static final String CREW_OPERATOR = "select operator_id from crew where id = $1";
 

@@ -18,10 +18,14 @@ import travelwatch.platform.http.ApiException;
  * changes state (POST, PUT, PATCH, DELETE) must also carry the session's CSRF token in {@code
  * X-CSRF-Token}, else it is a 403: a browser sends the cookie with any request, but only the page
  * itself knows the token. Known keys are cached briefly so the ingest path does not hit the
- * database for every request; a revoked key stops working within the TTL. Sessions are never
- * cached: logging out ends one on every node.
+ * database for every request; a revoked key is dropped from every node's cache at once ({@link
+ * KeyRevocations}). A key's last use is written at most once a minute per key and node. Unknown
+ * keys from one address are slowed as failed logins are ({@link LoginThrottles}). Sessions are
+ * never cached: logging out ends one on every node.
  */
 public final class Authenticator implements Handler<RoutingContext> {
+  private static final org.slf4j.Logger log =
+      org.slf4j.LoggerFactory.getLogger(Authenticator.class);
   private static final String CALLER = "travelwatch.caller";
   private static final String SESSION = "travelwatch.session";
   public static final String CSRF_HEADER = "X-CSRF-Token";
@@ -29,28 +33,41 @@ public final class Authenticator implements Handler<RoutingContext> {
       "Send an API key as 'Authorization: Bearer <key>', or log in.";
   private static final long CACHE_MILLIS = 30_000;
   private static final int CACHE_LIMIT = 10_000;
+  private static final long NOTE_USE_MILLIS = 60_000;
 
-  private record Cached(Caller caller, long expiresAt) {}
+  private record Cached(AccessStore.KnownKey key, long expiresAt) {}
 
   private final AccessStore store;
   private final Sessions sessions;
   private final CrewDevices devices;
   private final ParentLinks parentLinks;
+  private final LoginThrottles throttles;
   private final Clock clock;
   private final ConcurrentHashMap<ByteBuffer, Cached> cache = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<Long, Long> usesNoted = new ConcurrentHashMap<>();
 
-  /** {@code clock} times the key cache only; sessions and devices keep the service's clock. */
+  /**
+   * {@code clock} times the key cache and keys' last use only; sessions and devices keep the
+   * service's clock.
+   */
   public Authenticator(
       AccessStore store,
       Sessions sessions,
       CrewDevices devices,
       ParentLinks parentLinks,
+      LoginThrottles throttles,
       Clock clock) {
     this.store = store;
     this.sessions = sessions;
     this.devices = devices;
     this.parentLinks = parentLinks;
+    this.throttles = throttles;
     this.clock = clock;
+  }
+
+  /** Drops every cached key: one was revoked (on any node, or from the command line). */
+  void forgetKeys() {
+    cache.clear();
   }
 
   @Override
@@ -86,7 +103,7 @@ public final class Authenticator implements Handler<RoutingContext> {
               + " service for a new one.");
       return;
     }
-    proceed(ctx, resolve(key), "The API key is not recognised.");
+    proceed(ctx, resolve(key, clientAddress(ctx)), "The API key is not recognised.");
   }
 
   private void bySession(RoutingContext ctx, String id) {
@@ -148,25 +165,60 @@ public final class Authenticator implements Handler<RoutingContext> {
     }
   }
 
-  private Future<Optional<Caller>> resolve(String key) {
+  private Future<Optional<Caller>> resolve(String key, String address) {
     ByteBuffer hash = ByteBuffer.wrap(ApiKeys.hash(key));
     long now = clock.millis();
     Cached cached = cache.get(hash);
     if (cached != null && cached.expiresAt() > now) {
-      return Future.succeededFuture(Optional.of(cached.caller()));
+      return Future.succeededFuture(Optional.of(used(cached.key(), now)));
+    }
+    Optional<java.time.Duration> wait = throttles.keyWait(address);
+    if (wait.isPresent()) {
+      return Future.failedFuture(LoginThrottles.tooSoon(wait.get()));
     }
     return store
-        .callerForKeyHash(hash.array())
-        .map(
-            caller -> {
-              if (caller.isPresent()) {
+        .keyForHash(hash.array())
+        .compose(
+            known -> {
+              if (known.isPresent()) {
                 if (cache.size() >= CACHE_LIMIT) {
                   cache.clear();
                 }
-                cache.put(hash, new Cached(caller.get(), now + CACHE_MILLIS));
+                cache.put(hash, new Cached(known.get(), now + CACHE_MILLIS));
+                return Future.succeededFuture(Optional.of(used(known.get(), now)));
               }
-              return caller;
+              return throttles
+                  .unknownKey(address)
+                  .map(
+                      early -> {
+                        if (early.isPresent()) {
+                          throw LoginThrottles.tooSoon(early.get());
+                        }
+                        return Optional.<Caller>empty();
+                      });
             });
+  }
+
+  /** Notes the key's use in the database, at most once a minute per key on this node. */
+  private Caller used(AccessStore.KnownKey key, long now) {
+    Long last = usesNoted.get(key.id());
+    if (last == null || now - last >= NOTE_USE_MILLIS) {
+      if (usesNoted.size() >= CACHE_LIMIT) {
+        usesNoted.clear();
+      }
+      usesNoted.put(key.id(), now);
+      // Best effort: a missed note only makes lastUsedAt a minute older.
+      store
+          .noteKeyUsed(key.id(), clock.instant())
+          .onFailure(e -> log.info("Could not note the use of key {}: {}", key.id(), e.toString()));
+    }
+    return key.caller();
+  }
+
+  /** The address the request came from, as the connection shows it. */
+  static String clientAddress(RoutingContext ctx) {
+    var remote = ctx.request().remoteAddress();
+    return remote == null || remote.hostAddress() == null ? "unknown" : remote.hostAddress();
   }
 
   /** The caller the request authenticated as; a route's {@link Rule} has admitted it. */

@@ -297,6 +297,10 @@ public final class CouncilSignIn {
                       log.warn("A council account's email is another council account's: no access");
                       return Future.succeededFuture(new Outcome.NoAccess());
                     }
+                    if (user.get().disabled()) {
+                      log.warn("A disabled user's council account signed in: no access");
+                      return Future.succeededFuture(new Outcome.NoAccess());
+                    }
                     return sessions.start(user.get()).map(Outcome.SignedIn::new);
                   });
         });

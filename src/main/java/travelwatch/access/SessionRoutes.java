@@ -5,6 +5,7 @@ import static travelwatch.access.Audit.audited;
 import static travelwatch.access.Rule.anyone;
 import static travelwatch.access.Rule.session;
 
+import io.vertx.core.Future;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -20,18 +21,22 @@ import travelwatch.platform.http.JsonBodies;
 /**
  * {@code /api/v1/session}: control-room users log in with email and password ({@code POST}; refused
  * when passwords are switched off), read who they are and their CSRF token ({@code GET}), and log
- * out ({@code DELETE}), however they signed in.
+ * out ({@code DELETE}), however they signed in. Failed logins slow the next tries of the account
+ * and of the client's address ({@link LoginThrottles}): a try that must wait is a 429 with {@code
+ * Retry-After}, the same whether the account exists or not.
  */
 public final class SessionRoutes {
   private static final String BAD_LOGIN = "The email or password is not right.";
 
   private final Sessions sessions;
   private final boolean passwords;
+  private final LoginThrottles throttles;
 
   /** {@code passwords}: false when staff may sign in only with their council account. */
-  public SessionRoutes(Sessions sessions, boolean passwords) {
+  public SessionRoutes(Sessions sessions, boolean passwords, LoginThrottles throttles) {
     this.sessions = sessions;
     this.passwords = passwords;
+    this.throttles = throttles;
   }
 
   /**
@@ -65,9 +70,35 @@ public final class SessionRoutes {
       throw ApiException.badRequest("Give an email and a password.", problems);
     }
     Cookie previous = ctx.request().getCookie(Sessions.COOKIE);
-    sessions
-        .end(previous == null ? null : previous.getValue())
-        .compose(v -> sessions.login(email, password))
+    String address = Authenticator.clientAddress(ctx);
+    throttles
+        .claim(email, address)
+        .compose(
+            claim -> {
+              if (claim.waitFor().isPresent()) {
+                return Future.failedFuture(LoginThrottles.tooSoon(claim.waitFor().get()));
+              }
+              return sessions
+                  .end(previous == null ? null : previous.getValue())
+                  .compose(v -> sessions.login(email, password))
+                  .compose(
+                      started ->
+                          started.isPresent()
+                              ? throttles.succeeded(email, address).map(started)
+                              : throttles
+                                  .failed(email, address, claim)
+                                  .compose(
+                                      locked ->
+                                          locked
+                                              ? Audit.recordAs(
+                                                  ctx,
+                                                  "user:" + email,
+                                                  "session.lockout",
+                                                  "user",
+                                                  email)
+                                              : Future.<Void>succeededFuture())
+                                  .map(started));
+            })
         .onSuccess(
             started -> {
               if (started.isEmpty()) {

@@ -69,7 +69,8 @@ public final class Sessions {
 
   /**
    * Checks the password (on a worker thread: it is deliberately slow) and starts a new session with
-   * a new id; empty when the email is unknown or the password wrong, which look the same.
+   * a new id; empty when the email is unknown, the user disabled or the password wrong, which all
+   * look the same.
    */
   public Future<Optional<Started>> login(String email, String password) {
     return store
@@ -86,7 +87,7 @@ public final class Sessions {
                         false)
                     .compose(
                         matches ->
-                            matches && user.isPresent()
+                            matches && user.isPresent() && !user.get().disabled()
                                 ? start(user.get()).map(Optional::of)
                                 : Future.succeededFuture(Optional.empty())));
   }

@@ -27,7 +27,8 @@ public record TravelWatchConfig(
     SchoolConfig schools,
     WebhookConfig webhooks,
     TrackerConfig trackers,
-    MiConfig mi) {
+    MiConfig mi,
+    AccessConfig access) {
 
   /** The HTTP server. */
   public record HttpConfig(
@@ -112,7 +113,8 @@ public record TravelWatchConfig(
         SchoolConfig.from(settings),
         WebhookConfig.from(settings),
         TrackerConfig.from(settings),
-        MiConfig.from(settings));
+        MiConfig.from(settings),
+        AccessConfig.from(settings));
   }
 
   /** The same configuration for a node that joins a cluster ({@code serve --cluster}). */
@@ -132,7 +134,8 @@ public record TravelWatchConfig(
         schools,
         webhooks,
         trackers,
-        mi);
+        mi,
+        access);
   }
 
   private static MonitorConfig monitor(Settings s) {

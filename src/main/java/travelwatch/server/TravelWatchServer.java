@@ -27,7 +27,9 @@ import travelwatch.access.Authenticator;
 import travelwatch.access.CouncilSignIn;
 import travelwatch.access.CouncilSignInRoutes;
 import travelwatch.access.CrewDevices;
+import travelwatch.access.KeyRevocations;
 import travelwatch.access.KeyRoutes;
+import travelwatch.access.LoginThrottles;
 import travelwatch.access.ParentLinks;
 import travelwatch.access.SessionRoutes;
 import travelwatch.access.Sessions;
@@ -76,6 +78,7 @@ import travelwatch.platform.http.FailureHandler;
 import travelwatch.platform.http.Health;
 import travelwatch.platform.http.HttpVerticle;
 import travelwatch.platform.http.InboundText;
+import travelwatch.platform.http.ScrapeToken;
 import travelwatch.platform.jobs.JobHealth;
 import travelwatch.platform.metrics.Metrics;
 import travelwatch.school.Schools;
@@ -149,6 +152,8 @@ public final class TravelWatchServer implements AutoCloseable {
       server.capabilities = capabilities;
       // Listening before the monitors first read the plan, so no change falls in between.
       server.deploy(capabilities.planChanges);
+      // Revoked keys are dropped from this node's cache from the first request on.
+      server.deploy(capabilities.keyRevocations);
       server.deploy(capabilities.planOwnersRefresh);
       // The routing rules are in place before any monitor raises an alert.
       server.deploy(capabilities.notifications);
@@ -210,6 +215,7 @@ public final class TravelWatchServer implements AutoCloseable {
   private static final class Capabilities {
     final Metrics metrics;
     final Authenticator authenticator;
+    final KeyRevocations keyRevocations;
     final Health health;
     final PlanChangeListener planChanges;
     final PlanOwnersRefresh planOwnersRefresh;
@@ -235,6 +241,7 @@ public final class TravelWatchServer implements AutoCloseable {
     final MiReturns mi;
     final UserRoutes users;
     final TrackerRoutes trackers;
+    final ScrapeToken scrapeToken;
     final AtomicReference<Router> served = new AtomicReference<>();
 
     Capabilities(
@@ -247,6 +254,7 @@ public final class TravelWatchServer implements AutoCloseable {
         Database database,
         Membership membership) {
       this.metrics = metrics;
+      this.scrapeToken = new ScrapeToken(config.access().metricsToken());
       AccessStore access = new AccessStore(pool);
       // Caches and rate limits run on real time, whatever the service day's clock says.
       ServiceClock time = new ServiceClock(clock, config.zone(), realClock);
@@ -254,7 +262,10 @@ public final class TravelWatchServer implements AutoCloseable {
       // Sessions time out on the service's clock, so tests can move it.
       Sessions sessions = new Sessions(access, vertx, clock, config.sessions());
       boolean passwords = config.signIn().localLogin();
-      this.sessions = new SessionRoutes(sessions, passwords);
+      // Failed tries wait on real time, whatever the service day's clock says.
+      LoginThrottles throttles =
+          new LoginThrottles(pool, config.access(), real, metrics.registry());
+      this.sessions = new SessionRoutes(sessions, passwords, throttles);
       // Tokens from the council's provider carry real time, whatever the service day's clock says.
       this.councilSignIn =
           new CouncilSignInRoutes(
@@ -272,12 +283,14 @@ public final class TravelWatchServer implements AutoCloseable {
       CrewDevices phones = new CrewDevices(pool, clock);
       // Parents' links end on the service's clock too.
       ParentLinks parentLinks = new ParentLinks(pool, clock);
-      this.authenticator = new Authenticator(access, sessions, phones, parentLinks, real);
+      this.authenticator =
+          new Authenticator(access, sessions, phones, parentLinks, throttles, real);
+      this.keyRevocations = new KeyRevocations(database.endpoint().connectOptions(), authenticator);
       this.crew = new CrewRoutes(pool, phones, time);
-      this.keys = new KeyRoutes(access);
+      this.keys = new KeyRoutes(access, authenticator, real, config.zone());
       this.audit = new AuditStore(pool, clock);
       this.auditRoutes = new AuditRoutes(audit, time);
-      this.users = new UserRoutes(access);
+      this.users = new UserRoutes(access, real, config.zone());
       ShardOwnership shardOwnership =
           new ShardOwnership(
               database.endpoint().connectOptions(),
@@ -449,6 +462,7 @@ public final class TravelWatchServer implements AutoCloseable {
       allow(router.get("/health/live"), anyone()).handler(Health::live);
       allow(router.get("/health/ready"), anyone()).handler(health::ready);
       allow(router.get("/metrics"), anyone())
+          .handler(scrapeToken)
           .handler(
               ctx ->
                   ctx.response()

@@ -79,6 +79,8 @@ class RouteAccessMatrixTest {
           entry("POST /api/v1/plan", role(ADMIN)),
           entry("POST /api/v1/keys", role(ADMIN)),
           entry("GET /api/v1/audit", role(ADMIN)),
+          entry("GET /api/v1/keys", role(ADMIN)),
+          entry("DELETE /api/v1/keys/:keyId", role(ADMIN)),
           entry("POST /api/v1/events", feedsAndOperators()),
           entry("GET /api/v1/events/recent", feedsAndOperators()),
           entry("GET /api/v1/runs", Rule.staffOrOwnOperator(VIEWER)),
@@ -124,6 +126,9 @@ class RouteAccessMatrixTest {
           entry("DELETE /api/v1/webhooks/:webhookId", Rule.operatorsAndAdmins()),
           entry("GET /api/v1/webhooks/:webhookId/deliveries", Rule.operatorsAndAdmins()),
           entry("POST /api/v1/users", role(ADMIN)),
+          entry("GET /api/v1/users", role(ADMIN)),
+          entry("PATCH /api/v1/users/:email", role(ADMIN)),
+          entry("DELETE /api/v1/users/:email", role(ADMIN)),
           entry("GET /osmand", anyone()),
           entry("POST /osmand", anyone()),
           entry("POST /api/v1/trackers", Rule.operatorsAndAdmins()),
@@ -149,25 +154,19 @@ class RouteAccessMatrixTest {
   private static final Map<String, String> PARAMS = new LinkedHashMap<>();
 
   private static final Map<String, String> FIXED_PARAMS =
-      Map.of(
-          ":runId",
-          TwoOperators.RUN_B,
-          ":pupilId",
-          TwoOperators.PUPIL_B,
-          ":weekEnding",
-          "2026-11-27",
-          ":date",
-          TwoOperators.DATE.toString(),
-          ":crewId",
-          TwoOperators.DRIVER_B,
-          ":deviceId",
-          "1",
-          ":schoolId",
-          "SCH1",
-          ":operatorId",
-          "OPB",
-          ":month",
-          "2026-11");
+      Map.ofEntries(
+          Map.entry(":runId", TwoOperators.RUN_B),
+          Map.entry(":pupilId", TwoOperators.PUPIL_B),
+          Map.entry(":weekEnding", "2026-11-27"),
+          Map.entry(":date", TwoOperators.DATE.toString()),
+          Map.entry(":crewId", TwoOperators.DRIVER_B),
+          Map.entry(":deviceId", "1"),
+          Map.entry(":schoolId", "SCH1"),
+          Map.entry(":operatorId", "OPB"),
+          Map.entry(":month", "2026-11"),
+          // No such key nor user: an admin's revoke or disable must not take away another cell's.
+          Map.entry(":keyId", "999999"),
+          Map.entry(":email", "nobody@council.test"));
 
   private static final Map<String, String> WILDCARDS =
       Map.of("/webjars/*", "/webjars/chart.js/4.5.1/dist/chart.umd.min.js", "/*", "/");

@@ -129,6 +129,21 @@ class ControlRoomConfigTest {
 
   @Test
   @DisplayName(
+      "Every node asks for a metrics token, and Prometheus sends that token as a bearer token")
+  void prometheusSendsTheNodesMetricsToken() {
+    JsonNode authorization = scrapeJob().path("authorization");
+    assertThat(authorization.path("type").asText("Bearer")).isEqualTo("Bearer");
+    String sent = authorization.path("credentials").asText();
+    assertThat(sent).as("prometheus.yml's authorization.credentials").isNotEmpty();
+    for (String node : nodes()) {
+      assertThat(config(node).access().metricsToken())
+          .as(node + "'s TW_METRICS_TOKEN")
+          .hasValue(sent);
+    }
+  }
+
+  @Test
+  @DisplayName(
       "The cluster members are the node services on the cluster port, each node naming itself")
   void clusterMembersAreTheNodes() {
     Set<String> expected = new TreeSet<>();

@@ -50,21 +50,25 @@ class DashboardQueriesTest {
   private static TestServer server;
   private static PrometheusServer prometheus;
   private static String metrics;
+  private static String token;
 
   @BeforeAll
   static void start() {
     PrometheusServer.requireInstalled();
     // The plan's service day, just after its example events: they raise alerts as they arrive.
+    // With the compose nodes' metrics token: Prometheus scrapes with the token its config sends.
+    token = ControlRoom.environment(ControlRoom.service("node1")).get("TW_METRICS_TOKEN");
     server =
         new TestServer(
-            Map.of(), new TestClock(TwoOperators.DATE.atTime(8, 6).toInstant(ZoneOffset.UTC)));
+            Map.of("TW_METRICS_TOKEN", token),
+            new TestClock(TwoOperators.DATE.atTime(8, 6).toInstant(ZoneOffset.UTC)));
     sendEveryKindOfEvent();
     JarProcess.await(
         "an alert raised from an event (event-to-alert latency recorded)",
         Duration.ofSeconds(30),
         () ->
             server
-                .get("/metrics", null)
+                .get("/metrics", token)
                 .bodyAsString()
                 .lines()
                 .anyMatch(
@@ -77,14 +81,17 @@ class DashboardQueriesTest {
         Duration.ofSeconds(30),
         () -> {
           System.gc();
-          return server.get("/metrics", null).bodyAsString().contains("jvm_gc_pause_seconds_count");
+          return server
+              .get("/metrics", token)
+              .bodyAsString()
+              .contains("jvm_gc_pause_seconds_count");
         });
     JsonNode config =
         PrometheusServer.scraping(
             ControlRoom.yaml(ControlRoom.PROMETHEUS_CONFIG), JOB, "localhost:" + server.port, "1s");
     prometheus = PrometheusServer.start(config, dir);
     prometheus.awaitTargetsUp(JOB, Duration.ofSeconds(60));
-    metrics = server.get("/metrics", null).bodyAsString();
+    metrics = server.get("/metrics", token).bodyAsString();
   }
 
   /**
