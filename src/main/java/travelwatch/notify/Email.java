@@ -32,7 +32,9 @@ public record Email(
     PARENT,
     SCHOOL,
     /** To an operator whose webhook endpoint was disabled. */
-    WEBHOOK;
+    WEBHOOK,
+    /** To an operator whose runs a plan change changed. */
+    PLAN_CHANGE;
 
     public String wireName() {
       return name().toLowerCase(java.util.Locale.ROOT);

@@ -74,6 +74,9 @@ class RouteAccessMatrixTest {
           entry("GET /api/v1/session", session()),
           entry("DELETE /api/v1/session", session()),
           entry("POST /api/v1/plan", role(ADMIN)),
+          entry("GET /api/v1/plan/changes", role(MANAGER)),
+          entry("GET /api/v1/plan/changes/:changeId", role(MANAGER)),
+          entry("POST /api/v1/plan/changes/:changeId/approve", role(MANAGER)),
           entry("POST /api/v1/keys", role(ADMIN)),
           entry("POST /api/v1/events", feedsAndOperators()),
           entry("GET /api/v1/events/recent", feedsAndOperators()),
@@ -156,7 +159,10 @@ class RouteAccessMatrixTest {
           ":deviceId",
           "1",
           ":schoolId",
-          "SCH1");
+          "SCH1",
+          // The set-up's plan import: a change that took effect at once.
+          ":changeId",
+          "1");
 
   private static final Map<String, String> WILDCARDS =
       Map.of("/webjars/*", "/webjars/chart.js/4.5.1/dist/chart.umd.min.js", "/*", "/");
