@@ -17,8 +17,8 @@ import travelwatch.planchange.PlanDifference.RunRef;
  * The rules of route change control: a change that alters or removes runs of today or the next
  * {@value #REASON_DAYS} days must say why; one that alters or removes a run due within the next 24
  * hours waits for a manager's approval unless a manager made it, or an admin forced it. Runs added
- * where none stood alter nothing anyone relies on yet: they need neither, and are told to their
- * operators all the same.
+ * where none stood alter nothing anyone relies on yet: they need neither, and are not emailed (a
+ * whole new plan would be a long list); the difference lists them.
  */
 public final class ChangeControl {
   static final int REASON_DAYS = 7;
@@ -72,10 +72,12 @@ public final class ChangeControl {
     return soon[0];
   }
 
-  /** The runs the change touches, by operator (both, for a run or route moved between them). */
+  /**
+   * The runs the change alters or removes, by operator (both, for a run or route moved between
+   * them): what its operators are told. Runs only added are in the difference, not here.
+   */
   public static Map<String, List<Touched>> byOperator(PlanDifference d) {
     Map<String, Map<String, Touched>> by = new TreeMap<>();
-    d.runsAdded().forEach(r -> touch(by, r, "added"));
     d.runsRemoved().forEach(r -> touch(by, r, "removed"));
     d.runsRetimed()
         .forEach(

@@ -124,6 +124,15 @@ class PlanDifferenceTest {
     assertThat(d.routesMoved().get(0).runs())
         .extracting(PlanDifference.RunRef::runId)
         .containsExactly("N1", "B1");
+    // Each operator is told of its runs altered or removed; the moved route's runs, both.
+    var byOperator = ChangeControl.byOperator(d);
+    assertThat(byOperator.get("OPA"))
+        .extracting(t -> t.run().runId())
+        .containsExactly("A1", "A2", "A4", "N1", "B1");
+    assertThat(byOperator.get("OPB")).extracting(t -> t.run().runId()).containsExactly("N1", "B1");
+    assertThat(byOperator.get("OPA").get(1).what())
+        .containsExactlyInAnyOrder(
+            "pupils' stops changed", "planned crew changed", "stops changed");
   }
 
   @Test
