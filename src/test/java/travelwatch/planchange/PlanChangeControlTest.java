@@ -320,4 +320,35 @@ class PlanChangeControlTest {
     assertThat(server.get("/api/v1/plan/changes?from=2026-11-24&to=2026-11-23", admin).statusCode())
         .isEqualTo(400);
   }
+
+  @Test
+  @DisplayName(
+      "A run named in removedRuns is removed and listed as removed to its operator; an unknown one"
+          + " is refused naming it")
+  void removedRunIsRemovedAndTold() {
+    JsonObject unknown = new JsonObject().put("removedRuns", new JsonArray().add("NO-SUCH-RUN"));
+    HttpResponse<Buffer> refused = server.post("/api/v1/plan" + reason("tidy up"), admin, unknown);
+    assertThat(refused.statusCode()).as(refused.bodyAsString()).isEqualTo(400);
+    assertThat(
+            refused.bodyAsJsonObject().getJsonArray("errors").getJsonObject(0).getString("field"))
+        .isEqualTo("removedRuns[0]");
+
+    JsonObject removal = new JsonObject().put("removedRuns", new JsonArray().add(TUESDAY_RUN));
+    HttpResponse<Buffer> removed =
+        server.post("/api/v1/plan" + reason("route withdrawn") + "&force=true", admin, removal);
+
+    assertThat(removed.statusCode()).as(removed.bodyAsString()).isEqualTo(200);
+    assertThat(server.get("/api/v1/runs/" + TUESDAY_RUN, admin).statusCode()).isEqualTo(404);
+    long id = removed.bodyAsJsonObject().getJsonObject("change").getLong("id");
+    JsonObject change = server.get("/api/v1/plan/changes/" + id, admin).bodyAsJsonObject();
+    assertThat(change.getBoolean("forced")).isTrue();
+    JsonArray runsRemoved = change.getJsonObject("difference").getJsonArray("runsRemoved");
+    assertThat(runsRemoved).hasSize(1);
+    assertThat(runsRemoved.getJsonObject(0).getString("runId")).isEqualTo(TUESDAY_RUN);
+    assertThat(runsRemoved.getJsonObject(0).getString("operatorId")).isEqualTo("OPA");
+    List<Row> emails = planChangeEmails();
+    assertThat(emails).hasSize(1);
+    assertThat(emails.get(0).getString("text_body"))
+        .contains("Run " + TUESDAY_RUN + " (route RA, 2026-11-24 AM): removed");
+  }
 }
