@@ -6,16 +6,20 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import travelwatch.config.TravelWatchConfig;
 import travelwatch.plan.Plan;
 import travelwatch.plan.PlanGenerator;
 import travelwatch.plan.PlanImport;
 import travelwatch.plan.PlanJson;
 import travelwatch.plan.PlanStore;
+import travelwatch.planchange.PlanChanges;
+import travelwatch.platform.ServiceClock;
 import travelwatch.platform.http.ApiException;
 
 /** {@code plan import FILE} and {@code plan generate}. */
@@ -29,12 +33,25 @@ public final class PlanCommand {
   @Command(
       name = "import",
       mixinStandardHelpOptions = true,
-      description = "Upsert a plan document; nothing is written if it has any problem.")
+      description =
+          "Upsert a plan document as a plan change; nothing is written if it has any problem. A"
+              + " change to runs due within 24 hours waits for a manager's approval unless forced.")
   static final class Import implements Callable<Integer> {
     @Mixin CommonOptions common;
 
     @Parameters(paramLabel = "FILE", description = "The plan document (JSON).")
     Path file;
+
+    @Option(
+        names = "--reason",
+        paramLabel = "TEXT",
+        description = "Why the plan changes; required for changes to today or the next 7 days.")
+    String reason;
+
+    @Option(
+        names = "--force",
+        description = "Take effect now, even for runs due within 24 hours (an admin's call).")
+    boolean force;
 
     @Override
     public Integer call() throws IOException {
@@ -46,10 +63,30 @@ public final class PlanCommand {
         return 2;
       }
       try {
-        PlanStore.Counts counts =
+        TravelWatchConfig config = common.config();
+        PlanChanges.Outcome outcome =
             DatabaseSession.run(
-                common.config(), pool -> new PlanImport(new PlanStore(pool)).upsert(document));
-        System.out.println(counts.toJson().encode());
+                config,
+                pool ->
+                    new PlanChanges(
+                            pool,
+                            new PlanImport(new PlanStore(pool)),
+                            ServiceClock.on(ServiceClock.REAL, config.zone()),
+                            config.notifications().domain())
+                        .submit(
+                            document,
+                            // Whoever runs the command has the database: an admin, not a manager.
+                            new PlanChanges.Author(
+                                "cli:" + System.getProperty("user.name", "unknown"), false),
+                            Optional.ofNullable(reason),
+                            force));
+        if (outcome.pending()) {
+          System.err.println(
+              "travelwatch: plan change "
+                  + outcome.changeId()
+                  + " touches runs due within 24 hours and waits for a manager's approval");
+        }
+        System.out.println(outcome.toJson().encode());
         return 0;
       } catch (ApiException e) {
         System.err.println("travelwatch: " + e.getMessage());

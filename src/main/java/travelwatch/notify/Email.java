@@ -34,7 +34,9 @@ public record Email(
     /** To an operator whose webhook endpoint was disabled. */
     WEBHOOK,
     /** To managers: an operator's monthly return and its findings, counted by kind. */
-    MI;
+    MI,
+    /** To an operator whose runs a plan change changed. */
+    PLAN_CHANGE;
 
     public String wireName() {
       return name().toLowerCase(java.util.Locale.ROOT);

@@ -6,9 +6,12 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import travelwatch.plan.PlanReferences.Stored;
 import travelwatch.plan.PlanReferences.Wanted;
 import travelwatch.plan.PlanStore.Counts;
@@ -41,40 +44,79 @@ public final class PlanImport {
   }
 
   public Future<Counts> upsert(JsonObject document) {
-    return upsert(() -> document);
+    return check(document).compose(checked -> store.write(checked.write()));
   }
 
   /** A request body, which must be a JSON object. */
   public Future<Counts> upsert(Buffer body) {
-    return upsert(() -> object(body));
+    return check(body).compose(checked -> store.write(checked.write()));
+  }
+
+  /**
+   * A document that has no problem: its plan, the runs it removes, its reason (if it gives one),
+   * its text, and its write, ready for {@link PlanStore#write(PlanStore.Write,
+   * java.util.function.Function)}. The text is made again only if asked for: a large document's
+   * parsed form is not kept beside its plan.
+   */
+  public record Checked(
+      Plan plan,
+      List<String> removedRuns,
+      Optional<String> reason,
+      Supplier<String> text,
+      PlanStore.Write write) {}
+
+  /** Reads and checks a document, failing with every problem it has; writes nothing. */
+  public Future<Checked> check(JsonObject document) {
+    return check(() -> document, document::encode);
+  }
+
+  /** A request body, which must be a JSON object; see {@link #check(JsonObject)}. */
+  public Future<Checked> check(Buffer body) {
+    return check(() -> object(body), () -> body.toString(StandardCharsets.UTF_8));
   }
 
   /** A document read, and what it refers to that must be looked up in the store. */
-  private record Read(PlanJson.Read read, Wanted wanted) {}
+  private record Read(Supplier<String> text, PlanJson.Read read, Wanted wanted) {}
 
-  private Future<Counts> upsert(Callable<JsonObject> document) {
+  private Future<Checked> check(Callable<JsonObject> document, Supplier<String> text) {
     return offLoop(
             () -> {
               PlanJson.Read read = PlanJson.read(document.call());
-              return new Read(read, PlanReferences.wanted(read.plan()));
+              return new Read(text, read, PlanReferences.wanted(read.plan()));
             })
         .compose(
             read ->
-                store.lookup(read.wanted()).compose(stored -> offLoop(() -> checked(read, stored))))
-        .compose(store::write);
+                store
+                    .lookup(read.wanted(), read.read().removedRuns())
+                    .compose(stored -> offLoop(() -> checked(read, stored))));
   }
 
   /** The plan's write, when neither the document nor its references to the store have a problem. */
-  private static PlanStore.Write checked(Read read, Stored stored) {
+  private static Checked checked(Read read, Stored stored) {
     List<FieldProblem> problems = new ArrayList<>(read.read().problems());
     problems.addAll(PlanReferences.check(read.read().plan(), stored));
+    List<String> removed = read.read().removedRuns();
+    for (int i = 0; i < removed.size(); i++) {
+      if (!stored.runs().contains(removed.get(i))) {
+        problems.add(FieldProblem.at("removedRuns[" + i + "]", "unknown run"));
+      }
+    }
     if (!problems.isEmpty()) {
       throw rejected(problems);
     }
-    return PlanStore.prepare(read.read().plan());
+    return new Checked(
+        read.read().plan(),
+        removed,
+        Optional.ofNullable(read.read().reason()),
+        read.text(),
+        PlanStore.prepare(read.read().plan(), removed));
   }
 
-  private <T> Future<T> offLoop(Callable<T> work) {
+  /**
+   * Runs {@code work} on a worker thread when this import has workers, else on the calling thread:
+   * for what a large plan makes slow.
+   */
+  public <T> Future<T> offLoop(Callable<T> work) {
     if (workers == null) {
       try {
         return Future.succeededFuture(work.call());

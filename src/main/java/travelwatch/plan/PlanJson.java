@@ -34,7 +34,8 @@ public final class PlanJson {
   private PlanJson() {}
 
   /** A document read as far as it could be; it is usable only when {@code problems} is empty. */
-  public record Read(Plan plan, List<FieldProblem> problems) {}
+  public record Read(
+      Plan plan, List<String> removedRuns, String reason, List<FieldProblem> problems) {}
 
   /**
    * The JSON spelling of an enum constant: {@code AM}/{@code PM} as they are, others lower case.
@@ -48,10 +49,17 @@ public final class PlanJson {
     if (!problems.isEmpty()) {
       // Nothing of a document with unreadable text is taken, not even its ids.
       return new Read(
-          new Plan(List.of(), List.of(), List.of(), List.of(), List.of(), List.of()), problems);
+          new Plan(List.of(), List.of(), List.of(), List.of(), List.of(), List.of()),
+          List.of(),
+          null,
+          problems);
     }
     FieldReader top = new FieldReader(doc, "", problems);
-    top.allowOnly(Set.of("operators", "schools", "pupils", "crew", "routes", "runs"));
+    top.allowOnly(
+        Set.of(
+            "operators", "schools", "pupils", "crew", "routes", "runs", "removedRuns", "reason"));
+    // Why the plan changes: the change control decides when it is required.
+    String reason = top.text("reason", false);
     Plan plan =
         new Plan(
             list(top, "operators", problems, PlanJson::operator),
@@ -66,7 +74,18 @@ public final class PlanJson {
     duplicates(plan.crew(), Crew::id, "crew", problems);
     duplicates(plan.routes(), Route::id, "routes", problems);
     duplicates(plan.runs(), Run::id, "runs", problems);
-    return new Read(plan, problems);
+    List<String> removedRuns = top.ids("removedRuns");
+    Set<String> kept = new HashSet<>();
+    plan.runs().stream().filter(r -> r != null).forEach(r -> kept.add(r.id()));
+    for (int i = 0; i < removedRuns.size(); i++) {
+      if (kept.contains(removedRuns.get(i))) {
+        problems.add(
+            FieldProblem.at(
+                "removedRuns[" + i + "]", "the run is also in runs: remove it or keep it"));
+      }
+    }
+    return new Read(
+        plan, List.copyOf(new java.util.LinkedHashSet<>(removedRuns)), reason, problems);
   }
 
   private static <T> List<T> list(

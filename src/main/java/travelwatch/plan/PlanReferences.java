@@ -29,9 +29,10 @@ final class PlanReferences {
       Set<String> schools,
       Set<String> pupils,
       Map<String, CrewRef> crew,
-      Map<String, String> routeOperators) {
+      Map<String, String> routeOperators,
+      Set<String> runs) {
     static Stored none() {
-      return new Stored(Set.of(), Set.of(), Set.of(), Map.of(), Map.of());
+      return new Stored(Set.of(), Set.of(), Set.of(), Map.of(), Map.of(), Set.of());
     }
   }
 

@@ -92,6 +92,10 @@ final class PlanSql {
       select * from unnest($1::text[], $2::text[], $3::text[], $4::text[])
       """;
 
+  /** Removing a run removes its stops and its pupils' stops with it (cascade). */
+  static final String DELETE_RUNS = "delete from run where id = any($1::text[])";
+
+  static final String KNOWN_RUNS = "select id from run where id = any($1::text[])";
   static final String KNOWN_OPERATORS = "select id from operator where id = any($1::text[])";
   static final String KNOWN_SCHOOLS = "select id from school where id = any($1::text[])";
   static final String KNOWN_PUPILS = "select id from pupil where id = any($1::text[])";
@@ -135,7 +139,9 @@ final class PlanSql {
       select id, route_id, service_date, direction, arrive_by, planned_driver_id, planned_guide_id
       from run where service_date between $1 and $2 order by id
       """;
-  static final String STOPS_BETWEEN =
+
+  /** A run's stops in order, each with the pupils it picks up and drops off; %s picks the runs. */
+  private static final String STOPS_OF =
       """
       select s.run_id, s.id, s.seq, s.lat, s.lon, s.planned_time,
              coalesce(array_agg(p.pupil_id order by p.pupil_id)
@@ -145,8 +151,22 @@ final class PlanSql {
       from stop s
       join run r on r.id = s.run_id
       left join stop_pupil p on p.run_id = s.run_id and p.stop_id = s.id
-      where r.service_date between $1 and $2
+      where %s
       group by s.run_id, s.id, s.seq, s.lat, s.lon, s.planned_time
       order by s.run_id, s.seq
       """;
+
+  static final String STOPS_BETWEEN = STOPS_OF.formatted("r.service_date between $1 and $2");
+
+  /** The runs a change may touch: those named ($1), and those of the routes named ($2) from $3. */
+  private static final String STOOD =
+      "r.id = any($1::text[]) or (r.route_id = any($2::text[]) and r.service_date >= $3)";
+
+  static final String RUNS_STOOD =
+      """
+      select id, route_id, service_date, direction, arrive_by, planned_driver_id, planned_guide_id
+      from run r where %s order by id
+      """
+          .formatted(STOOD);
+  static final String STOPS_STOOD = STOPS_OF.formatted(STOOD);
 }

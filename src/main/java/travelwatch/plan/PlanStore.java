@@ -6,6 +6,7 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -67,10 +68,11 @@ public final class PlanStore {
     }
   }
 
-  Future<Stored> lookup(Wanted wanted) {
-    if (wanted.isEmpty()) {
+  Future<Stored> lookup(Wanted wanted, List<String> removedRuns) {
+    if (wanted.isEmpty() && removedRuns.isEmpty()) {
       return Future.succeededFuture(Stored.none());
     }
+    Future<Set<String>> runs = ids(PlanSql.KNOWN_RUNS, new HashSet<>(removedRuns));
     Future<Set<String>> operators = ids(PlanSql.KNOWN_OPERATORS, wanted.operators());
     Future<Set<String>> schools = ids(PlanSql.KNOWN_SCHOOLS, wanted.schools());
     Future<Set<String>> pupils = ids(PlanSql.KNOWN_PUPILS, wanted.pupils());
@@ -96,7 +98,7 @@ public final class PlanStore {
                   rows.forEach(r -> map.put(r.getString("id"), r.getString("operator_id")));
                   return map;
                 });
-    return Future.all(operators, schools, pupils, crew, routes)
+    return Future.all(List.of(operators, schools, pupils, crew, routes, runs))
         .map(
             all ->
                 new Stored(
@@ -104,7 +106,8 @@ public final class PlanStore {
                     schools.result(),
                     pupils.result(),
                     crew.result(),
-                    routes.result()));
+                    routes.result(),
+                    runs.result()));
   }
 
   private Future<List<Row>> rows(String sql, Set<String> ids) {
@@ -142,7 +145,7 @@ public final class PlanStore {
     private final List<Statement> statements = new ArrayList<>();
     private final Counts counts;
 
-    private Write(Plan plan) {
+    private Write(Plan plan, List<String> removedRuns) {
       add(
           PlanSql.UPSERT_OPERATORS,
           plan.operators(),
@@ -201,6 +204,10 @@ public final class PlanStore {
           r -> r.plannedDriverId().orElse(null),
           r -> r.plannedGuideId().orElse(null));
       int stops = replaceStops(plan.runs());
+      if (!removedRuns.isEmpty()) {
+        statements.add(
+            new Statement(PlanSql.DELETE_RUNS, Tuple.of(removedRuns.toArray(String[]::new))));
+      }
       counts =
           new Counts(
               plan.operators().size(),
@@ -271,7 +278,12 @@ public final class PlanStore {
 
   /** Builds the plan's write; blocking for as long as the plan is large. */
   static Write prepare(Plan plan) {
-    return new Write(plan);
+    return new Write(plan, List.of());
+  }
+
+  /** As {@link #prepare(Plan)}, also removing the runs named (and their stops). */
+  static Write prepare(Plan plan, List<String> removedRuns) {
+    return new Write(plan, removedRuns);
   }
 
   /**
@@ -279,6 +291,15 @@ public final class PlanStore {
    * {@link PlanChangeListener}s on every server, whoever wrote it.
    */
   Future<Counts> write(Write write) {
+    return write(write, conn -> Future.succeededFuture());
+  }
+
+  /**
+   * As {@link #write(Write)}, with {@code alongside} run on the write's connection before it
+   * commits (the change's record and emails), so that they commit together or not at all.
+   */
+  public Future<Counts> write(
+      Write write, java.util.function.Function<SqlConnection, Future<?>> alongside) {
     return pool.withTransaction(
             conn -> {
               Future<Void> done = Future.succeededFuture();
@@ -290,7 +311,8 @@ public final class PlanStore {
                                 .execute(statement.arguments())
                                 .mapEmpty());
               }
-              return done.compose(v -> conn.query(PlanSql.NOTIFY_CHANGED).execute());
+              return done.compose(v -> alongside.apply(conn))
+                  .compose(v -> conn.query(PlanSql.NOTIFY_CHANGED).execute());
             })
         .map(write.counts);
   }
@@ -353,14 +375,34 @@ public final class PlanStore {
 
   /** The stored plan: every operator, school, pupil, crew and route, and the runs in the dates. */
   public Future<Plan> read(LocalDate from, LocalDate to) {
+    return read(
+        true,
+        pool.preparedQuery(PlanSql.RUNS_BETWEEN).execute(Tuple.of(from, to)),
+        pool.preparedQuery(PlanSql.STOPS_BETWEEN).execute(Tuple.of(from, to)));
+  }
+
+  /**
+   * What stands of the plan where a change may touch it: every operator and route, the runs named,
+   * and the runs of the routes named dated {@code from} on, with their stops; no schools, pupils or
+   * crew.
+   */
+  public Future<Plan> stood(Set<String> runIds, Set<String> routeIds, LocalDate from) {
+    Tuple which = Tuple.of(runIds.toArray(String[]::new), routeIds.toArray(String[]::new), from);
+    return read(
+        false,
+        pool.preparedQuery(PlanSql.RUNS_STOOD).execute(which),
+        pool.preparedQuery(PlanSql.STOPS_STOOD).execute(which));
+  }
+
+  private Future<Plan> read(boolean whole, Future<RowSet<Row>> runs, Future<RowSet<Row>> stops) {
     Future<RowSet<Row>> operators = pool.query(PlanSql.OPERATORS).execute();
-    Future<RowSet<Row>> schools = pool.query(PlanSql.SCHOOLS).execute();
-    Future<RowSet<Row>> pupils = pool.query(PlanSql.PUPILS).execute();
-    Future<RowSet<Row>> crew = pool.query(PlanSql.CREW).execute();
+    Future<RowSet<Row>> schools =
+        whole ? pool.query(PlanSql.SCHOOLS).execute() : Future.succeededFuture(null);
+    Future<RowSet<Row>> pupils =
+        whole ? pool.query(PlanSql.PUPILS).execute() : Future.succeededFuture(null);
+    Future<RowSet<Row>> crew =
+        whole ? pool.query(PlanSql.CREW).execute() : Future.succeededFuture(null);
     Future<RowSet<Row>> routes = pool.query(PlanSql.ROUTES).execute();
-    Future<RowSet<Row>> runs = pool.preparedQuery(PlanSql.RUNS_BETWEEN).execute(Tuple.of(from, to));
-    Future<RowSet<Row>> stops =
-        pool.preparedQuery(PlanSql.STOPS_BETWEEN).execute(Tuple.of(from, to));
     return Future.all(List.of(operators, schools, pupils, crew, routes, runs, stops))
         .map(
             all -> {
@@ -467,6 +509,9 @@ public final class PlanStore {
   }
 
   private static <T> List<T> map(RowSet<Row> rows, Function<Row, T> f) {
+    if (rows == null) {
+      return List.of();
+    }
     List<T> list = new ArrayList<>(rows.size());
     rows.forEach(r -> list.add(f.apply(r)));
     return list;

@@ -66,8 +66,9 @@ import travelwatch.notify.Notifications;
 import travelwatch.parent.Parents;
 import travelwatch.plan.PlanChangeListener;
 import travelwatch.plan.PlanImport;
-import travelwatch.plan.PlanRoutes;
 import travelwatch.plan.PlanStore;
+import travelwatch.planchange.PlanChangeRoutes;
+import travelwatch.planchange.PlanChanges;
 import travelwatch.platform.ServiceClock;
 import travelwatch.platform.cluster.ClusterNode;
 import travelwatch.platform.cluster.Membership;
@@ -220,7 +221,7 @@ public final class TravelWatchServer implements AutoCloseable {
     final PlanChangeListener planChanges;
     final PlanOwnersRefresh planOwnersRefresh;
     final AlertMetrics alertMetrics;
-    final PlanRoutes plan;
+    final PlanChangeRoutes plan;
     final IngestRoutes ingest;
     final AlertRoutes alerts;
     final StreamRoutes stream;
@@ -317,9 +318,16 @@ public final class TravelWatchServer implements AutoCloseable {
       PlanOwners ownership = new PlanOwners(pool, real);
       this.planOwnersRefresh = new PlanOwnersRefresh(ownership);
       this.planChanges = new PlanChangeListener(database.endpoint().connectOptions());
+      // Every plan import and change through the API is a plan change, under route change control.
       this.plan =
-          new PlanRoutes(
-              new PlanImport(new PlanStore(pool), vertx), config.http().planBodyLimitBytes());
+          new PlanChangeRoutes(
+              new PlanChanges(
+                  pool,
+                  new PlanImport(new PlanStore(pool), vertx),
+                  time,
+                  config.notifications().domain()),
+              config.http().planBodyLimitBytes(),
+              time);
 
       var ingestConfig = config.ingest();
       IngestMetrics ingestMetrics = new IngestMetrics(metrics.registry());

@@ -77,6 +77,9 @@ class RouteAccessMatrixTest {
           entry("GET /api/v1/session", session()),
           entry("DELETE /api/v1/session", session()),
           entry("POST /api/v1/plan", role(ADMIN)),
+          entry("GET /api/v1/plan/changes", role(MANAGER)),
+          entry("GET /api/v1/plan/changes/:changeId", role(MANAGER)),
+          entry("POST /api/v1/plan/changes/:changeId/approve", role(MANAGER)),
           entry("POST /api/v1/keys", role(ADMIN)),
           entry("GET /api/v1/audit", role(ADMIN)),
           entry("GET /api/v1/keys", role(ADMIN)),
@@ -166,7 +169,9 @@ class RouteAccessMatrixTest {
           Map.entry(":month", "2026-11"),
           // No such key nor user: an admin's revoke or disable must not take away another cell's.
           Map.entry(":keyId", "999999"),
-          Map.entry(":email", "nobody@council.test"));
+          Map.entry(":email", "nobody@council.test"),
+          // The set-up's plan import: a change that took effect at once.
+          Map.entry(":changeId", "1"));
 
   private static final Map<String, String> WILDCARDS =
       Map.of("/webjars/*", "/webjars/chart.js/4.5.1/dist/chart.umd.min.js", "/*", "/");
