@@ -69,6 +69,7 @@ import travelwatch.platform.http.HttpVerticle;
 import travelwatch.platform.http.InboundText;
 import travelwatch.platform.jobs.JobHealth;
 import travelwatch.platform.metrics.Metrics;
+import travelwatch.retention.RetentionJob;
 import travelwatch.school.Schools;
 import travelwatch.tracker.TrackerRoutes;
 import travelwatch.tracker.Trackers;
@@ -141,6 +142,8 @@ public final class TravelWatchServer implements AutoCloseable {
       // Listening before the monitors first read the plan, so no change falls in between.
       server.deploy(capabilities.planChanges);
       server.deploy(capabilities.planOwnersRefresh);
+      // The event store's partitions of today and the days ahead exist before events come in.
+      server.deploy(capabilities.retention);
       // The routing rules are in place before any monitor raises an alert.
       server.deploy(capabilities.notifications);
       server.deploy(capabilities.notifications.relay());
@@ -221,6 +224,7 @@ public final class TravelWatchServer implements AutoCloseable {
     final Webhooks webhooks;
     final UserRoutes users;
     final TrackerRoutes trackers;
+    final RetentionJob retention;
     final AtomicReference<Router> served = new AtomicReference<>();
 
     Capabilities(
@@ -373,6 +377,7 @@ public final class TravelWatchServer implements AutoCloseable {
               pool,
               parentLinks,
               jobs);
+      this.retention = RetentionJob.create(config.retention(), time, pool, parents, jobs);
       this.schools =
           Schools.create(
               config.schools(),
