@@ -119,7 +119,10 @@ class RetentionTest {
 
     // The next day, with the default limits: the pass runs at start.
     try (TestServer server =
-        new TestServer(db, Map.of(), new TestClock(Instant.parse("2026-11-24T07:30:00Z")))) {
+        new TestServer(
+            db,
+            Map.of("TW_RETENTION_EVENTS_DAYS", "400", "TW_RETENTION_POSITIONS_DAYS", "31"),
+            new TestClock(Instant.parse("2026-11-24T07:30:00Z")))) {
       new JobProbe(server).await("retention", "OK");
       assertThat(eventIds(db))
           .containsExactlyInAnyOrder(
