@@ -28,7 +28,8 @@ public record TravelWatchConfig(
     WebhookConfig webhooks,
     TrackerConfig trackers,
     MiConfig mi,
-    AccessConfig access) {
+    AccessConfig access,
+    RetentionConfig retention) {
 
   /** The HTTP server. */
   public record HttpConfig(
@@ -114,7 +115,8 @@ public record TravelWatchConfig(
         WebhookConfig.from(settings),
         TrackerConfig.from(settings),
         MiConfig.from(settings),
-        AccessConfig.from(settings));
+        AccessConfig.from(settings),
+        RetentionConfig.from(settings));
   }
 
   /** The same configuration for a node that joins a cluster ({@code serve --cluster}). */
@@ -135,7 +137,8 @@ public record TravelWatchConfig(
         webhooks,
         trackers,
         mi,
-        access);
+        access,
+        retention);
   }
 
   private static MonitorConfig monitor(Settings s) {

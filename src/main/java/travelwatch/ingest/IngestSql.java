@@ -5,33 +5,55 @@ final class IngestSql {
   private IngestSql() {}
 
   /**
-   * A group's rows, one array per column, and the one time they were received. Bodies travel as
-   * text and become json here (a Java string bound as json would be a JSON string).
+   * A group's rows, one array per column, read once; bodies travel as text and become json on
+   * insert (a Java string bound as json would be a JSON string). $5 is the one time they were
+   * received.
    */
-  private static final String INSERT_GROUP =
+  private static final String ROWS =
+      """
+      with u as (
+        select * from unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $6::date[],
+                             $7::text[], $8::text[], $9::bytea[], $10::text[])
+                      as u(o, i, t, oc, d, r, b, h, s)),
+      """;
+
+  /**
+   * Each event's key, unique per owner, in event_key beside the event: the partitioned event table
+   * cannot hold that key unique itself.
+   */
+  private static final String INSERT_KEYS =
+      """
+      k as (insert into event_key (owner, event_id, position, service_date, body_hash)
+            select o, i, t = 'vehicle.position', d, h from u
+      """;
+
+  private static final String INSERT_EVENTS_OF =
       """
       insert into event (owner, event_id, type, occurred_at, received_at, service_date, run_id,
                          body, body_hash, source)
       select o, i, t, oc, $5::timestamptz, d, r, b::json, h, s
-      from unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[],
-                  $6::date[], $7::text[], $8::text[], $9::bytea[], $10::text[])
-           as u(o, i, t, oc, d, r, b, h, s)
+      from u
       """;
 
   /**
-   * A group whose rows are all new: it fails as a whole (unique violation) if any eventId is
-   * already stored, and costs less per row than skipping conflicts.
+   * A group whose rows are all new: it fails as a whole (unique violation on the key) if any
+   * eventId is already stored, and costs less per row than skipping conflicts.
    */
-  static final String INSERT_NEW_EVENTS = INSERT_GROUP + "returning seq, owner, event_id";
+  static final String INSERT_NEW_EVENTS =
+      ROWS + INSERT_KEYS + ") " + INSERT_EVENTS_OF + " returning seq, owner, event_id";
 
-  /** A group that may repeat stored events: existing (owner, eventId) rows are skipped. */
+  /** A group that may repeat stored events: those whose (owner, eventId) is stored are skipped. */
   static final String INSERT_EVENTS =
-      INSERT_GROUP + "on conflict (owner, event_id) do nothing returning seq, owner, event_id";
+      ROWS
+          + INSERT_KEYS
+          + " on conflict (owner, event_id) do nothing returning owner, event_id) "
+          + INSERT_EVENTS_OF
+          + " join k on k.owner = u.o and k.event_id = u.i returning seq, owner, event_id";
 
   static final String EXISTING_HASHES =
       """
       select e.owner, e.event_id, e.body_hash
-      from event e
+      from event_key e
       join unnest($1::text[], $2::text[]) as k(owner, event_id)
         on e.owner = k.owner and e.event_id = k.event_id
       """;

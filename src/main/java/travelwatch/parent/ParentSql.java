@@ -118,6 +118,23 @@ final class ParentSql {
 
   static final String DELETE_NOTICES = "delete from parent_notice where link_id = $1";
 
+  /** Links that have ended ($1: now) and still hold an address. */
+  static final String ENDED_WITH_ADDRESS =
+      """
+      select sub.link_id from parent_subscription sub
+      join parent_link l on l.id = sub.link_id
+      where l.expires_at <= $1 or l.revoked_at is not null
+      """;
+
+  /** Replies to messages written before $1, then those messages. */
+  static final String DELETE_OLD_REPLIES =
+      """
+      delete from parent_message_reply
+      where message_id in (select id from parent_message where created_at < $1)
+      """;
+
+  static final String DELETE_OLD_MESSAGES = "delete from parent_message where created_at < $1";
+
   /** The prefix of every Message-ID of a link's emails (see ParentLetters). */
   static String messageIdPrefix(long linkId) {
     return "<parent." + linkId + ".";

@@ -326,6 +326,37 @@ final class ParentStore {
                     .map(deleted.size() > 0));
   }
 
+  /**
+   * What the retention job removes: the address of each link that has ended (as a revocation does),
+   * and messages written before {@code messagesBefore} with their replies. Each link is its own
+   * transaction. Answers how many addresses and messages went.
+   */
+  Future<Integer> forgetEnded(Instant now, Instant messagesBefore) {
+    return pool.preparedQuery(ParentSql.ENDED_WITH_ADDRESS)
+        .execute(Tuple.of(Database.utc(now)))
+        .compose(
+            rows -> {
+              Future<Integer> forgotten = Future.succeededFuture(0);
+              for (Row r : rows) {
+                long linkId = r.getLong("link_id");
+                forgotten =
+                    forgotten.compose(n -> unsubscribe(linkId).map(deleted -> deleted ? n + 1 : n));
+              }
+              return forgotten;
+            })
+        .compose(
+            addresses ->
+                pool.withTransaction(
+                    conn ->
+                        conn.preparedQuery(ParentSql.DELETE_OLD_REPLIES)
+                            .execute(Tuple.of(Database.utc(messagesBefore)))
+                            .compose(
+                                v ->
+                                    conn.preparedQuery(ParentSql.DELETE_OLD_MESSAGES)
+                                        .execute(Tuple.of(Database.utc(messagesBefore))))
+                            .map(deleted -> addresses + deleted.rowCount())));
+  }
+
   /** The one-click unsubscribe: the code names the subscription. */
   Future<Boolean> unsubscribeByCode(String code) {
     return pool.withTransaction(

@@ -1,8 +1,10 @@
 package travelwatch.parent;
 
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import java.net.URI;
+import java.time.Instant;
 import travelwatch.access.ParentLinks;
 import travelwatch.config.ParentConfig;
 import travelwatch.platform.ServiceClock;
@@ -16,10 +18,12 @@ import travelwatch.platform.jobs.Passes;
 public final class Parents {
   private final ParentRoutes routes;
   private final Passes notices;
+  private final ParentStore store;
 
-  private Parents(ParentRoutes routes, Passes notices) {
+  private Parents(ParentRoutes routes, Passes notices, ParentStore store) {
     this.routes = routes;
     this.notices = notices;
+    this.store = store;
   }
 
   public static Parents create(
@@ -36,7 +40,17 @@ public final class Parents {
     return new Parents(
         new ParentRoutes(links, store, letters, config, time, publicUrl, vertx.eventBus()),
         new ParentNotices(store, letters, new JourneyNotices(config, time.zone()), time)
-            .job(config.noticeEvery(), jobs));
+            .job(config.noticeEvery(), jobs),
+        store);
+  }
+
+  /**
+   * Forgets what parents gave that is no longer needed: the address of a link that has ended (as
+   * revoking it does) and messages written before {@code messagesBefore}, with their replies.
+   * Answers how many addresses and messages went.
+   */
+  public Future<Integer> forgetEnded(Instant now, Instant messagesBefore) {
+    return store.forgetEnded(now, messagesBefore);
   }
 
   public ParentRoutes routes() {

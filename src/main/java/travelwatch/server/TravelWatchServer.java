@@ -82,6 +82,7 @@ import travelwatch.platform.http.InboundText;
 import travelwatch.platform.http.ScrapeToken;
 import travelwatch.platform.jobs.JobHealth;
 import travelwatch.platform.metrics.Metrics;
+import travelwatch.retention.RetentionJob;
 import travelwatch.school.Schools;
 import travelwatch.tracker.TrackerRoutes;
 import travelwatch.tracker.Trackers;
@@ -156,6 +157,8 @@ public final class TravelWatchServer implements AutoCloseable {
       // Revoked keys are dropped from this node's cache from the first request on.
       server.deploy(capabilities.keyRevocations);
       server.deploy(capabilities.planOwnersRefresh);
+      // The event store's partitions of today and the days ahead exist before events come in.
+      server.deploy(capabilities.retention);
       // The routing rules are in place before any monitor raises an alert.
       server.deploy(capabilities.notifications);
       server.deploy(capabilities.notifications.relay());
@@ -243,6 +246,7 @@ public final class TravelWatchServer implements AutoCloseable {
     final UserRoutes users;
     final TrackerRoutes trackers;
     final ScrapeToken scrapeToken;
+    final RetentionJob retention;
     final AtomicReference<Router> served = new AtomicReference<>();
 
     Capabilities(
@@ -436,6 +440,7 @@ public final class TravelWatchServer implements AutoCloseable {
               pool,
               parentLinks,
               jobs);
+      this.retention = RetentionJob.create(config.retention(), time, pool, parents, audit, jobs);
       this.schools =
           Schools.create(
               config.schools(),

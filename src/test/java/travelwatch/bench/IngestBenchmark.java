@@ -60,6 +60,11 @@ final class IngestBenchmark {
         .query("create table " + GroupInsertEndpoint.TABLE + " (like event including all)")
         .execute()
         .await();
+    // The event store keeps each (owner, eventId) unique in event_key; the floor pays for it too.
+    setup
+        .query("alter table " + GroupInsertEndpoint.TABLE + " add unique (owner, event_id)")
+        .execute()
+        .await();
     setup.close().await();
     vertx.close().await();
     String runs = runsOf(plan, operator);
@@ -234,6 +239,7 @@ final class IngestBenchmark {
         Statement s = c.createStatement()) {
       s.execute("drop table if exists bench_event_copy");
       s.execute("create table bench_event_copy (like event including all)");
+      s.execute("alter table bench_event_copy add unique (owner, event_id)");
       // Write back what the runs before left dirty first, so it does not slow this COPY down.
       s.execute("checkpoint");
       CopyManager copy = new CopyManager(c.unwrap(BaseConnection.class));

@@ -57,6 +57,28 @@ class ConfigTest {
   }
 
   @Test
+  @DisplayName(
+      "Retention keeps events 400 days, positions 31 and audit records 2,190 unless set; positions"
+          + " cannot outlive the events")
+  void retention() {
+    assertThat(load(Map.of()).retention()).isEqualTo(new RetentionConfig(400, 31, 2190));
+    assertThat(
+            load(Map.of("TW_RETENTION_EVENTS_DAYS", "800", "TW_RETENTION_POSITIONS_DAYS", "90"))
+                .retention())
+        .isEqualTo(new RetentionConfig(800, 90, 2190));
+    assertThatThrownBy(
+            () ->
+                load(Map.of("TW_RETENTION_EVENTS_DAYS", "60", "TW_RETENTION_POSITIONS_DAYS", "61")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith(
+            "TW_RETENTION_POSITIONS_DAYS: must be at most TW_RETENTION_EVENTS_DAYS (60)");
+    assertThatThrownBy(() -> load(Map.of("TW_RETENTION_EVENTS_DAYS", "7")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith(
+            "TW_RETENTION_EVENTS_DAYS: must be a whole number from 31 to 36500, got 7");
+  }
+
+  @Test
   @DisplayName("TW_PG_URL gives user, password, host, port and database")
   void pgUrlParsed() {
     PgUrl url =

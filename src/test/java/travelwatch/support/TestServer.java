@@ -53,6 +53,9 @@ public final class TestServer implements AutoCloseable {
     this.database = database;
     port = freePort();
     Map<String, String> env = new HashMap<>(extraEnv);
+    // Tests keep what they store, whatever their clock says, unless they are about retention.
+    env.putIfAbsent("TW_RETENTION_EVENTS_DAYS", "36500");
+    env.putIfAbsent("TW_RETENTION_POSITIONS_DAYS", "36500");
     env.put("TW_HTTP_PORT", String.valueOf(port));
     env.put("TW_HTTP_INSTANCES", "2");
     env.put(
