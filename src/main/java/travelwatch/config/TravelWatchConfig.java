@@ -27,14 +27,25 @@ public record TravelWatchConfig(
     WebhookConfig webhooks,
     TrackerConfig trackers) {
 
-  /** The HTTP server. */
+  /**
+   * The HTTP server. {@code idle} bounds both a connection's silence and the time a client has to
+   * send a request's headers: a client that trickles them a byte at a time is cut off too.
+   */
   public record HttpConfig(
       String host,
       int port,
       int instances,
       long bodyLimitBytes,
       long planBodyLimitBytes,
-      URI publicUrl) {}
+      URI publicUrl,
+      Duration idle) {
+
+    /** The same server on another port (the OsmAnd protocol's own). */
+    public HttpConfig onPort(int otherPort) {
+      return new HttpConfig(
+          host, otherPort, instances, bodyLimitBytes, planBodyLimitBytes, publicUrl, idle);
+    }
+  }
 
   /** The PostgreSQL server: external when {@code url} is present, otherwise embedded. */
   public record DatabaseConfig(Optional<PgUrl> url, int poolSize, Path dataDir) {
@@ -56,8 +67,16 @@ public record TravelWatchConfig(
       int shards,
       Duration maxAhead) {}
 
-  /** The live monitors: rule thresholds, how often deadline rules are checked, the stream. */
-  public record MonitorConfig(MonitorSettings rules, Duration tick, Duration streamHeartbeat) {}
+  /**
+   * The live monitors: rule thresholds, how often deadline rules are checked, the stream (its
+   * heartbeat, and how many streams one caller and this node may hold open).
+   */
+  public record MonitorConfig(
+      MonitorSettings rules,
+      Duration tick,
+      Duration streamHeartbeat,
+      int streamMaxPerCaller,
+      int streamMax) {}
 
   /**
    * Reads the configuration; {@code dataDirOverride} is the command line's {@code --data-dir}.
@@ -71,8 +90,27 @@ public record TravelWatchConfig(
         settings.integer("httpInstances", Runtime.getRuntime().availableProcessors(), 1, 64);
     int planLimitMb = settings.integer("planBodyLimitMb", 256, 1, 4096);
     URI publicUrl = uri(settings, "publicUrl", "http://localhost:" + port);
+    MonitorConfig monitor = monitor(settings);
+    int idleSeconds = settings.integer("httpIdleSeconds", 60, 2, 3600);
+    if (idleSeconds <= monitor.streamHeartbeat().toSeconds()) {
+      // The live stream's heartbeat is what keeps an idle stream's connection open.
+      throw new ConfigException(
+          settings.label("httpIdleSeconds"),
+          "must be more than "
+              + settings.label("streamHeartbeatSeconds")
+              + " ("
+              + monitor.streamHeartbeat().toSeconds()
+              + ")");
+    }
     HttpConfig http =
-        new HttpConfig(host, port, instances, 1024 * 1024, planLimitMb * 1024L * 1024L, publicUrl);
+        new HttpConfig(
+            host,
+            port,
+            instances,
+            1024 * 1024,
+            planLimitMb * 1024L * 1024L,
+            publicUrl,
+            Duration.ofSeconds(idleSeconds));
 
     Optional<PgUrl> pgUrl =
         settings.text("pgUrl").map(t -> PgUrl.parse(settings.label("pgUrl"), t));
@@ -94,7 +132,7 @@ public record TravelWatchConfig(
         http,
         new DatabaseConfig(pgUrl, poolSize, dataDir.toAbsolutePath()),
         ingest,
-        monitor(settings),
+        monitor,
         zone,
         kpi,
         NotifyConfig.from(settings, dataDir),
@@ -150,10 +188,18 @@ public record TravelWatchConfig(
             d.stopRadiusMetres(),
             d.leftStopMetres(),
             s.bool("alertAutoResolve", d.autoResolve()));
+    int streamMax = s.integer("streamMax", 1000, 1, 100_000);
+    int streamMaxPerCaller = s.integer("streamMaxPerCaller", 10, 1, 100_000);
+    if (streamMaxPerCaller > streamMax) {
+      throw new ConfigException(
+          s.label("streamMaxPerCaller"), "must not be more than " + s.label("streamMax"));
+    }
     return new MonitorConfig(
         rules,
         Duration.ofMillis(s.integer("monitorTickMs", 5000, 10, 600_000)),
-        Duration.ofSeconds(s.integer("streamHeartbeatSeconds", 15, 1, 300)));
+        Duration.ofSeconds(s.integer("streamHeartbeatSeconds", 15, 1, 300)),
+        streamMaxPerCaller,
+        streamMax);
   }
 
   private static Duration minutes(Settings s, String name, Duration fallback, int min, int max) {

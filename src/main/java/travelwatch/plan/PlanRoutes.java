@@ -17,6 +17,10 @@ public final class PlanRoutes {
   public static final String PLAN_CHANGED = "travelwatch.plan.changed";
 
   private final PlanImport planImport;
+
+  /** The plan's full path: its body may be larger than any other endpoint's. */
+  public static final String PATH = "/api/v1/plan";
+
   private final long bodyLimitBytes;
 
   public PlanRoutes(PlanImport planImport, long bodyLimitBytes) {

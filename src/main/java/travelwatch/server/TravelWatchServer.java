@@ -13,6 +13,7 @@ import java.net.URI;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
@@ -63,6 +64,7 @@ import travelwatch.platform.cluster.Membership;
 import travelwatch.platform.cluster.ShardOwnership;
 import travelwatch.platform.db.Database;
 import travelwatch.platform.http.ApiDocs;
+import travelwatch.platform.http.BodyLimit;
 import travelwatch.platform.http.FailureHandler;
 import travelwatch.platform.http.Health;
 import travelwatch.platform.http.HttpVerticle;
@@ -163,14 +165,7 @@ public final class TravelWatchServer implements AutoCloseable {
           .ifPresent(
               port -> {
                 var http = config.http();
-                var osmAnd =
-                    new travelwatch.config.TravelWatchConfig.HttpConfig(
-                        http.host(),
-                        port,
-                        http.instances(),
-                        http.bodyLimitBytes(),
-                        http.planBodyLimitBytes(),
-                        http.publicUrl());
+                var osmAnd = http.onPort(port);
                 server.deployments.add(
                     vertx
                         .deployVerticle(
@@ -222,6 +217,7 @@ public final class TravelWatchServer implements AutoCloseable {
     final UserRoutes users;
     final TrackerRoutes trackers;
     final AtomicReference<Router> served = new AtomicReference<>();
+    final BodyLimit bodyLimit;
 
     Capabilities(
         TravelWatchConfig config,
@@ -233,6 +229,11 @@ public final class TravelWatchServer implements AutoCloseable {
         Database database,
         Membership membership) {
       this.metrics = metrics;
+      // Only the plan may be larger than the default.
+      this.bodyLimit =
+          new BodyLimit(
+              config.http().bodyLimitBytes(),
+              Map.of(PlanRoutes.PATH, config.http().planBodyLimitBytes()));
       AccessStore access = new AccessStore(pool);
       // Caches and rate limits run on real time, whatever the service day's clock says.
       ServiceClock time = new ServiceClock(clock, config.zone(), realClock);
@@ -342,7 +343,12 @@ public final class TravelWatchServer implements AutoCloseable {
               alertStore,
               vertx.eventBus(),
               time);
-      this.stream = new StreamRoutes(pool, monitorConfig.streamHeartbeat().toMillis());
+      this.stream =
+          new StreamRoutes(
+              pool,
+              monitorConfig.streamHeartbeat().toMillis(),
+              monitorConfig.streamMaxPerCaller(),
+              monitorConfig.streamMax());
       this.runs = new RunRoutes(pool, time);
       this.controlRoom =
           new ControlRoomRoutes(
@@ -392,6 +398,7 @@ public final class TravelWatchServer implements AutoCloseable {
       for (int status : new int[] {404, 405, 413, 415}) {
         router.errorHandler(status, failures);
       }
+      router.route().handler(bodyLimit);
       allow(router.get("/health/live"), anyone()).handler(Health::live);
       allow(router.get("/health/ready"), anyone()).handler(health::ready);
       allow(router.get("/metrics"), anyone())
@@ -444,6 +451,7 @@ public final class TravelWatchServer implements AutoCloseable {
       for (int status : new int[] {404, 405, 413, 415}) {
         router.errorHandler(status, failures);
       }
+      router.route().handler(bodyLimit);
       router.route().handler(InboundText::guardRequest);
       trackers.mountOsmAndPort(router, ingest.writer());
       Access.requireRules(router);

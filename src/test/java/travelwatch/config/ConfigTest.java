@@ -29,6 +29,9 @@ class ConfigTest {
     assertThat(config.database().embeddedDataDir())
         .isEqualTo(Path.of("data", "pg").toAbsolutePath());
     assertThat(config.http().bodyLimitBytes()).isEqualTo(1024 * 1024);
+    assertThat(config.http().idle()).isEqualTo(java.time.Duration.ofSeconds(60));
+    assertThat(config.monitor().streamMaxPerCaller()).isEqualTo(10);
+    assertThat(config.monitor().streamMax()).isEqualTo(1000);
   }
 
   @ParameterizedTest(name = "{0}={1}")
@@ -46,6 +49,10 @@ class ConfigTest {
         "TW_PG_URL|postgresql://u@h:5432/db with space|TW_PG_URL: is not a URI",
         "TW_PUBLIC_URL|not a url|TW_PUBLIC_URL: is not a URL",
         "TW_PUBLIC_URL|/relative|TW_PUBLIC_URL: must be an absolute http(s) URL",
+        "TW_HTTP_IDLE_SECONDS|1|TW_HTTP_IDLE_SECONDS: must be a whole number from 2 to 3600, got 1",
+        "TW_HTTP_IDLE_SECONDS|15|TW_HTTP_IDLE_SECONDS: must be more than TW_STREAM_HEARTBEAT_SECONDS",
+        "TW_STREAM_MAX|0|TW_STREAM_MAX: must be a whole number from 1 to 100000, got 0",
+        "TW_STREAM_MAX_PER_CALLER|2000|TW_STREAM_MAX_PER_CALLER: must not be more than TW_STREAM_MAX",
       })
   @DisplayName("Each invalid setting stops start-up with its name and the reason")
   void invalidSettingNamed(String name, String value, String message) {
