@@ -27,31 +27,51 @@ public record NotifyConfig(
     return from.substring(from.indexOf('@') + 1);
   }
 
-  /** How the relay talks TLS to the SMTP server. */
-  public enum StartTls {
-    NONE,
-    OPTIONAL,
-    REQUIRED
+  /**
+   * How the relay talks TLS to the SMTP server: upgrading the connection with STARTTLS (which the
+   * server must offer), TLS from the first byte (SMTPS, port 465), or in clear (a relay on the same
+   * host or a test server only). With TLS the server's certificate and host name are verified.
+   */
+  public enum Tls {
+    STARTTLS,
+    TLS,
+    NONE
   }
+
+  /** The certificates the relay trusts instead of the JVM's own authorities. */
+  public record TrustStore(Path path, String password, String type) {}
 
   /** An SMTP server; user and password only when it wants authentication. */
   public record Smtp(
-      String host, int port, Optional<String> user, Optional<String> password, StartTls startTls) {}
+      String host,
+      int port,
+      Optional<String> user,
+      Optional<String> password,
+      Tls tls,
+      Optional<TrustStore> trustStore) {}
 
   static NotifyConfig from(Settings s, Path dataDir) {
+    Tls tls = s.choice("smtpTls", Tls.class, Tls.STARTTLS);
     Optional<Smtp> smtp =
         s.text("smtpHost")
             .map(
                 host ->
                     new Smtp(
                         host,
-                        s.integer("smtpPort", 587, 1, 65535),
+                        // SMTPS has its own port; submission with STARTTLS is 587.
+                        s.integer("smtpPort", tls == Tls.TLS ? 465 : 587, 1, 65535),
                         s.text("smtpUser"),
                         s.text("smtpPassword"),
-                        s.choice("smtpStarttls", StartTls.class, StartTls.OPTIONAL)));
+                        tls,
+                        trustStore(s)));
     if (smtp.isPresent() && smtp.get().user().isPresent() != smtp.get().password().isPresent()) {
       throw new ConfigException(
           s.label("smtpPassword"), "must be set together with " + s.label("smtpUser"));
+    }
+    if (smtp.isPresent() && smtp.get().tls() == Tls.NONE && smtp.get().trustStore().isPresent()) {
+      throw new ConfigException(
+          s.label("smtpTrustStore"),
+          "needs TLS: set " + s.label("smtpTls") + " to starttls or tls");
     }
     String from = s.text("mailFrom", "travelwatch@localhost");
     if (!from.matches("[^@\\s<>]+@[^@\\s<>]+")) {
@@ -77,5 +97,38 @@ public record NotifyConfig(
         Duration.ofMillis(s.integer("mailRelayMs", 1000, 10, 60_000)),
         s.text("notifyRulesFile").map(Path::of),
         s.integer("kpiEmailWeeks", 6, 1, 52));
+  }
+
+  /**
+   * The trust store if one is named; it is opened here, so a wrong path or password stops start.
+   */
+  private static Optional<TrustStore> trustStore(Settings s) {
+    Optional<String> path = s.text("smtpTrustStore");
+    String password = s.text("smtpTrustStorePassword", "");
+    String type = s.text("smtpTrustStoreType", "PKCS12").toUpperCase(java.util.Locale.ROOT);
+    if (!type.equals("PKCS12") && !type.equals("JKS")) {
+      throw new ConfigException(
+          s.label("smtpTrustStoreType"), "must be one of pkcs12, jks, got '" + type + "'");
+    }
+    if (path.isEmpty()) {
+      return Optional.empty();
+    }
+    Path file = Path.of(path.get()).toAbsolutePath();
+    try (java.io.InputStream in = java.nio.file.Files.newInputStream(file)) {
+      java.security.KeyStore store = java.security.KeyStore.getInstance(type);
+      store.load(in, password.toCharArray());
+      if (store.size() == 0) {
+        throw new ConfigException(s.label("smtpTrustStore"), "holds no certificate: " + file);
+      }
+    } catch (java.io.IOException | java.security.GeneralSecurityException e) {
+      throw new ConfigException(
+          s.label("smtpTrustStore"),
+          "cannot be read as a "
+              + type
+              + " trust store with its password ("
+              + e.getMessage()
+              + ")");
+    }
+    return Optional.of(new TrustStore(file, password, type));
   }
 }

@@ -31,14 +31,25 @@ public record TravelWatchConfig(
     AccessConfig access,
     RetentionConfig retention) {
 
-  /** The HTTP server. */
+  /**
+   * The HTTP server. {@code idle} bounds both a connection's silence and the time a client has to
+   * send a request's headers: a client that trickles them a byte at a time is cut off too.
+   */
   public record HttpConfig(
       String host,
       int port,
       int instances,
       long bodyLimitBytes,
       long planBodyLimitBytes,
-      URI publicUrl) {}
+      URI publicUrl,
+      Duration idle) {
+
+    /** The same server on another port (the OsmAnd protocol's own). */
+    public HttpConfig onPort(int otherPort) {
+      return new HttpConfig(
+          host, otherPort, instances, bodyLimitBytes, planBodyLimitBytes, publicUrl, idle);
+    }
+  }
 
   /** The PostgreSQL server: external when {@code url} is present, otherwise embedded. */
   public record DatabaseConfig(Optional<PgUrl> url, int poolSize, Path dataDir) {
@@ -60,13 +71,18 @@ public record TravelWatchConfig(
       int shards,
       Duration maxAhead) {}
 
-  /** The live monitors: rule thresholds, how often deadline rules are checked, the stream. */
   /**
-   * The monitors' settings: rules, tick, stream heartbeat, and how far (service time) the intake
-   * watermark may fall behind before the node says it is behind.
+   * The live monitors: rule thresholds, how often deadline rules are checked, the stream (its
+   * heartbeat, and how many streams one caller and this node may hold open), and how far (service
+   * time) the intake watermark may fall behind before the node says it is behind.
    */
   public record MonitorConfig(
-      MonitorSettings rules, Duration tick, Duration streamHeartbeat, Duration behindAfter) {}
+      MonitorSettings rules,
+      Duration tick,
+      Duration streamHeartbeat,
+      int streamMaxPerCaller,
+      int streamMax,
+      Duration behindAfter) {}
 
   /**
    * Reads the configuration; {@code dataDirOverride} is the command line's {@code --data-dir}.
@@ -80,8 +96,27 @@ public record TravelWatchConfig(
         settings.integer("httpInstances", Runtime.getRuntime().availableProcessors(), 1, 64);
     int planLimitMb = settings.integer("planBodyLimitMb", 256, 1, 4096);
     URI publicUrl = uri(settings, "publicUrl", "http://localhost:" + port);
+    MonitorConfig monitor = monitor(settings);
+    int idleSeconds = settings.integer("httpIdleSeconds", 60, 2, 3600);
+    if (idleSeconds <= monitor.streamHeartbeat().toSeconds()) {
+      // The live stream's heartbeat is what keeps an idle stream's connection open.
+      throw new ConfigException(
+          settings.label("httpIdleSeconds"),
+          "must be more than "
+              + settings.label("streamHeartbeatSeconds")
+              + " ("
+              + monitor.streamHeartbeat().toSeconds()
+              + ")");
+    }
     HttpConfig http =
-        new HttpConfig(host, port, instances, 1024 * 1024, planLimitMb * 1024L * 1024L, publicUrl);
+        new HttpConfig(
+            host,
+            port,
+            instances,
+            1024 * 1024,
+            planLimitMb * 1024L * 1024L,
+            publicUrl,
+            Duration.ofSeconds(idleSeconds));
 
     Optional<PgUrl> pgUrl =
         settings.text("pgUrl").map(t -> PgUrl.parse(settings.label("pgUrl"), t));
@@ -103,7 +138,7 @@ public record TravelWatchConfig(
         http,
         new DatabaseConfig(pgUrl, poolSize, dataDir.toAbsolutePath()),
         ingest,
-        monitor(settings),
+        monitor,
         zone,
         kpi,
         NotifyConfig.from(settings, dataDir),
@@ -167,10 +202,18 @@ public record TravelWatchConfig(
             d.stopRadiusMetres(),
             d.leftStopMetres(),
             s.bool("alertAutoResolve", d.autoResolve()));
+    int streamMax = s.integer("streamMax", 1000, 1, 100_000);
+    int streamMaxPerCaller = s.integer("streamMaxPerCaller", 10, 1, 100_000);
+    if (streamMaxPerCaller > streamMax) {
+      throw new ConfigException(
+          s.label("streamMaxPerCaller"), "must not be more than " + s.label("streamMax"));
+    }
     return new MonitorConfig(
         rules,
         Duration.ofMillis(s.integer("monitorTickMs", 5000, 10, 600_000)),
         Duration.ofSeconds(s.integer("streamHeartbeatSeconds", 15, 1, 300)),
+        streamMaxPerCaller,
+        streamMax,
         Duration.ofSeconds(s.integer("monitorBehindSeconds", 60, 1, 3600)));
   }
 

@@ -31,10 +31,16 @@ public final class StreamRoutes {
 
   private final Pool pool;
   private final long heartbeatMillis;
+  private final StreamSeats seats;
 
-  public StreamRoutes(Pool pool, long heartbeatMillis) {
+  /**
+   * {@code maxPerCaller} streams at once for one caller (a user's sessions, a key), {@code max} on
+   * this node in all; beyond either, 429.
+   */
+  public StreamRoutes(Pool pool, long heartbeatMillis, int maxPerCaller, int max) {
     this.pool = pool;
     this.heartbeatMillis = heartbeatMillis;
+    this.seats = new StreamSeats(maxPerCaller, max);
   }
 
   public void mount(Router api) {
@@ -56,7 +62,10 @@ public final class StreamRoutes {
 
   private void stream(RoutingContext ctx) {
     Vertx vertx = ctx.vertx();
-    Predicate<LiveEvent> visible = visibleTo(Authenticator.caller(ctx));
+    Caller caller = Authenticator.caller(ctx);
+    // Throws 429 when the caller, or this node, has as many streams as allowed.
+    StreamSeats.Seat seat = seats.take(caller);
+    Predicate<LiveEvent> visible = visibleTo(caller);
     HttpServerResponse response = ctx.response();
     response
         .setChunked(true)
@@ -88,6 +97,7 @@ public final class StreamRoutes {
     long heartbeat = vertx.setPeriodic(heartbeatMillis, t -> response.write(": heartbeat\n\n"));
     response.closeHandler(
         v -> {
+          seat.release();
           vertx.cancelTimer(heartbeat);
           consumer.unregister();
         });
@@ -114,6 +124,7 @@ public final class StreamRoutes {
         .onFailure(
             e -> {
               log.warn("Stream catch-up failed: {}", e.toString());
+              seat.release();
               response.reset();
             });
   }

@@ -53,6 +53,10 @@ public final class MailRelay extends VerticleBase {
   private SqlConnection lock;
   private long timer = -1;
   private boolean stopped;
+
+  /** Why the last email could not be sent securely, until one is: each pass fails with it. */
+  private MailTransport.NotSecured notSecured;
+
   private Future<Void> passing = Future.succeededFuture();
 
   public MailRelay(
@@ -150,7 +154,14 @@ public final class MailRelay extends VerticleBase {
   }
 
   private Future<Void> work() {
-    return JobHealth.inTurn(this::escalate, this::digests, this::send);
+    return JobHealth.inTurn(this::escalate, this::digests, this::send)
+        // While emails wait because the mail server's connection cannot be secured, every pass
+        // says so on health, not only the one that tried.
+        .compose(
+            v ->
+                notSecured == null
+                    ? Future.<Void>succeededFuture()
+                    : Future.<Void>failedFuture(notSecured));
   }
 
   private Future<Void> escalate() {
@@ -300,10 +311,22 @@ public final class MailRelay extends VerticleBase {
                     .markSent(p.id(), realClock.instant())
                     .map(
                         x -> {
+                          notSecured = null;
                           metrics.sent(p.email().kind());
                           return true;
                         }),
-            e -> failed(p, e).map(false));
+            e ->
+                failed(p, e)
+                    .compose(
+                        v -> {
+                          if (e instanceof MailTransport.NotSecured n) {
+                            // No email goes out in clear: the pass ends, and health says why.
+                            log.error("No email is sent until this is mended: {}", e.getMessage());
+                            notSecured = n;
+                            return Future.failedFuture(e);
+                          }
+                          return Future.succeededFuture(false);
+                        }));
   }
 
   private Future<Void> failed(Outbox.Pending p, Throwable e) {

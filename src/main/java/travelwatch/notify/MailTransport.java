@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.TrustOptions;
 import io.vertx.ext.mail.LoginOption;
 import io.vertx.ext.mail.MailClient;
 import io.vertx.ext.mail.MailConfig;
@@ -52,7 +53,42 @@ public interface MailTransport {
         .setHeaders(headers);
   }
 
-  /** SMTP with STARTTLS and authentication as configured. */
+  /**
+   * The connection to the mail server could not be secured as configured: its certificate or host
+   * name did not verify, or it does not offer STARTTLS. Nothing was sent; the email waits.
+   */
+  final class NotSecured extends RuntimeException {
+    NotSecured(String message, Throwable cause) {
+      super(message, cause);
+    }
+
+    /** The failure as a {@link NotSecured} if it is one of securing the connection, else null. */
+    static NotSecured of(Throwable e) {
+      for (Throwable t = e; t != null; t = t.getCause()) {
+        if (t instanceof NotSecured n) {
+          return n;
+        }
+        if (t instanceof javax.net.ssl.SSLException
+            || t instanceof java.security.cert.CertificateException
+            || String.valueOf(t.getMessage()).contains("STARTTLS required")) {
+          Throwable root = t;
+          while (root.getCause() != null && root.getCause().getMessage() != null) {
+            root = root.getCause();
+          }
+          return new NotSecured(
+              "the connection to the mail server could not be secured, so nothing was sent: "
+                  + root.getMessage(),
+              e);
+        }
+      }
+      return null;
+    }
+  }
+
+  /**
+   * SMTP over TLS as configured (STARTTLS or SMTPS), with the server's certificate checked against
+   * the trust store (or the JVM's authorities) and its host name against the certificate.
+   */
   final class Smtp implements MailTransport {
     private final MailClient client;
     private final String from;
@@ -63,13 +99,20 @@ public interface MailTransport {
               .setHostname(smtp.host())
               .setPort(smtp.port())
               .setStarttls(
-                  switch (smtp.startTls()) {
-                    case NONE -> StartTLSOptions.DISABLED;
-                    case OPTIONAL -> StartTLSOptions.OPTIONAL;
-                    case REQUIRED -> StartTLSOptions.REQUIRED;
-                  })
+                  smtp.tls() == NotifyConfig.Tls.STARTTLS
+                      ? StartTLSOptions.REQUIRED
+                      : StartTLSOptions.DISABLED)
+              .setSsl(smtp.tls() == NotifyConfig.Tls.TLS)
+              .setTrustAll(false)
               .setKeepAlive(true)
               .setConnectTimeout(10_000);
+      if (smtp.tls() != NotifyConfig.Tls.NONE) {
+        config.setHostnameVerificationAlgorithm("HTTPS");
+      }
+      if (smtp.tls() != NotifyConfig.Tls.NONE) {
+        config.setTrustOptions(
+            TrustOptions.wrap(MailServerTrust.of(smtp.trustStore(), smtp.host())));
+      }
       config.setOwnHostname(domain);
       if (smtp.user().isPresent()) {
         config
@@ -85,7 +128,14 @@ public interface MailTransport {
 
     @Override
     public Future<Void> send(long outboxId, Email email) {
-      return client.sendMail(message(from, email)).mapEmpty();
+      return client
+          .sendMail(message(from, email))
+          .<Void>mapEmpty()
+          .recover(
+              e -> {
+                NotSecured notSecured = NotSecured.of(e);
+                return Future.failedFuture(notSecured != null ? notSecured : e);
+              });
     }
 
     @Override

@@ -147,7 +147,13 @@ public final class Notifications extends VerticleBase implements WeeklyKpiOutbox
                     .put("relayOnThisNode", relay.sending())
                     .put("pending", b.pending())
                     .put("oldestPendingSeconds", b.oldestPendingSeconds(outboxClock.instant()))
-                    .put("failed", b.failed()));
+                    .put("failed", b.failed()))
+        // How mail leaves: a relay that cannot secure its connection fails job mail_relay.
+        .map(
+            section -> {
+              config.smtp().ifPresent(s -> section.put("tls", s.tls().name().toLowerCase()));
+              return section;
+            });
   }
 
   @Override

@@ -11,5 +11,8 @@ public final class PlanRoutes {
    */
   public static final String PLAN_CHANGED = "travelwatch.plan.changed";
 
+  /** The plan's full path: its body may be larger than any other endpoint's. */
+  public static final String PATH = "/api/v1/plan";
+
   private PlanRoutes() {}
 }

@@ -15,6 +15,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
@@ -66,6 +67,7 @@ import travelwatch.notify.Notifications;
 import travelwatch.parent.Parents;
 import travelwatch.plan.PlanChangeListener;
 import travelwatch.plan.PlanImport;
+import travelwatch.plan.PlanRoutes;
 import travelwatch.plan.PlanStore;
 import travelwatch.planchange.PlanChangeRoutes;
 import travelwatch.planchange.PlanChanges;
@@ -75,6 +77,7 @@ import travelwatch.platform.cluster.Membership;
 import travelwatch.platform.cluster.ShardOwnership;
 import travelwatch.platform.db.Database;
 import travelwatch.platform.http.ApiDocs;
+import travelwatch.platform.http.BodyLimit;
 import travelwatch.platform.http.FailureHandler;
 import travelwatch.platform.http.Health;
 import travelwatch.platform.http.HttpVerticle;
@@ -182,14 +185,7 @@ public final class TravelWatchServer implements AutoCloseable {
           .ifPresent(
               port -> {
                 var http = config.http();
-                var osmAnd =
-                    new travelwatch.config.TravelWatchConfig.HttpConfig(
-                        http.host(),
-                        port,
-                        http.instances(),
-                        http.bodyLimitBytes(),
-                        http.planBodyLimitBytes(),
-                        http.publicUrl());
+                var osmAnd = http.onPort(port);
                 server.deployments.add(
                     vertx
                         .deployVerticle(
@@ -248,6 +244,7 @@ public final class TravelWatchServer implements AutoCloseable {
     final ScrapeToken scrapeToken;
     final RetentionJob retention;
     final AtomicReference<Router> served = new AtomicReference<>();
+    final BodyLimit bodyLimit;
 
     Capabilities(
         TravelWatchConfig config,
@@ -260,6 +257,11 @@ public final class TravelWatchServer implements AutoCloseable {
         Membership membership) {
       this.metrics = metrics;
       this.scrapeToken = new ScrapeToken(config.access().metricsToken());
+      // Only the plan may be larger than the default.
+      this.bodyLimit =
+          new BodyLimit(
+              config.http().bodyLimitBytes(),
+              Map.of(PlanRoutes.PATH, config.http().planBodyLimitBytes()));
       AccessStore access = new AccessStore(pool);
       // Caches and rate limits run on real time, whatever the service day's clock says.
       ServiceClock time = new ServiceClock(clock, config.zone(), realClock);
@@ -408,7 +410,12 @@ public final class TravelWatchServer implements AutoCloseable {
               alertStore,
               vertx.eventBus(),
               time);
-      this.stream = new StreamRoutes(pool, monitorConfig.streamHeartbeat().toMillis());
+      this.stream =
+          new StreamRoutes(
+              pool,
+              monitorConfig.streamHeartbeat().toMillis(),
+              monitorConfig.streamMaxPerCaller(),
+              monitorConfig.streamMax());
       this.runs = new RunRoutes(pool, time);
       this.controlRoom =
           new ControlRoomRoutes(
@@ -472,6 +479,7 @@ public final class TravelWatchServer implements AutoCloseable {
       }
       // Every route may write to the audit trail (sign-ins come back outside the API).
       router.route().handler(Audit.using(audit));
+      router.route().handler(bodyLimit);
       allow(router.get("/health/live"), anyone()).handler(Health::live);
       allow(router.get("/health/ready"), anyone()).handler(health::ready);
       allow(router.get("/metrics"), anyone())
@@ -529,6 +537,7 @@ public final class TravelWatchServer implements AutoCloseable {
       for (int status : new int[] {404, 405, 413, 415}) {
         router.errorHandler(status, failures);
       }
+      router.route().handler(bodyLimit);
       router.route().handler(InboundText::guardRequest);
       trackers.mountOsmAndPort(router, ingest.writer());
       Access.requireRules(router);

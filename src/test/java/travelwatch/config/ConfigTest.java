@@ -29,6 +29,9 @@ class ConfigTest {
     assertThat(config.database().embeddedDataDir())
         .isEqualTo(Path.of("data", "pg").toAbsolutePath());
     assertThat(config.http().bodyLimitBytes()).isEqualTo(1024 * 1024);
+    assertThat(config.http().idle()).isEqualTo(java.time.Duration.ofSeconds(60));
+    assertThat(config.monitor().streamMaxPerCaller()).isEqualTo(10);
+    assertThat(config.monitor().streamMax()).isEqualTo(1000);
   }
 
   @ParameterizedTest(name = "{0}={1}")
@@ -48,6 +51,10 @@ class ConfigTest {
         "TW_PUBLIC_URL|/relative|TW_PUBLIC_URL: must be an absolute http(s) URL",
         "TW_MI_DUE_WORKING_DAY|0|TW_MI_DUE_WORKING_DAY: must be a whole number from 1 to 15, got 0",
         "TW_MI_BANK_HOLIDAYS|2027-01-01,2027-02-30|TW_MI_BANK_HOLIDAYS: must be dates as YYYY-MM-DD",
+        "TW_HTTP_IDLE_SECONDS|1|TW_HTTP_IDLE_SECONDS: must be a whole number from 2 to 3600, got 1",
+        "TW_HTTP_IDLE_SECONDS|15|TW_HTTP_IDLE_SECONDS: must be more than TW_STREAM_HEARTBEAT_SECONDS",
+        "TW_STREAM_MAX|0|TW_STREAM_MAX: must be a whole number from 1 to 100000, got 0",
+        "TW_STREAM_MAX_PER_CALLER|2000|TW_STREAM_MAX_PER_CALLER: must not be more than TW_STREAM_MAX",
       })
   @DisplayName("Each invalid setting stops start-up with its name and the reason")
   void invalidSettingNamed(String name, String value, String message) {

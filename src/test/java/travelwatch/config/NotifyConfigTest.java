@@ -34,14 +34,14 @@ class NotifyConfigTest {
   }
 
   @Test
-  @DisplayName("TW_SMTP_* configure the server: port, STARTTLS mode and authentication")
+  @DisplayName("TW_SMTP_* configure the server: port, TLS and authentication")
   void smtp() {
     NotifyConfig c =
         load(
             Map.of(
                 "TW_SMTP_HOST", "smtp.council.test",
                 "TW_SMTP_PORT", "2525",
-                "TW_SMTP_STARTTLS", "required",
+                "TW_SMTP_TLS", "tls",
                 "TW_SMTP_USER", "tw",
                 "TW_SMTP_PASSWORD", "secret",
                 "TW_MAIL_FROM", "alerts@council.test"));
@@ -52,13 +52,65 @@ class NotifyConfigTest {
                 2525,
                 Optional.of("tw"),
                 Optional.of("secret"),
-                NotifyConfig.StartTls.REQUIRED));
+                NotifyConfig.Tls.TLS,
+                Optional.empty()));
     assertThat(c.from()).isEqualTo("alerts@council.test");
+  }
+
+  @Test
+  @Timeout(120) // the test certificates may have to be made first
+  @DisplayName(
+      "SMTP goes over STARTTLS by default (port 587), SMTPS on 465 with TW_SMTP_TLS=tls; in clear"
+          + " only when asked, and a trust store with no TLS is refused")
+  void tlsByDefault() {
+    NotifyConfig.Smtp starttls = load(Map.of("TW_SMTP_HOST", "smtp.council.test")).smtp().get();
+    assertThat(starttls.tls()).isEqualTo(NotifyConfig.Tls.STARTTLS);
+    assertThat(starttls.port()).isEqualTo(587);
+    assertThat(starttls.trustStore()).isEmpty();
+    NotifyConfig.Smtp smtps =
+        load(Map.of("TW_SMTP_HOST", "smtp.council.test", "TW_SMTP_TLS", "TLS")).smtp().get();
+    assertThat(smtps.tls()).isEqualTo(NotifyConfig.Tls.TLS);
+    assertThat(smtps.port()).isEqualTo(465);
+    NotifyConfig.Smtp trusted =
+        load(Map.of(
+                "TW_SMTP_HOST",
+                "localhost",
+                "TW_SMTP_TRUST_STORE",
+                travelwatch.support.MailCertificates.TRUSTED.toString(),
+                "TW_SMTP_TRUST_STORE_PASSWORD",
+                travelwatch.support.MailCertificates.PASSWORD))
+            .smtp()
+            .get();
+    assertThat(trusted.trustStore().get().type()).isEqualTo("PKCS12");
+    assertThatThrownBy(
+            () ->
+                load(
+                    Map.of(
+                        "TW_SMTP_HOST",
+                        "localhost",
+                        "TW_SMTP_TLS",
+                        "none",
+                        "TW_SMTP_TRUST_STORE",
+                        travelwatch.support.MailCertificates.TRUSTED.toString(),
+                        "TW_SMTP_TRUST_STORE_PASSWORD",
+                        travelwatch.support.MailCertificates.PASSWORD)))
+        .hasMessageContaining("TW_SMTP_TRUST_STORE: needs TLS");
+    assertThatThrownBy(
+            () ->
+                load(
+                    Map.of(
+                        "TW_SMTP_HOST", "localhost",
+                        "TW_SMTP_TRUST_STORE",
+                            travelwatch.support.MailCertificates.TRUSTED.toString(),
+                        "TW_SMTP_TRUST_STORE_PASSWORD", "wrong")))
+        .hasMessageContaining("TW_SMTP_TRUST_STORE: cannot be read");
   }
 
   @ParameterizedTest(name = "{0}={1}")
   @CsvSource({
-    "TW_SMTP_STARTTLS, sometimes, 'TW_SMTP_STARTTLS: must be one of none, optional, required'",
+    "TW_SMTP_TLS, sometimes, 'TW_SMTP_TLS: must be one of starttls, tls, none'",
+    "TW_SMTP_TRUST_STORE, /no/such/store.p12, TW_SMTP_TRUST_STORE: cannot be read as a PKCS12",
+    "TW_SMTP_TRUST_STORE_TYPE, pem, 'TW_SMTP_TRUST_STORE_TYPE: must be one of pkcs12, jks'",
     "TW_SMTP_PORT, 0, TW_SMTP_PORT: must be a whole number from 1 to 65535",
     "TW_MAIL_FROM, alerts, TW_MAIL_FROM: must be an email address",
     "TW_SMTP_USER, tw, TW_SMTP_PASSWORD: must be set together with TW_SMTP_USER",

@@ -270,7 +270,7 @@ class ControlRoomConfigTest {
       Map<String, String> env = ControlRoom.environment(ControlRoom.service(node));
       assertThat(env.get("TW_SMTP_HOST")).isEqualTo("mailpit");
       assertThat(smtpBind).endsWith(":" + env.get("TW_SMTP_PORT"));
-      assertThat(env.get("TW_SMTP_STARTTLS")).isEqualTo("none");
+      assertThat(env.get("TW_SMTP_TLS")).isEqualTo("none");
       assertThat(env.get("TW_MAIL_FROM")).contains("@");
       assertThat(URI.create(env.get("TW_PUBLIC_URL")).getScheme()).isEqualTo("http");
     }

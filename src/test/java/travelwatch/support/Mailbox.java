@@ -44,6 +44,7 @@ public final class Mailbox implements AutoCloseable {
   private final List<Mail> earlier = new ArrayList<>();
   private final String user;
   private final String password;
+  private final boolean smtps;
 
   public Mailbox() {
     this(null, null);
@@ -51,13 +52,30 @@ public final class Mailbox implements AutoCloseable {
 
   /** A server that takes mail only from a client that logs in with this user and password. */
   public Mailbox(String user, String password) {
+    this(user, password, false);
+  }
+
+  private Mailbox(String user, String password, boolean smtps) {
     this.user = user;
     this.password = password;
+    this.smtps = smtps;
     start();
   }
 
+  /** A server that speaks TLS from the first byte (SMTPS) with the test certificate. */
+  public static Mailbox smtps() {
+    // The certificate is made, and GreenMail pointed at it, before its first TLS server.
+    MailCertificates.SERVER.toFile();
+    return new Mailbox(null, null, true);
+  }
+
   public void start() {
-    server = new GreenMail(new ServerSetup(port, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+    ServerSetup setup =
+        new ServerSetup(
+            port, "127.0.0.1", smtps ? ServerSetup.PROTOCOL_SMTPS : ServerSetup.PROTOCOL_SMTP);
+    // A TLS server's first start loads its key store: slow on a busy machine.
+    setup.setServerStartupTimeout(30_000);
+    server = new GreenMail(setup);
     if (user != null) {
       server.setUser(user + "@council.test", user, password);
       server.getUserManager().setAuthRequired(true);
@@ -72,12 +90,30 @@ public final class Mailbox implements AutoCloseable {
     server = null;
   }
 
-  /** The SMTP settings a TravelWatch process needs to send here. */
+  /**
+   * The SMTP settings a TravelWatch process needs to send here: in clear to a plain server, with
+   * TLS and the test certificate trusted to an SMTPS one.
+   */
   public Map<String, String> env() {
+    if (smtps) {
+      return Map.of(
+          "TW_SMTP_HOST",
+          "localhost",
+          "TW_SMTP_PORT",
+          String.valueOf(port),
+          "TW_SMTP_TLS",
+          "tls",
+          "TW_SMTP_TRUST_STORE",
+          MailCertificates.TRUSTED.toString(),
+          "TW_SMTP_TRUST_STORE_PASSWORD",
+          MailCertificates.PASSWORD,
+          "TW_MAIL_FROM",
+          "travelwatch@council.test");
+    }
     return Map.of(
         "TW_SMTP_HOST", "127.0.0.1",
         "TW_SMTP_PORT", String.valueOf(port),
-        "TW_SMTP_STARTTLS", "none",
+        "TW_SMTP_TLS", "none",
         "TW_MAIL_FROM", "travelwatch@council.test");
   }
 
