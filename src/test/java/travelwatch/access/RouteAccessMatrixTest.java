@@ -83,6 +83,7 @@ class RouteAccessMatrixTest {
           entry("GET /api/v1/alerts", Rule.staffOrOwnOperator(VIEWER)),
           entry("GET /api/v1/alerts/:id", Rule.staffOrOwnOperator(VIEWER)),
           entry("POST /api/v1/alerts/:id/acknowledge", role(CONTROLLER)),
+          entry("POST /api/v1/alerts/:id/assign", role(CONTROLLER)),
           entry("POST /api/v1/alerts/:id/resolve", role(CONTROLLER)),
           entry("GET /api/v1/stream", Rule.schoolOr(VIEWER)),
           entry("GET /api/v1/kpi/weekly", role(MANAGER)),
