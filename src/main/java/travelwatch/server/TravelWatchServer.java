@@ -343,7 +343,14 @@ public final class TravelWatchServer implements AutoCloseable {
               vertx.eventBus(),
               time);
       this.stream = new StreamRoutes(pool, monitorConfig.streamHeartbeat().toMillis());
-      this.runs = new RunRoutes(pool, time);
+      this.runs =
+          new RunRoutes(
+              pool,
+              time,
+              alertStore,
+              new PlanStore(pool),
+              new MonitorStore(pool, config.zone()),
+              monitorConfig.rules());
       this.controlRoom =
           new ControlRoomRoutes(
               pool,
