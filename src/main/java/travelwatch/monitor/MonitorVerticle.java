@@ -97,6 +97,9 @@ public final class MonitorVerticle extends VerticleBase implements ShardOwnershi
   /** Per run: when (service-clock millis) the stream last carried its position, and which fix. */
   private final Map<String, long[]> positionsSent = new HashMap<>();
 
+  /** The service day {@link #positionsSent} is about. */
+  private LocalDate positionsDay;
+
   public MonitorVerticle(
       ServiceClock time,
       MonitorSettings settings,
@@ -274,6 +277,10 @@ public final class MonitorVerticle extends VerticleBase implements ShardOwnershi
               built.keySet().retainAll(assigned); // lost while rebuilding: not ours any more
               monitors.putAll(built);
               positionsDue.clear(); // the rebuilt runs' states are new objects
+              if (!date.equals(positionsDay)) {
+                positionsSent.clear(); // the day before's runs send no more
+                positionsDay = date;
+              }
               serviceDate = date;
               List<Monitor.Changes> first = new ArrayList<>();
               List<String> stale = new ArrayList<>();
