@@ -416,7 +416,14 @@ public final class TravelWatchServer implements AutoCloseable {
               monitorConfig.streamHeartbeat().toMillis(),
               monitorConfig.streamMaxPerCaller(),
               monitorConfig.streamMax());
-      this.runs = new RunRoutes(pool, time);
+      this.runs =
+          new RunRoutes(
+              pool,
+              time,
+              alertStore,
+              new PlanStore(pool),
+              new MonitorStore(pool, config.zone()),
+              monitorConfig.rules());
       this.controlRoom =
           new ControlRoomRoutes(
               pool,
