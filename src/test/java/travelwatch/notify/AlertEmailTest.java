@@ -330,10 +330,19 @@ class AlertEmailTest {
     JarProcess.await(
         "the email given up",
         WAIT,
-        () -> count("select count(*) from outbox where state = 'failed' and tries = 2") == 1);
+        () ->
+            count(
+                        "select count(*) from outbox where kind = 'alert' and state = 'failed'"
+                            + " and tries = 2")
+                    == 1
+                && count("select count(*) from outbox where state = 'pending'") == 0);
+    // The week's KPI email may be due at start too (when the managers were added in time), and
+    // then fails the same way: the probe counts every email given up.
     JsonObject mail = server.get("/health/ready", null).bodyAsJsonObject().getJsonObject("mail");
     assertThat(mail.getString("status")).isEqualTo("FAILING");
-    assertThat(mail.getLong("failed")).isEqualTo(1);
+    assertThat(mail.getLong("failed"))
+        .isEqualTo(count("select count(*) from outbox where state = 'failed'"))
+        .isPositive();
     assertThat(server.get("/metrics", null).bodyAsString())
         .contains("travelwatch_outbox_failed_total{kind=\"alert\"} 1.0");
   }
