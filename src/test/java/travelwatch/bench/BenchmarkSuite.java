@@ -40,7 +40,7 @@ public final class BenchmarkSuite {
     Progress.say(
         "benchmarks: %d cores, %d s per measured run",
         Runtime.getRuntime().availableProcessors(), each.toSeconds());
-    // -Dbench.only=ingest|monitor|kpi|cluster|crew|parent|tracker runs just that one.
+    // -Dbench.only=ingest|monitor|kpi|cluster|crew|parent|tracker|mi runs just that one.
     String only = System.getProperty("bench.only", "").trim();
     if (only.isEmpty() || only.equals("ingest")) {
       report.put("ingest", IngestBenchmark.run(work.resolve("ingest"), each));
@@ -64,6 +64,9 @@ public final class BenchmarkSuite {
     }
     if (only.isEmpty() || only.equals("tracker")) {
       report.put("tracker", TrackerBenchmark.run(work.resolve("tracker"), each));
+    }
+    if (only.isEmpty() || only.equals("mi")) {
+      report.put("mi", MiBenchmark.run(work.resolve("mi")));
     }
     report.put("finishedAt", OffsetDateTime.now().toString());
 
@@ -250,7 +253,55 @@ public final class BenchmarkSuite {
     if (tracker != null) {
       trackerMarkdown(md, tracker);
     }
+    JsonObject mi = r.getJsonObject("mi");
+    if (mi != null) {
+      miMarkdown(md, mi);
+    }
     return md.toString();
+  }
+
+  private static void miMarkdown(StringBuilder md, JsonObject m) {
+    JsonObject data = m.getJsonObject("data");
+    JsonObject heap = m.getJsonObject("heap");
+    md.append("\n## Monthly returns reconciled (PUT /api/v1/operators/{id}/mi/{month})\n\n")
+        .append(
+            String.format(
+                "%s: %d school days, %d routes, %d runs, %d crew, %d operators; events %s"
+                    + " (plan stored in %.1f s, events in %.1f s). Each operator's return sent"
+                    + " in turn with its key to a TestServer in the benchmark's JVM (%d bytes of"
+                    + " CSV in all). Load average (1 min) %.2f before, %.2f after.%n%n",
+                data.getString("month"),
+                data.getInteger("schoolDays"),
+                data.getInteger("routes"),
+                data.getInteger("runs"),
+                data.getInteger("crew"),
+                data.getInteger("operators"),
+                data.getJsonObject("events").encode(),
+                m.getDouble("planStoreSeconds"),
+                m.getDouble("eventsStoreSeconds"),
+                m.getLong("csvBytes"),
+                m.getDouble("loadAverageBefore"),
+                m.getDouble("loadAverageAfter")))
+        .append(
+            "| returns | all reconciled | per operator p50 | max | findings | heap used before /"
+                + " after (after GC) | peak heap used (sampled 10 ms) |\n")
+        .append("|---|---|---|---|---|---|---|\n")
+        .append(
+            String.format(
+                "| %d | %.1f s | %.0f ms | %.0f ms | %d %s | %d / %d MB | %d MB of %d MB |%n%n",
+                m.getInteger("returns"),
+                m.getDouble("totalSeconds"),
+                m.getDouble("perOperatorP50Millis"),
+                m.getDouble("perOperatorMaxMillis"),
+                m.getLong("findings"),
+                m.getJsonObject("findingsByKind").encode(),
+                heap.getLong("usedBeforeAfterGcBytes") >> 20,
+                heap.getLong("usedAfterAfterGcBytes") >> 20,
+                heap.getLong("peakUsedSampledBytes") >> 20,
+                heap.getLong("maxBytes") >> 20))
+        .append("Heap: ")
+        .append(heap.getString("source"))
+        .append(".\n");
   }
 
   private static void trackerMarkdown(StringBuilder md, JsonObject t) {
