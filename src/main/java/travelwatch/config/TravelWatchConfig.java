@@ -25,7 +25,8 @@ public record TravelWatchConfig(
     ParentConfig parents,
     SchoolConfig schools,
     WebhookConfig webhooks,
-    TrackerConfig trackers) {
+    TrackerConfig trackers,
+    MapConfig map) {
 
   /** The HTTP server. */
   public record HttpConfig(
@@ -103,7 +104,8 @@ public record TravelWatchConfig(
         ParentConfig.from(settings),
         SchoolConfig.from(settings),
         WebhookConfig.from(settings),
-        TrackerConfig.from(settings));
+        TrackerConfig.from(settings),
+        MapConfig.from(settings));
   }
 
   /** The same configuration for a node that joins a cluster ({@code serve --cluster}). */
@@ -121,7 +123,8 @@ public record TravelWatchConfig(
         parents,
         schools,
         webhooks,
-        trackers);
+        trackers,
+        map);
   }
 
   private static MonitorConfig monitor(Settings s) {

@@ -221,6 +221,7 @@ public final class TravelWatchServer implements AutoCloseable {
     final Webhooks webhooks;
     final UserRoutes users;
     final TrackerRoutes trackers;
+    final ControlRoomPage page;
     final AtomicReference<Router> served = new AtomicReference<>();
 
     Capabilities(
@@ -342,6 +343,7 @@ public final class TravelWatchServer implements AutoCloseable {
               alertStore,
               vertx.eventBus(),
               time);
+      this.page = new ControlRoomPage(config.map());
       this.stream = new StreamRoutes(pool, monitorConfig.streamHeartbeat().toMillis());
       this.runs = new RunRoutes(pool, time);
       this.controlRoom =
@@ -406,7 +408,7 @@ public final class TravelWatchServer implements AutoCloseable {
       // One writer per HTTP event loop, for the API's events and trackers' positions alike.
       GroupCommitWriter writer = ingest.writer();
       trackers.mountOsmAnd(router, writer);
-      ControlRoomPage.mount(router);
+      page.mount(router);
 
       Router api = Router.router(vertx);
       sessions.mountLogin(api);

@@ -29,6 +29,18 @@ class ConfigTest {
     assertThat(config.database().embeddedDataDir())
         .isEqualTo(Path.of("data", "pg").toAbsolutePath());
     assertThat(config.http().bodyLimitBytes()).isEqualTo(1024 * 1024);
+    assertThat(config.map().tileUrl()).isEqualTo("https://tile.openstreetmap.org/{z}/{x}/{y}.png");
+    assertThat(config.map().tileOrigin()).isEqualTo("https://tile.openstreetmap.org");
+    assertThat(config.map().attribution()).isEqualTo("© OpenStreetMap contributors");
+  }
+
+  @Test
+  @DisplayName("TW_MAP_TILE_URL names the map's tile host, with its port when it has one")
+  void mapTileHost() {
+    MapConfig map =
+        load(Map.of("TW_MAP_TILE_URL", "http://Tiles.Example:8081/osm/{z}/{x}/{y}.png")).map();
+    assertThat(map.tileOrigin()).isEqualTo("http://tiles.example:8081");
+    assertThat(map.tileUrl()).isEqualTo("http://Tiles.Example:8081/osm/{z}/{x}/{y}.png");
   }
 
   @ParameterizedTest(name = "{0}={1}")
@@ -46,6 +58,10 @@ class ConfigTest {
         "TW_PG_URL|postgresql://u@h:5432/db with space|TW_PG_URL: is not a URI",
         "TW_PUBLIC_URL|not a url|TW_PUBLIC_URL: is not a URL",
         "TW_PUBLIC_URL|/relative|TW_PUBLIC_URL: must be an absolute http(s) URL",
+        "TW_MAP_TILE_URL|https://tiles.example/{z}/{x}.png|TW_MAP_TILE_URL: must contain {y}",
+        "TW_MAP_TILE_URL|https://{s}.tiles.example/{z}/{x}/{y}.png|TW_MAP_TILE_URL: must name one host",
+        "TW_MAP_TILE_URL|ftp://tiles.example/{z}/{x}/{y}.png|TW_MAP_TILE_URL: must be an absolute http(s) URL",
+        "TW_MAP_TILE_URL|/tiles/{z}/{x}/{y}.png|TW_MAP_TILE_URL: must be an absolute http(s) URL",
       })
   @DisplayName("Each invalid setting stops start-up with its name and the reason")
   void invalidSettingNamed(String name, String value, String message) {
