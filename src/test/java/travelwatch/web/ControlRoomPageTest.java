@@ -347,7 +347,11 @@ class ControlRoomPageTest {
   @DisplayName("Acknowledging from the page records the logged-in user, on the page and in the API")
   void acknowledgeFromThePage() {
     By item = By.cssSelector("#alert-list li[data-alert-id='" + alertId + "']");
-    browser.findElement(By.id("note-" + alertId)).sendKeys("Calling the operator");
+    browser
+        .findElement(
+            By.cssSelector("#alert-list li[data-alert-id='" + alertId + "'] .alert-toggle"))
+        .click();
+    visible(By.id("note-" + alertId)).sendKeys("Calling the operator");
     browser
         .findElement(
             By.cssSelector(
@@ -413,7 +417,7 @@ class ControlRoomPageTest {
     logIn(VIEWER);
     By item = By.cssSelector("#alert-list li[data-alert-id='" + alertId + "']");
     visible(item);
-    assertThat(browser.findElements(By.cssSelector("#alert-list button"))).isEmpty();
+    assertThat(browser.findElements(By.cssSelector("#alert-list button[data-action]"))).isEmpty();
     assertThat(browser.findElement(By.id("who-role")).getText()).isEqualTo("viewer");
     String token =
         (String)
@@ -424,11 +428,18 @@ class ControlRoomPageTest {
     assertThat(fetchStatus("POST", "/api/v1/alerts/" + alertId + "/resolve", token)).isEqualTo(403);
     assertThat(alertFromApi(alertId).getString("state")).isEqualTo("acknowledged");
 
-    // An alert email's link opens the page on that alert.
+    // An alert email's link opens the page on that alert, with the keyboard on it.
     browser.get(base + "#/alerts/" + alertId);
     browser.navigate().refresh();
+    visible(By.id("detail-alert-" + alertId));
     waiting(Duration.ofSeconds(15))
-        .until(ExpectedConditions.attributeContains(item, "class", "linked"));
+        .until(
+            d ->
+                String.valueOf(alertId)
+                    .equals(
+                        ((JavascriptExecutor) d)
+                            .executeScript(
+                                "return document.activeElement.getAttribute('data-alert-id')")));
     assertThat(
             ((JavascriptExecutor) browser)
                 .executeScript("return document.activeElement.getAttribute('data-alert-id')"))
@@ -468,7 +479,7 @@ class ControlRoomPageTest {
     Browser.screenshot(browser, "kpi");
     Accessibility.assertNoViolations(browser, "the KPI view");
 
-    browser.findElement(By.cssSelector("button[data-view='live']")).click();
+    browser.findElement(By.id("live-tab")).click();
     browser.manage().window().setSize(new org.openqa.selenium.Dimension(1280, 800));
     visible(By.id("board-rows"));
     Browser.screenshot(browser, "board-laptop");
