@@ -51,6 +51,8 @@ class ArchitectureTest {
           .or()
           .haveFullyQualifiedName("travelwatch.monitor.Geo")
           .or()
+          .haveFullyQualifiedName("travelwatch.monitor.RunProgress")
+          .or()
           .haveFullyQualifiedName("travelwatch.monitor.CallsWindow")
           .or()
           .haveFullyQualifiedName("travelwatch.monitor.CrewRegistry")

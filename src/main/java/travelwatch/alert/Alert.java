@@ -25,7 +25,11 @@ public record Alert(
     OffsetDateTime acknowledgedAt,
     String resolvedBy,
     OffsetDateTime resolvedAt,
-    String schoolId) {
+    String schoolId,
+    String assignedTo,
+    OffsetDateTime assignedAt,
+    String operatorName,
+    String schoolName) {
 
   static Alert from(Row r) {
     return new Alert(
@@ -47,7 +51,11 @@ public record Alert(
         r.getOffsetDateTime("acknowledged_at"),
         r.getString("resolved_by"),
         r.getOffsetDateTime("resolved_at"),
-        r.getString("school_id"));
+        r.getString("school_id"),
+        r.getString("assigned_to"),
+        r.getOffsetDateTime("assigned_at"),
+        r.getString("operator_name"),
+        r.getString("school_name"));
   }
 
   public JsonObject toJson(ZoneId zone) {
@@ -62,6 +70,8 @@ public record Alert(
     putIf(j, "crewId", crewId);
     putIf(j, "pupilId", pupilId);
     putIf(j, "schoolId", schoolId);
+    putIf(j, "operatorName", operatorName);
+    putIf(j, "schoolName", schoolName);
     j.put("summary", summary)
         .put("serviceDate", serviceDate)
         .put("raisedAt", time(raisedAt, zone))
@@ -72,6 +82,8 @@ public record Alert(
     putIf(j, "acknowledgedAt", time(acknowledgedAt, zone));
     putIf(j, "resolvedBy", resolvedBy);
     putIf(j, "resolvedAt", time(resolvedAt, zone));
+    putIf(j, "assignedTo", assignedTo);
+    putIf(j, "assignedAt", time(assignedAt, zone));
     return j;
   }
 

@@ -24,7 +24,8 @@ import travelwatch.platform.http.InboundText;
 import travelwatch.platform.http.Params;
 
 /**
- * Alerts for the control room: the list (viewers), acknowledge and resolve (controllers and up).
+ * Alerts for the control room: the list and one alert with its transitions (viewers); acknowledge,
+ * assign and resolve (controllers and up).
  */
 public final class AlertRoutes {
   private static final Set<String> STATES = Set.of("open", "acknowledged", "resolved");
@@ -44,10 +45,20 @@ public final class AlertRoutes {
     allow(api.get("/alerts/:id"), staffOrOwnOperator(VIEWER)).handler(this::one);
     allow(api.post("/alerts/:id/acknowledge"), role(CONTROLLER))
         .handler(BodyHandler.create(false).setBodyLimit(16 * 1024))
-        .handler(ctx -> change(ctx, false));
+        .handler(ctx -> change(ctx, Change.ACKNOWLEDGE));
+    allow(api.post("/alerts/:id/assign"), role(CONTROLLER))
+        .handler(BodyHandler.create(false).setBodyLimit(16 * 1024))
+        .handler(ctx -> change(ctx, Change.ASSIGN));
     allow(api.post("/alerts/:id/resolve"), role(CONTROLLER))
         .handler(BodyHandler.create(false).setBodyLimit(16 * 1024))
-        .handler(ctx -> change(ctx, true));
+        .handler(ctx -> change(ctx, Change.RESOLVE));
+  }
+
+  /** What a controller does to an alert. */
+  private enum Change {
+    ACKNOWLEDGE,
+    ASSIGN,
+    RESOLVE
   }
 
   private void list(RoutingContext ctx) {
@@ -67,11 +78,19 @@ public final class AlertRoutes {
     LocalDate date = Params.date("date", q.get("date"), null);
     Long before = number(q.get("before"), "before");
     // An operator's key reads the alerts about its own runs and crew only.
-    String operatorId = Authenticator.caller(ctx).operatorScope().orElse(null);
+    String operatorId = Authenticator.caller(ctx).operatorScope().orElse(q.get("operatorId"));
     store
         .list(
             new AlertStore.Filter(
-                state, severity, type, date, q.get("runId"), before, PAGE + 1, operatorId))
+                state,
+                severity,
+                type,
+                date,
+                q.get("runId"),
+                before,
+                PAGE + 1,
+                operatorId,
+                q.get("schoolId")))
         .onSuccess(
             alerts -> {
               JsonArray items = new JsonArray();
@@ -92,8 +111,9 @@ public final class AlertRoutes {
 
   private void one(RoutingContext ctx) {
     java.util.Optional<String> own = Authenticator.caller(ctx).operatorScope();
+    long id = id(ctx);
     store
-        .get(id(ctx))
+        .get(id)
         .map(
             a -> {
               if (own.isPresent() && !own.get().equals(a.operatorId())) {
@@ -102,18 +122,26 @@ public final class AlertRoutes {
               }
               return a;
             })
-        .onSuccess(
+        .compose(
             a ->
-                ctx.response()
-                    .putHeader("Content-Type", "application/json")
-                    .end(a.toJson(store.zone()).encode()))
+                store
+                    .transitions(id)
+                    .map(
+                        steps -> {
+                          JsonArray transitions = new JsonArray();
+                          steps.forEach(t -> transitions.add(t.toJson(store.zone())));
+                          return a.toJson(store.zone()).put("transitions", transitions);
+                        }))
+        .onSuccess(
+            body -> ctx.response().putHeader("Content-Type", "application/json").end(body.encode()))
         .onFailure(ctx::fail);
   }
 
-  private void change(RoutingContext ctx, boolean resolve) {
+  private void change(RoutingContext ctx, Change change) {
     Caller.Staff staff = Authenticator.staff(ctx);
     long id = id(ctx);
     String note = null;
+    boolean confirm = false;
     if (ctx.body().length() > 0) {
       JsonObject body;
       try {
@@ -123,7 +151,7 @@ public final class AlertRoutes {
             "The body must be a JSON object.", List.of(FieldProblem.at("", "not a JSON object")));
       }
       for (String f : body.fieldNames()) {
-        if (!f.equals("note")) {
+        if (!f.equals("note") && !(change == Change.RESOLVE && f.equals("confirm"))) {
           throw ApiException.badRequest(
               "Unknown field.", List.of(FieldProblem.at(f, "unknown field")));
         }
@@ -136,8 +164,21 @@ public final class AlertRoutes {
             List.of(FieldProblem.at("note", "must be text of at most 2000 characters")));
       }
       note = (String) n;
+      Object c = body.getValue("confirm");
+      if (c != null && !(c instanceof Boolean)) {
+        throw ApiException.badRequest(
+            "Bad confirm.", List.of(FieldProblem.at("confirm", "must be true or false")));
+      }
+      confirm = Boolean.TRUE.equals(c);
     }
-    (resolve ? store.resolve(id, staff.name(), note) : store.acknowledge(id, staff.name(), note))
+    // A confirmation counts only with a reason written down.
+    boolean confirmed = confirm && note != null && !note.isBlank();
+    String actor = staff.name();
+    (switch (change) {
+          case ACKNOWLEDGE -> store.acknowledge(id, actor, note);
+          case ASSIGN -> store.assign(id, actor, note);
+          case RESOLVE -> store.resolve(id, actor, note, confirmed);
+        })
         .onSuccess(
             outcome -> {
               LiveEvents.publish(bus, outcome.events());

@@ -8,7 +8,9 @@ final class AlertSql {
       """
       id, type, severity, state, service_date, run_id, operator_id, crew_id, pupil_id, summary,
       raised_at, last_seen_at, count, condition_active, acknowledged_by, acknowledged_at,
-      resolved_by, resolved_at, school_id
+      resolved_by, resolved_at, school_id, assigned_to, assigned_at,
+      (select o.name from operator o where o.id = operator_id) as operator_name,
+      (select s.name from school s where s.id = school_id) as school_name
       """;
 
   /** Raises an alert, or counts a repeat on the open one with the same dedup key. */
@@ -55,9 +57,23 @@ final class AlertSql {
       """
           + COLUMNS;
 
+  /**
+   * Resolves an alert; a critical one whose condition still holds only when confirmed ($4): the
+   * person resolving it has said why.
+   */
   static final String RESOLVE =
       """
       update alert set state = 'resolved', resolved_by = $2, resolved_at = $3
+      where id = $1 and state <> 'resolved'
+        and ($4 or severity <> 'critical' or not condition_active)
+      returning
+      """
+          + COLUMNS;
+
+  /** Assigns an alert that is not resolved to a person (whoever had it before). */
+  static final String ASSIGN =
+      """
+      update alert set assigned_to = $2, assigned_at = $3
       where id = $1 and state <> 'resolved'
       returning
       """
@@ -93,6 +109,7 @@ final class AlertSql {
             and ($5::text is null or run_id = $5)
             and ($6::bigint is null or id < $6)
             and ($8::text is null or operator_id = $8)
+            and ($9::text is null or school_id = $9)
           order by id desc
           limit $7
           """;
@@ -100,8 +117,13 @@ final class AlertSql {
   static final String TRANSITION =
       "insert into alert_transition (alert_id, at, kind, actor, note) values ($1, $2, $3, $4, $5)";
 
+  /** An alert's transitions that people read: raised, acknowledged, assigned and resolved. */
   static final String TRANSITIONS =
-      "select alert_id, at, kind, actor, note from alert_transition where alert_id = any($1) order by id";
+      """
+      select at, kind, actor, note from alert_transition
+      where alert_id = $1 and kind in ('raised', 'acknowledged', 'assigned', 'resolved')
+      order by at, id
+      """;
 
   /**
    * Keys of the day's alerts whose condition is still true: a restarted monitor must not raise them

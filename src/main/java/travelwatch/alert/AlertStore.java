@@ -3,6 +3,7 @@ package travelwatch.alert;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
@@ -19,6 +20,7 @@ import travelwatch.live.LiveEvents;
 import travelwatch.live.LiveEvents.LiveEvent;
 import travelwatch.platform.ServiceClock;
 import travelwatch.platform.http.ApiException;
+import travelwatch.platform.http.FieldProblem;
 
 /**
  * The only code that writes alerts. Each change is one transaction: the alert, its transition and
@@ -45,7 +47,8 @@ public final class AlertStore {
       String runId,
       Long before,
       int limit,
-      String operatorId) {}
+      String operatorId,
+      String schoolId) {}
 
   private final Pool pool;
   private final Clock clock;
@@ -248,20 +251,64 @@ public final class AlertStore {
         "only an open alert can be acknowledged");
   }
 
-  public Future<Outcome> resolve(long id, String actor, String note) {
+  /**
+   * Resolves the alert; a critical alert whose condition still holds only when {@code confirmed}
+   * (the person confirmed with a note), else 409 naming {@code confirm}.
+   */
+  public Future<Outcome> resolve(long id, String actor, String note, boolean confirmed) {
     return transition(
-        id, AlertSql.RESOLVE, "resolved", actor, note, "the alert is already resolved");
+        id, AlertSql.RESOLVE, "resolved", actor, note, confirmed, "the alert is already resolved");
+  }
+
+  /** Assigns the alert to {@code actor}, whoever had it; a resolved alert is refused (409). */
+  public Future<Outcome> assign(long id, String actor, String note) {
+    return transition(
+        id, AlertSql.ASSIGN, "assigned", actor, note, "a resolved alert cannot be assigned");
+  }
+
+  /** The alert's transitions that people read, in time order. */
+  public Future<List<Transition>> transitions(long id) {
+    return pool.preparedQuery(AlertSql.TRANSITIONS)
+        .execute(Tuple.of(id))
+        .map(
+            rows -> {
+              List<Transition> found = new ArrayList<>();
+              rows.forEach(
+                  r ->
+                      found.add(
+                          Transition.of(
+                              r.getString("kind"),
+                              r.getOffsetDateTime("at"),
+                              r.getString("actor"),
+                              r.getString("note"))));
+              return found;
+            });
   }
 
   private Future<Outcome> transition(
       long id, String sql, String kind, String actor, String note, String refusal) {
+    return transition(id, sql, kind, actor, note, null, refusal);
+  }
+
+  private Future<Outcome> transition(
+      long id,
+      String sql,
+      String kind,
+      String actor,
+      String note,
+      Boolean confirmed,
+      String refusal) {
     OffsetDateTime at = now();
     List<LiveEvent> events = new ArrayList<>();
+    Tuple args = Tuple.of(id, actor, at);
+    if (confirmed != null) {
+      args.addBoolean(confirmed);
+    }
     return LiveEvents.transaction(
         pool,
         conn ->
             conn.preparedQuery(sql)
-                .execute(Tuple.of(id, actor, at))
+                .execute(args)
                 .compose(
                     rows -> {
                       if (rows.size() == 1) {
@@ -274,12 +321,30 @@ public final class AlertStore {
                           .compose(
                               existing ->
                                   Future.failedFuture(
-                                      existing.size() == 0
-                                          ? ApiException.notFound("There is no alert " + id + ".")
-                                          : ApiException.conflict(
-                                              "Alert " + id + ": " + refusal + ".", List.of())));
+                                      refused(id, existing, refusal, confirmed != null)));
                     }));
   }
+
+  /** Why a change found no alert to change: none, or one it may not change (409). */
+  private static ApiException refused(
+      long id, RowSet<Row> existing, String refusal, boolean resolving) {
+    if (existing.size() == 0) {
+      return ApiException.notFound("There is no alert " + id + ".");
+    }
+    Alert alert = Alert.from(existing.iterator().next());
+    if (resolving
+        && !"resolved".equals(alert.state())
+        && "critical".equals(alert.severity())
+        && alert.conditionActive()) {
+      return ApiException.conflict(
+          "Alert " + id + " is critical and its condition still holds.",
+          List.of(FieldProblem.at("confirm", CONFIRM)));
+    }
+    return ApiException.conflict("Alert " + id + ": " + refusal + ".", List.of());
+  }
+
+  /** What a person resolving a critical alert whose condition holds must do. */
+  public static final String CONFIRM = "the condition still holds; confirm with a note";
 
   private Future<Void> changed(
       SqlConnection conn,
@@ -297,7 +362,13 @@ public final class AlertStore {
         .compose(v -> told(conn, alert, kind))
         .compose(
             v ->
-                LiveEvents.append(conn, "alert", alert.toJson(zone).put("transition", kind), at)
+                LiveEvents.append(
+                        conn,
+                        "alert",
+                        alert
+                            .toJson(zone)
+                            .put("transition", Transition.of(kind, at, actor, note).toJson(zone)),
+                        at)
                     .map(
                         e -> {
                           events.add(e);
@@ -327,7 +398,8 @@ public final class AlertStore {
                         f.runId(),
                         f.before(),
                         f.limit(),
-                        f.operatorId()))))
+                        f.operatorId(),
+                        f.schoolId()))))
         .map(
             rows -> {
               List<Alert> alerts = new ArrayList<>();

@@ -26,6 +26,7 @@ public final class KpiJson {
         new JsonObject()
             .put("weekEnding", s.weekEnding().friday().toString())
             .put("version", s.version())
+            .put("final", s.isFinal())
             .put("computedAt", s.computedAt().toString());
     return json.mergeIn(figures(s.figures()));
   }

@@ -85,9 +85,27 @@ public final class KpiStore {
     this.mail = mail;
   }
 
-  /** The latest snapshot of the week, computing and storing version 1 first if there is none. */
+  /**
+   * The latest snapshot of an ended week, computing and storing version 1 first if there is none;
+   * of a week not ended yet, its figures so far, stored nowhere (a snapshot is permanent).
+   */
   public Future<WeeklySnapshot> weekly(WeekEnding week) {
+    if (!ended(week)) {
+      return soFar(week);
+    }
     return latestOrFirst(Kind.WEEKLY, week.friday()).map(Stored::weekly);
+  }
+
+  /** Whether the week is over by the service's clock: its Friday has ended. */
+  public boolean ended(WeekEnding week) {
+    return !clock.instant().isBefore(week.friday().plusDays(1).atStartOfDay(zone).toInstant());
+  }
+
+  /** The week's figures as they stand now, computed and stored nowhere. */
+  private Future<WeeklySnapshot> soFar(WeekEnding week) {
+    Instant computedAt = clock.instant().truncatedTo(ChronoUnit.MICROS);
+    return compute(pool, week.period(), Optional.of(week.friday()))
+        .map(f -> new WeeklySnapshot(week, WeeklySnapshot.SO_FAR, computedAt, f));
   }
 
   /** A given version of the week, if it was stored. */

@@ -21,8 +21,16 @@ import java.util.function.Function;
 public final class LiveEvents {
   public static final String ADDRESS = "travelwatch.live";
 
-  /** One stream message: its number, kind ({@code alert} or {@code run}) and data. */
+  /**
+   * One stream message: its number, kind ({@code alert}, {@code run}, {@code message} or {@code
+   * position}) and data. Number 0 is an entry the log does not keep (a vehicle's position).
+   */
   public record LiveEvent(long seq, String kind, JsonObject data) {
+    /** Whether the log keeps it; one it does not is sent to whoever listens now, and only then. */
+    public boolean logged() {
+      return seq != 0;
+    }
+
     public JsonObject toJson() {
       return new JsonObject().put("seq", seq).put("kind", kind).put("data", data);
     }

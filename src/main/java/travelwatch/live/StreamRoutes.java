@@ -48,7 +48,7 @@ public final class StreamRoutes {
   static Predicate<LiveEvent> visibleTo(Caller caller) {
     if (caller instanceof Caller.SchoolStaff school) {
       return e ->
-          ("run".equals(e.kind()) || "alert".equals(e.kind()))
+          ("run".equals(e.kind()) || "alert".equals(e.kind()) || "position".equals(e.kind()))
               && school.schoolId().equals(e.data().getString("schoolId"));
     }
     return e -> true;
@@ -79,7 +79,11 @@ public final class StreamRoutes {
                 LiveEvents.ADDRESS,
                 m -> {
                   LiveEvent e = LiveEvent.fromJson(m.body());
-                  if (!caughtUp[0]) {
+                  if (!e.logged()) {
+                    if (caughtUp[0]) {
+                      send(response, e, visible); // now or never: it is in no store
+                    }
+                  } else if (!caughtUp[0]) {
                     early.add(e);
                   } else if (e.seq() > after && !sentFromStore.contains(e.seq())) {
                     send(response, e, visible);
@@ -137,7 +141,13 @@ public final class StreamRoutes {
     if (!visible.test(e)) {
       return;
     }
+    // An entry the log does not keep has no number, so the client's Last-Event-ID stays put.
     response.write(
-        "id: " + e.seq() + "\nevent: " + e.kind() + "\ndata: " + e.data().encode() + "\n\n");
+        (!e.logged() ? "" : "id: " + e.seq() + "\n")
+            + "event: "
+            + e.kind()
+            + "\ndata: "
+            + e.data().encode()
+            + "\n\n");
   }
 }

@@ -23,6 +23,7 @@ import travelwatch.config.MonitorSettings;
 import travelwatch.kpi.KpiJson;
 import travelwatch.kpi.Percentage;
 import travelwatch.monitor.CrewCompliance.OperatorCompliance;
+import travelwatch.plan.Plan;
 import travelwatch.plan.Plan.Crew;
 import travelwatch.plan.Plan.CrewRole;
 import travelwatch.plan.PlanStore;
@@ -33,7 +34,8 @@ import travelwatch.platform.ServiceClock;
  * The control room's phones and compliance panels (control role): {@code GET /api/v1/calls/today}
  * (offered, answered, abandoned and answer rate today and over the calls window, calls waiting and
  * the longest wait) and {@code GET /api/v1/compliance} (crew not cleared, invalid DBS, badges
- * expiring, by operator; crew ids only).
+ * expiring, by operator; crew ids only); and the plan's schools and operators for the map, the
+ * filters and the operators' phones ({@code GET /api/v1/schools}, {@code GET /api/v1/operators}).
  */
 public final class ControlRoomRoutes {
   private final CallsStore calls;
@@ -56,6 +58,50 @@ public final class ControlRoomRoutes {
   public void mount(Router api) {
     allow(api.get("/calls/today"), role(VIEWER)).handler(this::calls);
     allow(api.get("/compliance"), staffOrOwnOperator(VIEWER)).handler(this::compliance);
+    allow(api.get("/schools"), role(VIEWER)).handler(this::schools);
+    allow(api.get("/operators"), role(VIEWER)).handler(this::operators);
+  }
+
+  /** The plan's schools and where they are, for the map and the filters. */
+  private void schools(RoutingContext ctx) {
+    plan.schools()
+        .map(
+            schools -> {
+              JsonArray items = new JsonArray();
+              schools.forEach(
+                  s ->
+                      items.add(
+                          new JsonObject()
+                              .put("id", s.id())
+                              .put("name", s.name())
+                              .put("lat", s.lat())
+                              .put("lon", s.lon())));
+              return new JsonObject().put("items", items);
+            })
+        .compose(ctx::json)
+        .onFailure(ctx::fail);
+  }
+
+  /** The plan's operators and how the control room reaches them. */
+  private void operators(RoutingContext ctx) {
+    plan.operators()
+        .map(
+            operators -> {
+              JsonArray items = new JsonArray();
+              for (Plan.Operator o : operators) {
+                JsonObject item = new JsonObject().put("id", o.id()).put("name", o.name());
+                if (o.phone() != null) {
+                  item.put("phone", o.phone());
+                }
+                if (o.controlRoomEmail() != null) {
+                  item.put("controlRoomEmail", o.controlRoomEmail());
+                }
+                items.add(item);
+              }
+              return new JsonObject().put("items", items);
+            })
+        .compose(ctx::json)
+        .onFailure(ctx::fail);
   }
 
   private void calls(RoutingContext ctx) {

@@ -5,9 +5,14 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import travelwatch.monitor.CrewRegistry.Member;
+import travelwatch.plan.Plan.Badge;
 import travelwatch.plan.Plan.CrewRole;
+import travelwatch.plan.Plan.DbsCheck;
+import travelwatch.plan.Plan.DbsOutcome;
+import travelwatch.plan.Plan.HrClearance;
 
 /**
  * The control room's compliance picture, by operator: crew with a positive DBS and no HR clearance,
@@ -35,7 +40,62 @@ public final class CrewCompliance {
       List<DbsInvalid> dbsInvalid,
       List<BadgeExpiring> badgesExpiring) {}
 
+  /**
+   * A crew member on a run, as the run view shows them: DBS outcome, HR clearance and badge expiry
+   * when known, and every reason they may not work it (none: compliant).
+   */
+  public record OnRun(
+      String crewId,
+      String role,
+      Optional<DbsOutcome> dbsOutcome,
+      boolean hrCleared,
+      Optional<LocalDate> badgeExpiresOn,
+      List<String> problems) {
+    public boolean compliant() {
+      return problems.isEmpty();
+    }
+  }
+
   private CrewCompliance() {}
+
+  /**
+   * Where {@code crewId}, on a run of {@code operatorId} as its {@code role} ("driver" or "guide"),
+   * stands on {@code on}: the live rules' tests, as reasons in words.
+   */
+  public static OnRun onRun(
+      CrewRegistry registry,
+      String crewId,
+      String role,
+      String operatorId,
+      LocalDate on,
+      int dbsMaxAgeYears) {
+    Optional<Member> found = registry.member(crewId).filter(m -> m.operatorId().equals(operatorId));
+    if (found.isEmpty()) {
+      return new OnRun(
+          crewId,
+          role,
+          Optional.empty(),
+          false,
+          Optional.empty(),
+          List.of("not a registered crew member of operator " + operatorId));
+    }
+    Member m = found.get();
+    List<String> problems = new ArrayList<>();
+    if (CrewRegistry.notCleared(m)) {
+      problems.add("positive DBS and no HR clearance");
+    }
+    CrewRegistry.dbsProblem(m, on, dbsMaxAgeYears).ifPresent(problems::add);
+    m.badge()
+        .filter(b -> m.role() == CrewRole.DRIVER && b.expiresOn().isBefore(on))
+        .ifPresent(b -> problems.add("badge expired on " + b.expiresOn()));
+    return new OnRun(
+        crewId,
+        role,
+        m.dbs().map(DbsCheck::outcome),
+        m.clearance().orElse(null) == HrClearance.CLEARED,
+        m.badge().map(Badge::expiresOn),
+        problems);
+  }
 
   /** Every operator with registered crew, by id, as things stand on {@code on}. */
   public static List<OperatorCompliance> of(

@@ -28,6 +28,17 @@ final class MonitorSql {
           order by seq
           """;
 
+  /** What operators and HR have reported about some crew members ($1). */
+  static final String CREW_EVENTS_OF =
+      "select "
+          + EVENT_COLUMNS
+          + """
+           from event
+          where type in ('crew.dbs_checked', 'crew.badge_updated', 'crew.cleared')
+            and body->>'crewId' = any($1::text[])
+          order by seq
+          """;
+
   private static final String CREW_FACTS =
       "type in ('crew.dbs_checked', 'crew.badge_updated', 'crew.cleared')";
 
@@ -56,15 +67,16 @@ final class MonitorSql {
   static final String UPSERT_RUN_STATE =
       """
       insert into run_state (run_id, status, eta, minutes_late, driver_id, guide_id, vehicle_reg,
-                             started_at, arrived_at, updated_at)
+                             started_at, arrived_at, updated_at, lat, lon, position_at)
       select * from unnest($1::text[], $2::text[], $3::timestamptz[], $4::int4[], $5::text[],
                            $6::text[], $7::text[], $8::timestamptz[], $9::timestamptz[],
-                           $10::timestamptz[])
+                           $10::timestamptz[], $11::float8[], $12::float8[], $13::timestamptz[])
       on conflict (run_id) do update set status = excluded.status, eta = excluded.eta,
         minutes_late = excluded.minutes_late, driver_id = excluded.driver_id,
         guide_id = excluded.guide_id, vehicle_reg = excluded.vehicle_reg,
         started_at = excluded.started_at, arrived_at = excluded.arrived_at,
-        updated_at = excluded.updated_at
+        updated_at = excluded.updated_at, lat = excluded.lat, lon = excluded.lon,
+        position_at = excluded.position_at
       """;
 
   /**

@@ -68,6 +68,14 @@ public final class MonitorStore {
         .map(SqlResult::value);
   }
 
+  /** Every crew event stored about these crew members, in the order stored. */
+  public Future<List<Observation>> crewEventsOf(List<String> crewIds) {
+    return pool.preparedQuery(MonitorSql.CREW_EVENTS_OF)
+        .collecting(Collectors.mapping(MonitorStore::decode, Collectors.toList()))
+        .execute(Tuple.of(crewIds.toArray(new String[0])))
+        .map(SqlResult::value);
+  }
+
   /**
    * The events of some shards of the day: their runs' events, the council-wide ones when {@code
    * global}, and every crew fact; only those stored after {@code afterSeq}, if it is positive.
@@ -127,6 +135,9 @@ public final class MonitorStore {
     OffsetDateTime[] started = new OffsetDateTime[n];
     OffsetDateTime[] arrived = new OffsetDateTime[n];
     OffsetDateTime[] updated = new OffsetDateTime[n];
+    Double[] lats = new Double[n];
+    Double[] lons = new Double[n];
+    OffsetDateTime[] positionAt = new OffsetDateTime[n];
     OffsetDateTime at = now.atOffset(ZoneOffset.UTC);
     for (int i = 0; i < n; i++) {
       RunState s = runs.get(i);
@@ -140,6 +151,11 @@ public final class MonitorStore {
       started[i] = Database.utc(s.startedAt());
       arrived[i] = Database.utc(s.arrivedAt());
       updated[i] = at;
+      if (s.positionAt != 0) {
+        lats[i] = s.lat;
+        lons[i] = s.lon;
+        positionAt[i] = Database.utc(RunState.instant(s.positionAt));
+      }
     }
     java.util.Map<String, RunState> byId = new java.util.HashMap<>();
     runs.forEach(r -> byId.put(r.plan().id(), r));
@@ -150,15 +166,26 @@ public final class MonitorStore {
                   .execute(
                       Tuple.wrap(
                           List.<Object>of(
-                              ids, statuses, etas, late, drivers, guides, vehicles, started,
-                              arrived, updated)))
+                              ids,
+                              statuses,
+                              etas,
+                              late,
+                              drivers,
+                              guides,
+                              vehicles,
+                              started,
+                              arrived,
+                              updated,
+                              lats,
+                              lons,
+                              positionAt)))
                   .compose(v -> savePupilJourneys(conn, runs, settings, at))
                   .map(v -> new ArrayList<>());
           List<JsonObject> changed = new ArrayList<>();
           for (Monitor.StatusChange c : changes) {
             RunState s = byId.get(c.runId());
             JsonObject run =
-                RunJson.of(RunView.of(s, settings), zone)
+                RunJson.of(RunView.of(s, settings, now), zone)
                     .put("previousStatus", c.from().wireName());
             changed.add(run);
             chain =

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -53,6 +54,9 @@ public final class MonitorVerticle extends VerticleBase implements ShardOwnershi
    */
   static final long CATCH_UP_MARGIN = 20_000;
 
+  /** The stream sends a run's position at most this often (service clock). */
+  static final Duration POSITION_EVERY = Duration.ofSeconds(5);
+
   /** When, after a shard is taken, its newest events are read again from the store. */
   private static final long[] CATCH_UP_AFTER_MILLIS = {2_000, 8_000};
 
@@ -86,6 +90,15 @@ public final class MonitorVerticle extends VerticleBase implements ShardOwnershi
   private LocalDate serviceDate;
   private long ticker = -1;
   private final Set<Long> catchUps = new HashSet<>();
+
+  /** Runs whose newest position the stream has not carried yet. */
+  private final Map<String, RunState> positionsDue = new LinkedHashMap<>();
+
+  /** Per run: when (service-clock millis) the stream last carried its position, and which fix. */
+  private final Map<String, long[]> positionsSent = new HashMap<>();
+
+  /** The service day {@link #positionsSent} is about. */
+  private LocalDate positionsDay;
 
   public MonitorVerticle(
       ServiceClock time,
@@ -263,6 +276,11 @@ public final class MonitorVerticle extends VerticleBase implements ShardOwnershi
             v -> {
               built.keySet().retainAll(assigned); // lost while rebuilding: not ours any more
               monitors.putAll(built);
+              positionsDue.clear(); // the rebuilt runs' states are new objects
+              if (!date.equals(positionsDay)) {
+                positionsSent.clear(); // the day before's runs send no more
+                positionsDay = date;
+              }
               serviceDate = date;
               List<Monitor.Changes> first = new ArrayList<>();
               List<String> stale = new ArrayList<>();
@@ -400,7 +418,49 @@ public final class MonitorVerticle extends VerticleBase implements ShardOwnershi
         }
       }
     }
-    return persist(applyTo(monitors, events), received);
+    Monitor.Changes changes = applyTo(monitors, events);
+    for (RunState run : changes.changedRuns()) {
+      long[] sent = positionsSent.get(run.plan().id());
+      if (run.positionAt != 0 && (sent == null || sent[1] != run.positionAt)) {
+        positionsDue.put(run.plan().id(), run);
+      }
+    }
+    return persist(changes, received).onSuccess(v -> sendPositions());
+  }
+
+  /**
+   * Sends on the stream the new positions of runs whose last one went {@link #POSITION_EVERY} ago
+   * or more; the others wait for a later step. Positions are not stored in the stream's log: a
+   * client that reconnects reads them from {@code GET /api/v1/positions}.
+   */
+  private void sendPositions() {
+    long now = clock.millis();
+    List<LiveEvent> due = new ArrayList<>();
+    var it = positionsDue.values().iterator();
+    while (it.hasNext()) {
+      RunState run = it.next();
+      long[] sent = positionsSent.get(run.plan().id());
+      if (sent != null && now - sent[0] < POSITION_EVERY.toMillis()) {
+        continue;
+      }
+      it.remove();
+      positionsSent.put(run.plan().id(), new long[] {now, run.positionAt});
+      RunPlan p = run.plan();
+      due.add(
+          new LiveEvent(
+              0,
+              "position",
+              RunJson.positionEntry(
+                  p.id(),
+                  p.operatorId(),
+                  p.schoolId(),
+                  run.status().wireName(),
+                  Eta.minutesLate(run, settings),
+                  RunRules.feedSilent(run, settings, clock.instant()),
+                  new RunView.Position(run.lat, run.lon, RunState.instant(run.positionAt)),
+                  zone)));
+    }
+    LiveEvents.publish(vertx.eventBus(), due);
   }
 
   private Future<Void> tick() {
@@ -413,7 +473,11 @@ public final class MonitorVerticle extends VerticleBase implements ShardOwnershi
     List<Monitor.Changes> changes = new ArrayList<>();
     monitors.values().forEach(m -> changes.add(m.tick(now)));
     return persist(Monitor.Changes.combine(changes), null)
-        .onSuccess(v -> metrics.observe(monitors.values(), monitors.get(global), now));
+        .onSuccess(
+            v -> {
+              metrics.observe(monitors.values(), monitors.get(global), now);
+              sendPositions();
+            });
   }
 
   private Future<Void> persist(Monitor.Changes changes, Instant eventsReceivedAt) {

@@ -39,15 +39,59 @@ final class RunBoardStore {
       String source,
       JsonObject fields) {}
 
-  record RunDetail(RunView run, List<StopView> stops, List<TimelineEntry> timeline) {}
+  /** The run's operator, with how the control room reaches it. */
+  record OperatorContact(String id, String name, String phone, String controlRoomEmail) {}
+
+  /** The run's school and where it is. */
+  record SchoolPlace(String id, String name, double lat, double lon) {}
+
+  record RunDetail(
+      RunView run,
+      List<StopView> stops,
+      List<TimelineEntry> timeline,
+      OperatorContact operator,
+      SchoolPlace school,
+      String plannedDriverId,
+      String plannedGuideId) {}
+
+  /** A started run's latest position, as the map shows it. */
+  record RunPosition(
+      String runId,
+      String operatorId,
+      String schoolId,
+      String status,
+      Integer minutesLate,
+      boolean feedSilent,
+      RunView.Position position) {}
 
   /** Where a pupil is picked up or dropped on a run, and when that is planned. */
-  record PupilStop(String stopId, Instant plannedTime) {}
+  record PupilStop(String stopId, int seq, Instant plannedTime) {}
 
   /** A pupil's boarding, absence or drop-off as reported. */
   record PupilEvent(String type, Instant occurredAt, String stopId) {}
 
-  record PupilRun(RunView run, PupilStop pickup, PupilStop dropoff, List<PupilEvent> pupilEvents) {}
+  /**
+   * What the control room tells a caller about one of the pupil's runs: the ETA at the pupil's own
+   * stop (pickup on the way in, drop-off on the way back) while it is not yet reached, where the
+   * pupil stands, why the run was cancelled, and the operator's phone.
+   */
+  record PupilJourney(
+      Instant stopEta, String pupilState, String cancellationReason, String operatorPhone) {}
+
+  record PupilRun(
+      RunView run,
+      PupilStop pickup,
+      PupilStop dropoff,
+      List<PupilEvent> pupilEvents,
+      PupilJourney journey) {
+    /** The pupil's own stop: picked up there on the way in, dropped there on the way back. */
+    PupilStop ownStop() {
+      return "PM".equals(run.direction()) ? dropoff : pickup;
+    }
+  }
+
+  /** A pupil's runs of a day, under the reference the plan gives the pupil. */
+  record PupilDay(String pupilId, List<PupilRun> runs) {}
 
   private final Pool pool;
   private final ZoneId zone;
@@ -77,7 +121,8 @@ final class RunBoardStore {
     Future<RowSet<Row>> stops = pool.preparedQuery(RunBoardSql.STOPS).execute(Tuple.of(runId));
     Future<RowSet<Row>> timeline =
         pool.preparedQuery(RunBoardSql.TIMELINE).execute(Tuple.of(runId));
-    return Future.all(run, stops, timeline)
+    Future<RowSet<Row>> parties = pool.preparedQuery(RunBoardSql.PARTIES).execute(Tuple.of(runId));
+    return Future.all(run, stops, timeline, parties)
         .map(
             all -> {
               if (run.result().size() == 0) {
@@ -112,18 +157,67 @@ final class RunBoardStore {
                         e.getString("source"),
                         fields));
               }
-              return Optional.of(new RunDetail(view(r), stopViews, entries));
+              Row p = parties.result().iterator().next();
+              return Optional.of(
+                  new RunDetail(
+                      view(r),
+                      stopViews,
+                      entries,
+                      new OperatorContact(
+                          p.getString("operator_id"),
+                          p.getString("operator_name"),
+                          p.getString("phone"),
+                          p.getString("control_room_email")),
+                      new SchoolPlace(
+                          p.getString("school_id"),
+                          p.getString("school_name"),
+                          p.getDouble("lat"),
+                          p.getDouble("lon")),
+                      p.getString("planned_driver_id"),
+                      p.getString("planned_guide_id")));
             });
   }
 
-  Future<List<PupilRun>> pupilRuns(String pupilId, LocalDate date) {
-    Future<RowSet<Row>> runs =
-        pool.preparedQuery(RunBoardSql.PUPIL_TODAY).execute(Tuple.of(pupilId, date));
-    Future<RowSet<Row>> stops =
-        pool.preparedQuery(RunBoardSql.PUPIL_STOPS).execute(Tuple.of(pupilId, date));
-    Future<RowSet<Row>> events =
-        pool.preparedQuery(RunBoardSql.PUPIL_EVENTS).execute(Tuple.of(pupilId, date));
-    return Future.all(runs, stops, events)
+  /** The latest position of each started run of a day; of one operator's when it is not null. */
+  Future<List<RunPosition>> positions(LocalDate date, String operatorId) {
+    return pool.preparedQuery(RunBoardSql.POSITIONS)
+        .execute(Tuple.of(date, operatorId))
+        .map(
+            rows -> {
+              List<RunPosition> found = new ArrayList<>(rows.size());
+              for (Row r : rows) {
+                found.add(
+                    new RunPosition(
+                        r.getString("id"),
+                        r.getString("operator_id"),
+                        r.getString("school_id"),
+                        r.getString("status"),
+                        r.getInteger("minutes_late"),
+                        r.getBoolean("feed_silent"),
+                        position(r)));
+              }
+              return found;
+            });
+  }
+
+  /** The pupil's runs of a day, the reference matched whatever its case; empty: no such pupil. */
+  Future<Optional<PupilDay>> pupilRuns(String reference, LocalDate date) {
+    return pool.preparedQuery(RunBoardSql.PUPIL_BY_REF)
+        .execute(Tuple.of(reference))
+        .compose(
+            found ->
+                found.size() == 0
+                    ? Future.succeededFuture(Optional.<PupilDay>empty())
+                    : pupilDay(found.iterator().next().getString("id"), date).map(Optional::of));
+  }
+
+  private Future<PupilDay> pupilDay(String pupilId, LocalDate date) {
+    Tuple args = Tuple.of(pupilId, date);
+    Future<RowSet<Row>> runs = pool.preparedQuery(RunBoardSql.PUPIL_TODAY).execute(args);
+    Future<RowSet<Row>> stops = pool.preparedQuery(RunBoardSql.PUPIL_STOPS).execute(args);
+    Future<RowSet<Row>> events = pool.preparedQuery(RunBoardSql.PUPIL_EVENTS).execute(args);
+    Future<RowSet<Row>> journeys = pool.preparedQuery(RunBoardSql.PUPIL_JOURNEYS).execute(args);
+    return Future.all(runs, stops, events, journeys)
         .map(
             all -> {
               List<PupilRun> found = new ArrayList<>();
@@ -134,7 +228,10 @@ final class RunBoardStore {
                 for (Row s : stops.result()) {
                   if (s.getString("run_id").equals(runId)) {
                     PupilStop stop =
-                        new PupilStop(s.getString("id"), at(date, s.getLocalTime("planned_time")));
+                        new PupilStop(
+                            s.getString("id"),
+                            s.getInteger("seq"),
+                            at(date, s.getLocalTime("planned_time")));
                     if ("pickup".equals(s.getString("action"))) {
                       pickup = stop;
                     } else {
@@ -152,10 +249,48 @@ final class RunBoardStore {
                             e.getString("stop_id")));
                   }
                 }
-                found.add(new PupilRun(view(r), pickup, dropoff, reported));
+                PupilJourney journey = null;
+                for (Row j : journeys.result()) {
+                  if (runId.equals(j.getString("run_id"))) {
+                    journey = journey(j, "PM".equals(r.getString("direction")));
+                  }
+                }
+                found.add(new PupilRun(view(r), pickup, dropoff, reported, journey));
               }
-              return found;
+              return new PupilDay(pupilId, found);
             });
+  }
+
+  private static PupilJourney journey(Row j, boolean homeward) {
+    Instant eta = instant(j, homeward ? "expected_dropoff_at" : "expected_pickup_at");
+    Instant reached = instant(j, homeward ? "dropoff_reached_at" : "pickup_reached_at");
+    String state;
+    if (instant(j, "dropped_at") != null) {
+      state =
+          Boolean.TRUE.equals(j.getBoolean("dropped_off_plan"))
+                  || !java.util.Objects.equals(
+                      j.getString("dropped_stop_id"), j.getString("dropoff_stop_id"))
+              ? "dropped_elsewhere"
+              : "dropped";
+    } else if (instant(j, "boarded_at") != null) {
+      state = "boarded";
+    } else if (instant(j, "absent_at") != null) {
+      state = "absent";
+    } else if (j.getBoolean("missed")) {
+      state = "missed";
+    } else {
+      state = "expected";
+    }
+    return new PupilJourney(
+        reached == null ? eta : null,
+        state,
+        j.getString("cancellation_reason"),
+        j.getString("operator_phone"));
+  }
+
+  private static Instant instant(Row r, String column) {
+    var t = r.getOffsetDateTime(column);
+    return t == null ? null : t.toInstant();
   }
 
   private List<RunView> runs(RowSet<Row> rows) {
@@ -183,7 +318,18 @@ final class RunBoardStore {
         r.getString("driver_id"),
         r.getString("guide_id"),
         r.getString("vehicle_reg"),
-        r.getLong("open_alerts").intValue());
+        r.getLong("open_alerts").intValue(),
+        r.getString("operator_name"),
+        r.getString("school_name"),
+        r.getBoolean("feed_silent"),
+        position(r));
+  }
+
+  private static RunView.Position position(Row r) {
+    var at = r.getOffsetDateTime("position_at");
+    return at == null
+        ? null
+        : new RunView.Position(r.getDouble("lat"), r.getDouble("lon"), at.toInstant());
   }
 
   private Instant at(LocalDate date, LocalTime time) {

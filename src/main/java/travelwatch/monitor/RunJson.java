@@ -30,7 +30,49 @@ final class RunJson {
     putIf(j, "guideId", v.guideId());
     putIf(j, "vehicleReg", v.vehicleReg());
     putIf(j, "openAlerts", v.openAlerts());
+    putIf(j, "operatorName", v.operatorName());
+    putIf(j, "schoolName", v.schoolName());
+    if (v.feedSilent()) {
+      j.put("feedSilent", true);
+    }
+    if (v.position() != null) {
+      j.put("position", position(v.position(), zone));
+    }
     return j;
+  }
+
+  /**
+   * A started run's latest position as the map reads it (the positions list and the stream's {@code
+   * position} entries alike).
+   */
+  static JsonObject positionEntry(
+      String runId,
+      String operatorId,
+      String schoolId,
+      String status,
+      Integer minutesLate,
+      boolean feedSilent,
+      RunView.Position p,
+      ZoneId zone) {
+    JsonObject j =
+        new JsonObject()
+            .put("runId", runId)
+            .put("operatorId", operatorId)
+            .put("schoolId", schoolId)
+            .put("lat", p.lat())
+            .put("lon", p.lon())
+            .put("at", Rfc3339.format(p.at(), zone))
+            .put("status", status);
+    putIf(j, "minutesLate", minutesLate);
+    return j.put("feedSilent", feedSilent);
+  }
+
+  /** A reported position: {@code {lat, lon, at}}. */
+  static JsonObject position(RunView.Position p, ZoneId zone) {
+    return new JsonObject()
+        .put("lat", p.lat())
+        .put("lon", p.lon())
+        .put("at", Rfc3339.format(p.at(), zone));
   }
 
   private static void putIf(JsonObject j, String key, Object value) {

@@ -21,7 +21,8 @@ public record RunPlan(
     String plannedDriverId,
     String plannedGuideId,
     List<StopPlan> stops,
-    List<PupilPlan> pupils) {
+    List<PupilPlan> pupils,
+    String operatorName) {
 
   /** A stop, in run order. */
   public record StopPlan(String id, int seq, double lat, double lon, Instant plannedAt) {}

@@ -28,6 +28,8 @@ public final class RunPlans {
         plan.schools().stream().collect(Collectors.toMap(School::id, Function.identity()));
     Map<String, Pupil> pupils =
         plan.pupils().stream().collect(Collectors.toMap(Pupil::id, Function.identity()));
+    Map<String, String> operatorNames =
+        plan.operators().stream().collect(Collectors.toMap(Plan.Operator::id, Plan.Operator::name));
     Map<String, String> interned = new HashMap<>();
     List<RunPlan> plans = new ArrayList<>();
     for (Run run : plan.runs()) {
@@ -84,7 +86,8 @@ public final class RunPlans {
               run.plannedDriverId().map(d -> intern(interned, d)).orElse(null),
               run.plannedGuideId().map(g -> intern(interned, g)).orElse(null),
               List.copyOf(stops),
-              List.copyOf(onRun)));
+              List.copyOf(onRun),
+              intern(interned, operatorNames.get(route.operatorId()))));
     }
     return plans;
   }

@@ -83,11 +83,7 @@ public final class RunRules {
       late(s, now, where).ifPresent(found::add);
     }
 
-    if (!cancelled
-        && s.startedAt != 0
-        && s.arrivedAt == 0
-        && s.completedAt == 0
-        && !Instant.ofEpochMilli(s.lastEventAt).plus(settings.feedSilentAfter()).isAfter(now)) {
+    if (feedSilent(s, settings, now)) {
       found.add(
           condition(
               AlertType.RUN_FEED_SILENT,
@@ -99,6 +95,12 @@ public final class RunRules {
 
     pupils(s, now, cancelled, found, where);
     return found;
+  }
+
+  /** A run on its way that has sent nothing for the silence limit. */
+  static boolean feedSilent(RunState s, MonitorSettings settings, Instant now) {
+    return s.status() == Status.STARTED
+        && !Instant.ofEpochMilli(s.lastEventAt).plus(settings.feedSilentAfter()).isAfter(now);
   }
 
   private void compliance(RunState s, CrewRegistry crew, List<Condition> found, String where) {

@@ -121,13 +121,15 @@ final class PlanSql {
   static final String SCHOOLS =
       "select id, name, lat, lon, start_time, finish_time, phase, email from school order by id";
   static final String PUPILS = "select id, school_id, max_journey_minutes from pupil order by id";
-  static final String CREW =
+  private static final String CREW_COLUMNS =
       """
       select id, operator_id, role, dbs_certificate_number, dbs_issued_on, dbs_outcome,
              dbs_barred_list_checked, dbs_update_service, hr_clearance, badge_number,
              badge_authority, badge_expires_on
-      from crew order by id
+      from crew
       """;
+  static final String CREW = CREW_COLUMNS + " order by id";
+  static final String CREW_OF = CREW_COLUMNS + " where id = any($1::text[]) order by id";
   static final String ROUTES =
       "select id, operator_id, school_id, requires_guide from route order by id";
   static final String RUNS_BETWEEN =

@@ -379,15 +379,7 @@ public final class PlanStore {
                             List.of(r.getArrayOfStrings("dropoffs"))));
               }
               return new Plan(
-                  map(
-                      operators.result(),
-                      r ->
-                          new Operator(
-                              r.getString("id"),
-                              r.getString("name"),
-                              r.getString("email"),
-                              r.getString("phone"),
-                              r.getString("control_room_email"))),
+                  map(operators.result(), PlanStore::operator),
                   map(schools.result(), PlanStore::school),
                   map(
                       pupils.result(),
@@ -423,6 +415,32 @@ public final class PlanStore {
   /** Every registered driver and guide, by id, as the plan gives them. */
   public Future<List<Crew>> crew() {
     return pool.query(PlanSql.CREW).execute().map(rows -> map(rows, PlanStore::crew));
+  }
+
+  /** These drivers and guides, by id, as the plan gives them (unknown ids left out). */
+  public Future<List<Crew>> crew(List<String> ids) {
+    return pool.preparedQuery(PlanSql.CREW_OF)
+        .execute(Tuple.of(ids.toArray(new String[0])))
+        .map(rows -> map(rows, PlanStore::crew));
+  }
+
+  /** Every operator, by id. */
+  public Future<List<Operator>> operators() {
+    return pool.query(PlanSql.OPERATORS).execute().map(rows -> map(rows, PlanStore::operator));
+  }
+
+  /** Every school, by id. */
+  public Future<List<School>> schools() {
+    return pool.query(PlanSql.SCHOOLS).execute().map(rows -> map(rows, PlanStore::school));
+  }
+
+  private static Operator operator(Row r) {
+    return new Operator(
+        r.getString("id"),
+        r.getString("name"),
+        r.getString("email"),
+        r.getString("phone"),
+        r.getString("control_room_email"));
   }
 
   private static School school(Row r) {

@@ -345,7 +345,14 @@ public final class TravelWatchServer implements AutoCloseable {
               time);
       this.page = new ControlRoomPage(config.map());
       this.stream = new StreamRoutes(pool, monitorConfig.streamHeartbeat().toMillis());
-      this.runs = new RunRoutes(pool, time);
+      this.runs =
+          new RunRoutes(
+              pool,
+              time,
+              alertStore,
+              new PlanStore(pool),
+              new MonitorStore(pool, config.zone()),
+              monitorConfig.rules());
       this.controlRoom =
           new ControlRoomRoutes(
               pool,

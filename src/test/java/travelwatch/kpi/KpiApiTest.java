@@ -83,7 +83,8 @@ class KpiApiTest {
         .isEqualTo(
             new JsonObject(
                 """
-                {"weekEnding": "2026-06-12", "version": 1, "computedAt": "2026-06-10T12:00:00Z",
+                {"weekEnding": "2026-06-12", "version": 0, "final": false,
+                 "computedAt": "2026-06-10T12:00:00Z",
                  "safeguarding": {"count": 3},
                  "routePerformance": {"numerator": 4, "denominator": 7, "percent": 57.14},
                  "pupilPerformance": {"numerator": 7, "denominator": 10, "percent": 70.00},
@@ -198,11 +199,52 @@ class KpiApiTest {
 
   @Test
   @DisplayName(
-      "Recomputing after late data stores a new version that is served; the old one stays readable"
-          + " and cannot be changed")
+      "Opening a week that has not ended shows its figures so far and stores no snapshot (the rows"
+          + " are counted); an ended week is stored once and read back")
+  void unfinishedWeekStoresNothing() throws SQLException {
+    JsonObject soFar = getJson("/api/v1/kpi/weekly/2026-06-12");
+    assertThat(soFar.getBoolean("final")).isFalse();
+    assertThat(soFar.getInteger("version")).isZero();
+    assertThat(server.get("/api/v1/kpi/weekly/2026-06-12?format=csv", manager).statusCode())
+        .isEqualTo(200);
+    getJson("/api/v1/kpi/weekly/2026-06-19");
+    assertThat(snapshots("2026-06-12")).isZero();
+    assertThat(snapshots("2026-06-19")).isZero();
+    assertThat(getJson("/api/v1/kpi/weekly?from=2026-06-12&to=2026-06-19").getJsonArray("items"))
+        .isEmpty();
+
+    JsonObject ended = getJson("/api/v1/kpi/weekly/2026-05-29");
+    assertThat(ended.getBoolean("final")).isTrue();
+    assertThat(ended.getInteger("version")).isPositive();
+    long stored = snapshots("2026-05-29");
+    assertThat(stored).isPositive();
+    assertThat(getJson("/api/v1/kpi/weekly/2026-05-29")).isEqualTo(ended);
+    assertThat(snapshots("2026-05-29")).isEqualTo(stored);
+  }
+
+  private static long snapshots(String weekEnding) throws SQLException {
+    try (Connection c = TestPostgres.connect(server.database);
+        Statement s = c.createStatement();
+        var rs =
+            s.executeQuery(
+                "select count(*) from kpi_weekly_snapshot where week_ending = '"
+                    + weekEnding
+                    + "'")) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "Recomputing after late data stores a new version; the old one stays readable and cannot be"
+          + " changed, while the unfinished week itself shows its figures so far")
   void recomputeStoresNewVersion() throws SQLException {
-    JsonObject first = getJson("/api/v1/kpi/weekly/2026-07-03");
+    HttpResponse<Buffer> taken = post("/api/v1/kpi/weekly/2026-07-03", manager);
+    assertThat(taken.statusCode()).as(taken.bodyAsString()).isEqualTo(200);
+    JsonObject first = taken.bodyAsJsonObject();
     assertThat(first.getInteger("version")).isEqualTo(1);
+    assertThat(first.getBoolean("final")).isTrue();
     assertThat(first.getJsonObject("routePerformance").getInteger("numerator")).isEqualTo(0);
 
     KpiWeeks.post(
@@ -211,9 +253,10 @@ class KpiApiTest {
         KpiWeeks.started("RR1", "2026-06-29T07:00:00+01:00"),
         KpiWeeks.boarded("RR1", "P1", "2026-06-29T07:05:00+01:00"),
         KpiWeeks.arrived("RR1", "2026-06-29T08:20:00+01:00"));
-    assertThat(getJson("/api/v1/kpi/weekly/2026-07-03"))
-        .as("GET does not recompute")
-        .isEqualTo(first);
+    JsonObject soFar = getJson("/api/v1/kpi/weekly/2026-07-03");
+    assertThat(soFar.getBoolean("final")).as("the week has not ended").isFalse();
+    assertThat(soFar.getJsonObject("routePerformance").getInteger("numerator")).isEqualTo(1);
+    assertThat(getJson("/api/v1/kpi/weekly/2026-07-03?version=1")).isEqualTo(first);
 
     HttpResponse<Buffer> recomputed = post("/api/v1/kpi/weekly/2026-07-03", manager);
     assertThat(recomputed.statusCode()).as(recomputed.bodyAsString()).isEqualTo(200);
@@ -224,13 +267,14 @@ class KpiApiTest {
             new JsonObject().put("numerator", 1).put("denominator", 1).put("percent", 100.0));
     assertThat(second.getJsonObject("pupilPerformance").getInteger("numerator")).isEqualTo(1);
 
-    assertThat(getJson("/api/v1/kpi/weekly/2026-07-03")).isEqualTo(second);
+    assertThat(getJson("/api/v1/kpi/weekly/2026-07-03?version=2")).isEqualTo(second);
     assertThat(getJson("/api/v1/kpi/weekly/2026-07-03?version=1")).isEqualTo(first);
     assertThat(
             getJson("/api/v1/kpi/weekly?from=2026-07-03&to=2026-07-03")
                 .getJsonArray("items")
                 .getJsonObject(0))
         .isEqualTo(second);
+    assertThat(snapshots("2026-07-03")).isEqualTo(2);
 
     try (Connection c = TestPostgres.connect(server.database);
         Statement s = c.createStatement()) {
@@ -272,7 +316,7 @@ class KpiApiTest {
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.getHeader("Content-Type")).isEqualTo("text/csv; charset=utf-8");
     List<String> lines = List.of(response.bodyAsString().split("\r\n"));
-    String prefix = "2026-06-12,1,2026-06-10T12:00:00Z,";
+    String prefix = "2026-06-12,0,2026-06-10T12:00:00Z,"; // so far: version 0
     assertThat(lines.get(0))
         .isEqualTo(
             "weekEnding,version,computedAt,kpi,operatorId,count,numerator,denominator,percent,"

@@ -214,7 +214,7 @@ class KpiParentMessagesTest {
                 .get("/api/v1/kpi/weekly/2026-06-12?format=csv", manager)
                 .bodyAsString()
                 .split("\r\n"));
-    String prefix = "2026-06-12,1," + week.getString("computedAt") + ",";
+    String prefix = "2026-06-12,0," + week.getString("computedAt") + ","; // so far: version 0
     assertThat(csv)
         .containsSequence(
             prefix + "Complaints Overdue,,0,,,,,",
@@ -224,12 +224,12 @@ class KpiParentMessagesTest {
     assertThat(server.get("/api/v1/kpi/weekly/2026-05-29?format=csv", manager).bodyAsString())
         .contains(",Parents' Messages Median Minutes To Answer,,,,,,,\r\n");
 
-    WeeklySnapshot stored =
+    WeeklySnapshot soFar =
         new KpiStore(server.pool(), WorkingDays.england(), LONDON, Clock.fixed(NOW, LONDON))
             .weekly(WeekEnding.of(LocalDate.of(2026, 6, 12)))
             .await();
-    assertThat(stored.version()).as("the stored version, read back").isEqualTo(1);
-    String text = new WeeklyKpiEmail(LONDON).render(List.of(stored)).text();
+    assertThat(soFar.isFinal()).as("the week has not ended: figures so far").isFalse();
+    String text = new WeeklyKpiEmail(LONDON).render(List.of(soFar)).text();
     assertThat(text)
         .containsPattern(
             "Parents' messages: received / answered / median minutes to answer +6 / 4 / 12\\.3\n");
@@ -239,7 +239,9 @@ class KpiParentMessagesTest {
   @DisplayName(
       "A reply after the snapshot changes nothing stored; the week's recomputed version counts it")
   void answeredAfterTheSnapshot() throws SQLException {
-    assertThat(parentMessages("/api/v1/kpi/weekly/2026-06-26")).isEqualTo(figure(2, 1, 20.0));
+    JsonObject taken = recompute("2026-06-26");
+    assertThat(taken.getInteger("version")).isEqualTo(1);
+    assertThat(taken.getJsonObject("parentMessages")).isEqualTo(figure(2, 1, 20.0));
     assertThat(parentMessages("/api/v1/kpi/daily/2026-06-22")).isEqualTo(figure(2, 1, 20.0));
 
     try (Connection c = TestPostgres.connect(server.database);
@@ -251,8 +253,12 @@ class KpiParentMessagesTest {
       assertThat(s.executeUpdate()).isEqualTo(1);
     }
 
-    assertThat(parentMessages("/api/v1/kpi/weekly/2026-06-26")).isEqualTo(figure(2, 1, 20.0));
+    assertThat(parentMessages("/api/v1/kpi/weekly/2026-06-26?version=1"))
+        .isEqualTo(figure(2, 1, 20.0));
     assertThat(parentMessages("/api/v1/kpi/daily/2026-06-22")).isEqualTo(figure(2, 1, 20.0));
+    assertThat(parentMessages("/api/v1/kpi/weekly/2026-06-26"))
+        .as("the week has not ended: its figures so far")
+        .isEqualTo(figure(2, 2, 30.0));
     JsonObject recomputed = recompute("2026-06-26");
     assertThat(recomputed.getInteger("version")).isEqualTo(2);
     assertThat(recomputed.getJsonObject("parentMessages")).isEqualTo(figure(2, 2, 30.0));

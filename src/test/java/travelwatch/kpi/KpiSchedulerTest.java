@@ -126,7 +126,7 @@ class KpiSchedulerTest {
     LocalDate friday = LocalDate.of(2026, 9, 18);
     Instant early = Instant.parse("2026-09-18T09:00:00Z");
     new KpiStore(server.pool(), WorkingDays.england(), LONDON, Clock.fixed(early, ZoneOffset.UTC))
-        .weekly(WeekEnding.of(friday))
+        .recomputeWeekly(WeekEnding.of(friday))
         .await();
 
     node(Instant.parse("2026-09-18T17:01:00Z")).tick().await();

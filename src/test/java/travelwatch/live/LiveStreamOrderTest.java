@@ -81,6 +81,9 @@ class LiveStreamOrderTest {
   }
 
   private static LiveEvent entry(long seq) {
-    return new LiveEvent(seq, "alert", new JsonObject().put("id", seq).put("transition", "raised"));
+    return new LiveEvent(
+        seq,
+        "alert",
+        new JsonObject().put("id", seq).put("transition", new JsonObject().put("kind", "raised")));
   }
 }

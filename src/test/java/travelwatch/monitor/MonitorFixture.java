@@ -54,7 +54,8 @@ final class MonitorFixture {
             new RunPlan.StopPlan("H1", 1, H1[0], H1[1], at("08:10")),
             new RunPlan.StopPlan("H2", 2, H2[0], H2[1], at("08:20")),
             new RunPlan.StopPlan("SCH", 3, SCH[0], SCH[1], at("08:35"))),
-        List.of(new RunPlan.PupilPlan("P1", 0, 2, 45), new RunPlan.PupilPlan("P2", 1, 2, 45)));
+        List.of(new RunPlan.PupilPlan("P1", 0, 2, 45), new RunPlan.PupilPlan("P2", 1, 2, 45)),
+        "Oakfield Travel");
   }
 
   static CrewRegistry crew() {

@@ -138,7 +138,7 @@ class MonitoringEndToEndTest {
           server.post(
               "/api/v1/alerts/" + id + "/resolve",
               admin,
-              new JsonObject().put("note", "Driver replaced"));
+              new JsonObject().put("confirm", true).put("note", "Driver replaced"));
       assertThat(resolved.bodyAsJsonObject().getString("state")).isEqualTo("resolved");
       stream.await(
           "the resolution on the stream",
@@ -177,7 +177,8 @@ class MonitoringEndToEndTest {
             Duration.ofSeconds(10),
             e ->
                 e.kind().equals("alert")
-                    && "acknowledged".equals(e.data().getString("transition")));
+                    && "acknowledged"
+                        .equals(e.data().getJsonObject("transition").getString("kind")));
         assertThat(resumed.events()).allMatch(e -> e.id() > raised.id());
       }
     }

@@ -23,6 +23,7 @@ class PlainDomainTest {
         "monitor/CallsWindow",
         "monitor/Eta",
         "monitor/Geo",
+        "monitor/RunProgress",
         "monitor/RunRules",
         "monitor/Monitor",
         "config/MonitorSettings",

@@ -28,7 +28,11 @@ class RunJsonTest {
         "D1",
         null,
         "BX19 ABC",
-        openAlerts);
+        openAlerts,
+        null,
+        null,
+        false,
+        null);
   }
 
   @Test

@@ -154,7 +154,9 @@ class AlertEmailTest {
 
     var resolved =
         server.post(
-            "/api/v1/alerts/" + id + "/resolve", admin, new JsonObject().put("note", "cover sent"));
+            "/api/v1/alerts/" + id + "/resolve",
+            admin,
+            new JsonObject().put("confirm", true).put("note", "cover sent"));
     assertThat(resolved.statusCode()).isEqualTo(200);
     List<Mail> notices = await("the resolution notice", subject("[RESOLVED]"), MANAGERS.size());
     Mail notice = notices.get(0);
@@ -215,7 +217,10 @@ class AlertEmailTest {
         .isEqualTo(1);
 
     // Resolving it tells everyone who was emailed: the managers and the admin.
-    server.post("/api/v1/alerts/" + id + "/resolve", admin, new JsonObject());
+    server.post(
+        "/api/v1/alerts/" + id + "/resolve",
+        admin,
+        new JsonObject().put("confirm", true).put("note", "driver stood down"));
     List<Mail> notices = await("the resolution notice", subject("[RESOLVED]"), 3);
     assertThat(notices.get(0).to())
         .containsExactlyInAnyOrder(ADMIN, MANAGERS.get(0), MANAGERS.get(1));

@@ -141,7 +141,7 @@ class WebhookDeliveryTest {
     return e.kind().equals("alert")
         && type.equals(e.data().getString("type"))
         && runId.equals(e.data().getString("runId"))
-        && transition.equals(e.data().getString("transition"));
+        && transition.equals(e.data().getJsonObject("transition").getString("kind"));
   }
 
   /**
@@ -159,7 +159,7 @@ class WebhookDeliveryTest {
         expected.add(new JsonObject().put("type", "run.changed").put("data", e.data()));
       } else if (e.kind().equals("alert")) {
         JsonObject alert = e.data().copy();
-        String transition = (String) alert.remove("transition");
+        String transition = ((JsonObject) alert.remove("transition")).getString("kind");
         String type =
             switch (transition) {
               case "raised" -> "alert.raised";

@@ -147,7 +147,7 @@ class ApiContractResponsesTest {
       assertThat(alerts.getJsonArray("items")).hasSize(1);
       CONTRACT.assertValid("AlertPage", alerts);
       long id = alerts.getJsonArray("items").getJsonObject(0).getLong("id");
-      CONTRACT.assertValid("Alert", ok(server.get("/api/v1/alerts/" + id, viewer), 200));
+      CONTRACT.assertValid("AlertDetail", ok(server.get("/api/v1/alerts/" + id, viewer), 200));
       JsonObject acknowledged =
           ok(
               server.post(
@@ -163,7 +163,9 @@ class ApiContractResponsesTest {
           stream.await(
               "the resolution on the stream",
               Duration.ofSeconds(10),
-              e -> e.kind().equals("alert") && "resolved".equals(e.data().getString("transition")));
+              e ->
+                  e.kind().equals("alert")
+                      && "resolved".equals(e.data().getJsonObject("transition").getString("kind")));
       CONTRACT.assertValid("AlertChange", resolution.data());
       problem(server.post("/api/v1/alerts/" + id + "/resolve", admin, new JsonObject()), 409);
     }
