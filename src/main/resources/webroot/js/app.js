@@ -24,6 +24,7 @@ import { loadNames, clearNames } from './names.js';
 import { initKpi, showKpi } from './kpi.js';
 import { initSchool, startSchool, stopSchool } from './school.js';
 import { initDetail, showRun, showAlert, leaveDetail } from './run.js';
+import { initMap, showMapDay } from './map.js';
 
 const ROLES = ['viewer', 'controller', 'manager', 'admin'];
 const REFRESH = { board: 30_000, phones: 20_000, compliance: 300_000 };
@@ -85,6 +86,7 @@ function route() {
   const date = DATE.test(params.get('date') || '') ? params.get('date') : null;
   if (parts[0] === 'runs' && parts[1]) return { view: 'run', id: decodeURIComponent(parts[1]) };
   if (parts[0] === 'alerts' && /^\d+$/.test(parts[1] || '')) return { view: 'alert', id: Number(parts[1]) };
+  if (parts[0] === 'map') return { view: 'map', date };
   if (parts[0] === 'kpi' && !$('kpi-tab').hidden) return { view: 'kpi' };
   return { view: 'live', date };
 }
@@ -126,7 +128,9 @@ async function showRoute() {
   if (view !== 'run' && view !== 'alert') {
     leaveDetail();
   }
-  if (view === 'run') {
+  if (view === 'map') {
+    await showMapDay(shownDay, shownDay === serviceDate);
+  } else if (view === 'run') {
     await showRun(where.id);
   } else if (view === 'alert') {
     await showAlert(where.id);
@@ -280,6 +284,7 @@ function boot() {
   initKpi();
   initSchool();
   initDetail();
+  initMap();
   get('/api/v1/session').then(start, () => showLogin());
 }
 
