@@ -11,13 +11,12 @@ import { learnNames, operatorLabel, schoolLabel } from './names.js';
 
 const STATE_RANK = { open: 0, acknowledged: 1, resolved: 2 };
 const STATE_LABEL = { open: 'Open', acknowledged: 'Acknowledged', resolved: 'Resolved' };
+/** The transitions an alert's page lists, as GET /api/v1/alerts/{id} gives them. */
 const TRANSITION_LABEL = {
   raised: 'Raised',
   acknowledged: 'Acknowledged',
   assigned: 'Assigned',
   resolved: 'Resolved',
-  escalated: 'Escalated',
-  condition_cleared: 'Condition cleared',
 };
 /** Three or more alerts of one type and severity fold into one row (critical ones never). */
 const GROUP_FROM = 3;
@@ -145,9 +144,9 @@ async function loadDay(day) {
   changed();
 }
 
-/** Reads a run's alerts into the store (any day). */
-export async function loadRunAlerts(runId) {
-  for (const alert of await pages(`/api/v1/alerts?runId=${encodeURIComponent(runId)}`, 2)) {
+/** Takes alerts read elsewhere (a run's) into the store. */
+export function takeAlerts(list) {
+  for (const alert of list) {
     merge(alert);
   }
   changed();
@@ -188,9 +187,11 @@ function connect() {
     const alert = JSON.parse(e.data);
     const transition = alert.transition;
     delete alert.transition;
-    if (transition && typeof transition === 'object') {
+    const kind = transition && typeof transition === 'object' ? transition.kind : transition;
+    if (TRANSITION_LABEL[kind]) {
       addTransition(alert.id, transition);
-    } else if (transition === 'raised' && alert.severity === 'critical') {
+    }
+    if (kind === 'raised' && alert.severity === 'critical') {
       sound();
     }
     merge(alert);
@@ -237,7 +238,7 @@ function takeTransitions(alert) {
 
 function addTransition(id, transition) {
   const list = transitions.get(id);
-  if (!list) {
+  if (!list || typeof transition !== 'object') {
     return; // read in full when the alert is opened
   }
   const same = (t) => t.kind === transition.kind && t.at === transition.at && t.by === transition.by;

@@ -7,7 +7,7 @@
 
 import { ApiError, get } from './api.js';
 import { $, h, clock, named, PUPIL_STATES, STATUS_LABELS } from './dom.js';
-import { alertById, alertList, alertsOfRun, loadAlert, loadRunAlerts, onAlertsChanged, onStream } from './alerts.js';
+import { alertById, alertList, alertsOfRun, loadAlert, onAlertsChanged, onStream, takeAlerts } from './alerts.js';
 import { operatorName, schoolName } from './names.js';
 
 const LOOK_AGAIN_MS = 10_000;
@@ -68,7 +68,7 @@ async function openRun(runId, focus) {
   $('detail-message').textContent = '';
   $('run-detail').hidden = true;
   try {
-    await Promise.all([read(), loadRunAlerts(runId)]);
+    await read();
   } catch (e) {
     $('detail-message').textContent =
       e instanceof ApiError && e.status === 404 ? `There is no run ${runId}.` : e.message;
@@ -134,6 +134,7 @@ async function read() {
     return;
   }
   shown = run;
+  takeAlerts(run.alerts || []);
   render(run);
   for (const listener of shownListeners) listener(run);
 }

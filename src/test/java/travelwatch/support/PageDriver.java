@@ -56,6 +56,16 @@ public record PageDriver(ChromeDriver browser, String base) {
     browser.manage().timeouts().scriptTimeout(Duration.ofSeconds(180));
   }
 
+  /** Clicks what {@code by} finds, finding it again if a live update replaced it meanwhile. */
+  public void click(By by) {
+    waiting(Duration.ofSeconds(20))
+        .until(
+            d -> {
+              d.findElement(by).click();
+              return true;
+            });
+  }
+
   public Object script(String js, Object... args) {
     return browser.executeScript(js, args);
   }

@@ -142,6 +142,41 @@ class ControlRoomBadMorningTest {
 
     List<String> ids = page.attributes(By.cssSelector("#board-rows tr"), "data-run-id");
     assertThat(ids.subList(0, CANCELLED)).containsExactlyInAnyOrderElementsOf(cancelled);
+    // Names beside codes: the operator's and the school's, as the plan has them.
+    Run first =
+        plan.runs().stream().filter(r -> r.id().equals(ids.get(0))).findFirst().orElseThrow();
+    Route route =
+        plan.routes().stream()
+            .filter(r -> r.id().equals(first.routeId()))
+            .findFirst()
+            .orElseThrow();
+    String operatorName =
+        plan.operators().stream()
+            .filter(o -> o.id().equals(route.operatorId()))
+            .findFirst()
+            .orElseThrow()
+            .name();
+    String schoolName =
+        plan.schools().stream()
+            .filter(x -> x.id().equals(route.schoolId()))
+            .findFirst()
+            .orElseThrow()
+            .name();
+    assertThat(page.<String>read(d -> d.findElement(By.cssSelector("#board-rows tr")).getText()))
+        .contains(route.operatorId() + " " + operatorName, route.schoolId() + " " + schoolName);
+    // The 25 cancellations fold into one row of the feed; the 15 critical alerts stand alone.
+    assertThat(
+            page.<String>read(
+                d ->
+                    d.findElement(
+                            By.cssSelector(
+                                "#alert-list li.alert-group[data-group='high|run.cancelled']"))
+                        .getText()))
+        .contains("Cancelled", "25 alerts");
+    assertThat(
+            browser.findElements(
+                By.cssSelector("#alert-list > li[data-type='incident.safeguarding']")))
+        .hasSize(SAFEGUARDING);
     assertThat(page.<String>read(d -> d.findElement(By.cssSelector("#board-rows tr")).getText()))
         .contains("CANCELLED");
 
