@@ -39,6 +39,7 @@ import travelwatch.support.TwoOperators;
 class ControlRoomMapTest {
   private static final String PASSWORD = "a long enough password";
   private static final String VIEWER = "viewer@council.example";
+  private static final String CONTROLLER = "controller@council.example";
 
   /** Nothing listens there: the tiles cannot load, as on a machine without the internet. */
   private static final String TILES = "http://127.0.0.1:9/{z}/{x}/{y}.png";
@@ -57,6 +58,7 @@ class ControlRoomMapTest {
     operatorA = server.operatorKey("OPA");
     String operatorB = server.operatorKey("OPB");
     SessionLogin.addUser(server, VIEWER, Role.VIEWER, PASSWORD);
+    SessionLogin.addUser(server, CONTROLLER, Role.CONTROLLER, PASSWORD);
     // A on its way in, near the school; B far out at 08:35 with the school due at 08:40: late.
     Events.store(
         server,
@@ -164,6 +166,55 @@ class ControlRoomMapTest {
     assertThat(page.attributes(By.cssSelector("#run-map .stop-mark"), "data-stop-id"))
         .containsExactlyInAnyOrder("H1", "SCH1");
     Browser.screenshot(browser, "run-map");
+    page.logOut();
+  }
+
+  @Test
+  @Order(3)
+  @DisplayName(
+      "The next morning the day picker shows the day before: its board as the runs were left, its"
+          + " alerts without actions, and its map at the vehicles' last positions; back returns"
+          + " to today")
+  void theDayBefore() {
+    clock.set(Instant.parse("2026-11-24T07:00:00Z"));
+    page.logIn(CONTROLLER, PASSWORD);
+    assertThat(page.<String>read(d -> d.findElement(By.id("board-summary")).getText()))
+        .isEqualTo("0 of 0 runs.");
+    page.script(
+        "const day = document.getElementById('day'); day.value = '2026-11-23';"
+            + "day.dispatchEvent(new Event('change', {bubbles: true}));");
+    By rows = By.cssSelector("#board-rows tr");
+    page.waiting(Duration.ofSeconds(20)).until(d -> d.findElements(rows).size() == 2);
+    assertThat(browser.getCurrentUrl()).endsWith("#/?date=2026-11-23");
+    assertThat(page.<String>read(d -> d.findElement(By.id("board")).getText()))
+        .contains("on 2026-11-23", "Started");
+    assertThat(page.<String>read(d -> d.findElement(By.id("day-note")).getText()))
+        .contains("read-only");
+    page.visible(By.cssSelector("#alert-list li[data-alert-id]"));
+    assertThat(page.<String>read(d -> d.findElement(By.id("alerts-summary")).getText()))
+        .startsWith("2026-11-23:");
+    page.click(By.cssSelector("#alert-list li[data-alert-id] .alert-toggle"));
+    page.visible(By.cssSelector("#alert-list .alert-body"));
+    assertThat(browser.findElements(By.cssSelector("#alerts button[data-action]")))
+        .as("a past day is read-only")
+        .isEmpty();
+    Browser.screenshot(browser, "board-past-day");
+    Accessibility.assertNoViolations(browser, "the day before's live view");
+
+    page.click(By.id("map-tab"));
+    page.waiting(Duration.ofSeconds(20))
+        .until(d -> d.findElements(By.cssSelector("#map .vehicle[data-run-id]")).size() == 2);
+    assertThat(browser.getCurrentUrl()).endsWith("#/map?date=2026-11-23");
+    WebElement a = vehicle(TwoOperators.RUN_A);
+    assertThat(number(a, "data-lat")).isCloseTo(52.4825, within(1e-9));
+    assertThat(number(a, "data-lon")).isCloseTo(-1.8905, within(1e-9));
+
+    browser.navigate().back();
+    page.waiting(Duration.ofSeconds(20)).until(d -> d.findElements(rows).size() == 2);
+    browser.navigate().back();
+    page.waiting(Duration.ofSeconds(20))
+        .until(d -> d.findElement(By.id("board-summary")).getText().equals("0 of 0 runs."));
+    assertThat(page.<String>read(d -> d.findElement(By.id("day-note")).getText())).isEmpty();
     page.logOut();
   }
 }
