@@ -100,7 +100,7 @@ export function alertsOfRun(runId) {
 }
 
 /** Whether this page may act on alerts of the day it shows. */
-export function mayAct() {
+function mayAct() {
   return canAct && shownDay === today;
 }
 
@@ -433,7 +433,7 @@ class AlertList {
     if (open) {
       askTransitions(alert.id);
     }
-    const acting = canAct && shownDay === today && alert.state !== 'resolved';
+    const acting = mayAct() && alert.state !== 'resolved';
     const history = transitions.get(alert.id) || [];
     const signature = `${JSON.stringify(alert)}|${open}|${acting}|${history.length}|${operatorLabel(alert.operatorId)}`;
     let element = this.elements.get(alert.id);
@@ -491,7 +491,7 @@ class AlertList {
         const key = p + alert.id;
         if (expanded.has(key)) expanded.delete(key);
         else expanded.add(key);
-        rerenderAll();
+        changed();
         document.getElementById(`${p}alert-${alert.id}`)?.querySelector('.alert-toggle')?.focus();
       });
     }
@@ -675,11 +675,6 @@ const resolvedFeed = new AlertList('resolved-');
 /** A list of alerts elsewhere on the page (a run's, one alert's page). */
 export function alertList(prefix, options) {
   return new AlertList(prefix, options);
-}
-
-function rerenderAll() {
-  render();
-  for (const listener of changeListeners) listener();
 }
 
 /** Plays a short tone for a new critical alert, if the controller asked for sound. */

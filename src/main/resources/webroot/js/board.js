@@ -15,7 +15,6 @@ let shownDay = null;
 let live = true;
 /** A pupil's runs, when the search found a pupil: {ref, ids}. */
 let pupilRuns = null;
-const changeListeners = [];
 
 /** {@code notStarted} gives the ids of runs with an open run.not_started alert. */
 export function initBoard(notStarted) {
@@ -37,19 +36,6 @@ export function initBoard(notStarted) {
       renderBoard();
     }
   });
-}
-
-/** Called with every run whenever the board's runs change (the map listens). */
-export function onRunsChanged(listener) {
-  changeListeners.push(listener);
-}
-
-export function boardRun(id) {
-  return runs.get(id);
-}
-
-export function boardRuns() {
-  return [...runs.values()];
 }
 
 export function clearBoard() {
@@ -195,7 +181,6 @@ function renderBoard() {
   $('board-rows').replaceChildren(...shown.map((run) => row(run, notStarted.has(run.id))));
   const of = pupilRuns ? ` (pupil ${pupilRuns.ref}'s runs)` : '';
   $('board-summary').textContent = `${shown.length} of ${all.length} runs${of}.`;
-  for (const listener of changeListeners) listener(all);
 }
 
 function renderCounts(all, notStarted, chosen) {
