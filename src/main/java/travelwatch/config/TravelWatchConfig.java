@@ -29,7 +29,8 @@ public record TravelWatchConfig(
     TrackerConfig trackers,
     MiConfig mi,
     AccessConfig access,
-    RetentionConfig retention) {
+    RetentionConfig retention,
+    MapConfig map) {
 
   /**
    * The HTTP server. {@code idle} bounds both a connection's silence and the time a client has to
@@ -151,7 +152,8 @@ public record TravelWatchConfig(
         TrackerConfig.from(settings),
         MiConfig.from(settings),
         AccessConfig.from(settings),
-        RetentionConfig.from(settings));
+        RetentionConfig.from(settings),
+        MapConfig.from(settings));
   }
 
   /** The same configuration for a node that joins a cluster ({@code serve --cluster}). */
@@ -173,7 +175,8 @@ public record TravelWatchConfig(
         trackers,
         mi,
         access,
-        retention);
+        retention,
+        map);
   }
 
   private static MonitorConfig monitor(Settings s) {

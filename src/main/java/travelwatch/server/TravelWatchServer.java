@@ -243,6 +243,7 @@ public final class TravelWatchServer implements AutoCloseable {
     final TrackerRoutes trackers;
     final ScrapeToken scrapeToken;
     final RetentionJob retention;
+    final ControlRoomPage page;
     final AtomicReference<Router> served = new AtomicReference<>();
     final BodyLimit bodyLimit;
 
@@ -410,6 +411,7 @@ public final class TravelWatchServer implements AutoCloseable {
               alertStore,
               vertx.eventBus(),
               time);
+      this.page = new ControlRoomPage(config.map());
       this.stream =
           new StreamRoutes(
               pool,
@@ -503,7 +505,7 @@ public final class TravelWatchServer implements AutoCloseable {
       GroupCommitWriter writer = ingest.writer();
       trackers.mountOsmAnd(router, writer);
       councilSignIn.mount(router);
-      ControlRoomPage.mount(router);
+      page.mount(router);
 
       Router api = Router.router(vertx);
       sessions.mountLogin(api);

@@ -1,27 +1,43 @@
-// The control-room page: log in, then the live view (run board, alerts, parents' messages,
-// phones, compliance, pupil lookup) and, for managers and above, the KPI view. A school's staff
-// log in here too and get only their school's view: the control room's panels are taken out of
-// the page for them and none of the control room's API is called. Everything comes from this
-// server's API with the session cookie; nothing is fetched from anywhere else.
+// The control-room page: log in, then the views, each with its own address so that back and
+// forward work and a link opens it: the live view (#/, run board, alerts, parents' messages,
+// phones, compliance, pupil lookup), the map (#/map), a run (#/runs/ID), an alert (#/alerts/ID)
+// and, for managers and above, the KPIs (#/kpi). The live view and the map show any day
+// (?date=YYYY-MM-DD), read-only for a past one. A school's staff log in here too and get only
+// their school's view: the control room's parts are taken out of the page for them and none of
+// the control room's API is called. Everything comes from this server's API with the session
+// cookie; nothing is fetched from anywhere else but the map's tiles.
 
 import { api, get, post, useSession, forgetSession } from './api.js';
 import { $ } from './dom.js';
-import { initBoard, loadBoard, clearBoard, updateRun, scheduleRender } from './board.js';
-import { initAlerts, startAlerts, clearAlerts, notStartedRunIds, onStream } from './alerts.js';
+import { initBoard, loadBoard, clearBoard, updateRun, scheduleRender, showDay } from './board.js';
+import {
+  initAlerts,
+  startAlerts,
+  clearAlerts,
+  notStartedRunIds,
+  onStream,
+  showAlertsDay,
+} from './alerts.js';
 import { startMessages, clearMessages, messagesChanged } from './messages.js';
 import { loadPhones, loadCompliance, initPupilLookup } from './panels.js';
+import { loadNames, clearNames } from './names.js';
 import { initKpi, showKpi } from './kpi.js';
 import { initSchool, startSchool, stopSchool } from './school.js';
+import { initDetail, showRun, showAlert, leaveDetail } from './run.js';
+import { initMap, showMapDay } from './map.js';
 
 const ROLES = ['viewer', 'controller', 'manager', 'admin'];
 const REFRESH = { board: 30_000, phones: 20_000, compliance: 300_000 };
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
 let timers = [];
 let session = null;
 let serviceDate = null;
+let shownDay = null;
 let kpiShown = false;
 const TITLE = document.title;
 /** The control room's own parts, out of the page while a school's staff are logged in. */
-const STAFF_ONLY = ['views', 'live', 'kpi'];
+const STAFF_ONLY = ['views', 'day-form', 'live', 'map-view', 'detail', 'kpi'];
+const VIEWS = { live: 'live', map: 'map-view', run: 'detail', alert: 'detail', kpi: 'kpi' };
 const setAside = new Map();
 
 function setStaffPartsAside() {
@@ -54,10 +70,9 @@ function setState(state) {
 let signIn = { passwords: true };
 
 function showLogin(message, signedOut) {
-  $('live').hidden = true;
-  $('kpi').hidden = true;
-  $('views').hidden = true;
-  $('who').hidden = true;
+  for (const id of ['live', 'map-view', 'detail', 'kpi', 'views', 'day-form', 'who']) {
+    $(id).hidden = true;
+  }
   $('login').hidden = false;
   $('council').hidden = !signIn.councilSignIn;
   $('login-form').hidden = !signIn.passwords;
@@ -71,16 +86,87 @@ function showLogin(message, signedOut) {
   setState('login');
 }
 
-function showView(view) {
-  for (const button of $('views').querySelectorAll('button')) {
-    button.setAttribute('aria-pressed', String(button.dataset.view === view));
+/** Where the address points: {view, id?, date?}. */
+function route() {
+  const raw = location.hash.replace(/^#/, '') || '/';
+  const [path, query] = raw.split('?');
+  const params = new URLSearchParams(query || '');
+  const parts = path.split('/').filter(Boolean);
+  const date = DATE.test(params.get('date') || '') ? params.get('date') : null;
+  if (parts[0] === 'runs' && parts[1]) return { view: 'run', id: decodeURIComponent(parts[1]) };
+  if (parts[0] === 'alerts' && /^\d+$/.test(parts[1] || '')) return { view: 'alert', id: Number(parts[1]) };
+  if (parts[0] === 'map') return { view: 'map', date };
+  if (parts[0] === 'kpi' && !$('kpi-tab').hidden) return { view: 'kpi' };
+  return { view: 'live', date };
+}
+
+/** The address of a view on a day (today's has no date in it). */
+function address(view, day) {
+  const base = view === 'map' ? '#/map' : '#/';
+  return day && day !== serviceDate ? `${base}?date=${day}` : base;
+}
+
+/** Shows the view the address names; its data is the caller's. */
+function showView() {
+  const where = route();
+  const view = where.view;
+  document.body.dataset.screen = view;
+  for (const id of new Set(Object.values(VIEWS))) {
+    $(id).hidden = id !== VIEWS[view];
   }
-  $('live').hidden = view !== 'live';
-  $('kpi').hidden = view !== 'kpi';
-  if (view === 'kpi' && !kpiShown && serviceDate) {
+  for (const link of $('views').querySelectorAll('a')) {
+    if (link.dataset.view === view) link.setAttribute('aria-current', 'page');
+    else link.removeAttribute('aria-current');
+  }
+  return where;
+}
+
+async function showRoute() {
+  if (!session || session.role === 'school') {
+    return;
+  }
+  const where = showView();
+  const view = where.view;
+  const dayed = view === 'live' || view === 'map';
+  $('day-form').hidden = !dayed;
+  if (dayed) {
+    await showDayOf(where.date || serviceDate);
+    $('live-tab').href = address('live', shownDay);
+    $('map-tab').href = address('map', shownDay);
+  }
+  if (view !== 'run' && view !== 'alert') {
+    leaveDetail();
+  }
+  if (view === 'map') {
+    await showMapDay(shownDay, shownDay === serviceDate);
+  } else if (view === 'run') {
+    await showRun(where.id);
+  } else if (view === 'alert') {
+    await showAlert(where.id);
+  } else if (view === 'kpi' && !kpiShown && serviceDate) {
     kpiShown = true;
     showKpi(serviceDate).then(() => (document.body.dataset.kpi = 'ready'));
   }
+}
+
+/** The live view and the map show this day: today live, a past day read-only. */
+async function showDayOf(day) {
+  const chosen = day > serviceDate ? serviceDate : day;
+  $('day').value = chosen;
+  if (chosen === shownDay) {
+    return;
+  }
+  shownDay = chosen;
+  const isToday = chosen === serviceDate;
+  document.body.dataset.day = isToday ? 'today' : 'past';
+  $('day-note').textContent = isToday ? '' : `Showing ${chosen}: read-only`;
+  for (const id of ['board-day', 'map-day']) {
+    $(id).textContent = isToday ? 'today' : `on ${chosen}`;
+  }
+  showDay(chosen, isToday);
+  setState('loading');
+  await Promise.all([loadBoard(chosen, isToday), showAlertsDay(chosen)]);
+  setState('live');
 }
 
 function every(millis, task) {
@@ -101,16 +187,24 @@ async function start(current) {
   $('views').hidden = false;
   $('kpi-tab').hidden = !atLeast(current.role, 'manager');
   kpiShown = false;
-  showView('live');
   setState('loading');
   serviceDate = await loadPhones();
+  shownDay = serviceDate;
+  $('day').max = serviceDate;
+  $('day').value = serviceDate;
+  document.body.dataset.day = 'today';
+  showDay(serviceDate, true);
+  await loadNames();
+  // The view first, so that what the address asks for can take the focus as it loads.
+  showView();
   await Promise.all([
-    startAlerts(atLeast(current.role, 'controller'), serviceDate),
+    startAlerts(atLeast(current.role, 'controller'), serviceDate, current.email),
     startMessages(atLeast(current.role, 'controller'), serviceDate),
-    loadBoard(),
+    loadBoard(serviceDate, true),
     loadCompliance(),
   ]);
-  every(REFRESH.board, loadBoard);
+  await showRoute();
+  every(REFRESH.board, () => (shownDay === serviceDate ? loadBoard(serviceDate, true) : Promise.resolve()));
   every(REFRESH.phones, loadPhones);
   every(REFRESH.compliance, loadCompliance);
   setState('live');
@@ -129,15 +223,21 @@ function end(message, signedOut) {
   for (const t of timers) clearInterval(t);
   timers = [];
   session = null;
+  serviceDate = null;
+  shownDay = null;
   forgetSession();
   stopSchool();
   putStaffPartsBack();
   delete document.body.dataset.view;
+  delete document.body.dataset.screen;
+  delete document.body.dataset.day;
   document.querySelector('.top .sub').textContent = 'control room';
-  document.title = TITLE;
+  leaveDetail();
   clearAlerts();
   clearMessages();
   clearBoard();
+  clearNames();
+  document.title = TITLE;
   showLogin(message, signedOut);
 }
 
@@ -169,12 +269,22 @@ async function logout() {
   }
 }
 
+/** A day chosen in the picker: the same view on that day, as a new address. */
+function chooseDay(day) {
+  if (!DATE.test(day || '')) {
+    return;
+  }
+  const view = route().view === 'map' ? 'map' : 'live';
+  location.hash = address(view, day);
+}
+
 function boot() {
   $('login-form').addEventListener('submit', login);
   $('logout').addEventListener('click', logout);
-  for (const button of $('views').querySelectorAll('button')) {
-    button.addEventListener('click', () => showView(button.dataset.view));
-  }
+  $('day-form').addEventListener('submit', (e) => e.preventDefault());
+  $('day').addEventListener('change', () => chooseDay($('day').value));
+  $('day-today').addEventListener('click', () => chooseDay(serviceDate));
+  window.addEventListener('hashchange', () => showRoute().catch(() => {}));
   initBoard(notStartedRunIds);
   initAlerts(updateRun, scheduleRender);
   onStream('message', messagesChanged);
@@ -182,6 +292,8 @@ function boot() {
   initPupilLookup();
   initKpi();
   initSchool();
+  initDetail();
+  initMap();
   get('/api/v1/sign-in')
     .then((options) => (signIn = options), () => {})
     .then(() => get('/api/v1/session'))

@@ -1,8 +1,11 @@
-// The KPI view (managers and above): the weekly table as the council reads it, and trend charts
-// of the last 12 weeks drawn with Chart.js (served from its WebJar), with the figures in a table.
+// The KPI view (managers and above): the weekly table as the council reads it, six weeks side by
+// side with each percentage's numerator, then this week and today so far (a week not ended is
+// shown as its figures so far, never stored); and trend charts of the last 12 weeks drawn with
+// Chart.js (served from its WebJar), with the figures in a table.
 
 import { get } from './api.js';
 import { $, h, percent } from './dom.js';
+import { operatorLabel } from './names.js';
 
 const PERFORMANCE = [
   ['routePerformance', 'Route Performance', '#0b4f8a', 'circle', []],
@@ -17,11 +20,14 @@ const COUNTS = [
 ];
 const charts = [];
 
+const WEEKS = 6;
+let today = null;
+
 export function initKpi() {
   $('kpi-form').addEventListener('submit', (e) => {
     e.preventDefault();
-    const week = $('kpi-week').value;
-    loadWeek(week);
+    const week = weekEndingOnOrBefore($('kpi-week').value);
+    loadWeeks(week);
     loadTrend(week);
   });
 }
@@ -40,113 +46,144 @@ function addDays(date, days) {
 }
 
 export async function showKpi(serviceDate) {
+  today = serviceDate;
   const week = weekEndingOnOrBefore(serviceDate);
   $('kpi-week').value = week;
-  await Promise.all([loadWeek(week), loadTrend(week)]);
+  await Promise.all([loadWeeks(week), loadTrend(week)]);
 }
 
-async function loadWeek(week) {
+/** The council's rows: label, the cell's figure, and whether a day's figures have it too. */
+const ROWS = [
+  ['safeguarding', 'Safeguarding', (w) => w.safeguarding.count],
+  ['routePerformance', 'Route Performance', (w) => percent(w.routePerformance)],
+  ['pupilPerformance', 'Pupil Performance', (w) => percent(w.pupilPerformance)],
+  ['routeTimePerformance', 'Route Time Performance', (w) => percent(w.routeTimePerformance)],
+  ['telephonePerformance', 'Telephone Performance', (w) => percent(w.telephonePerformance)],
+  ['busPassAssessmentsOverdue', 'Bus Pass Assessments Overdue', (w) => w.busPassAssessmentsOverdue],
+  ['transportApplicationsOverdue', 'Transport Applications Overdue', (w) => w.transportApplicationsOverdue],
+  ['complaints', 'Complaints received / overdue', (w) => w.complaints && `${w.complaints.received} / ${w.complaints.overdue}`],
+  ['parentMessages', "Parents' messages: received / answered / median minutes to answer", (w) => parentMessages(w.parentMessages)],
+];
+
+/**
+ * The six weeks ending with {@code week} side by side, as the weekly email has them, each
+ * percentage with its numerator and denominator; then this week so far (figures not stored) and
+ * today so far.
+ */
+async function loadWeeks(week) {
   const target = $('kpi-table');
   target.replaceChildren(h('p', { class: 'summary' }, 'Loading…'));
+  const first = addDays(week, -(WEEKS - 1) * 7);
+  const thisWeek = today ? weekEndingOnOrBefore(addDays(today, 6)) : null;
   try {
-    const w = await get(`/api/v1/kpi/weekly/${week}`);
-    const line = (label, value) => h('tr', {}, h('th', { scope: 'row' }, label), h('td', { class: 'num' }, value));
+    const [{ items }, soFar, day] = await Promise.all([
+      get(`/api/v1/kpi/weekly?from=${first}&to=${week}`),
+      thisWeek && thisWeek > week ? get(`/api/v1/kpi/weekly/${thisWeek}`).catch(() => null) : null,
+      today ? get(`/api/v1/kpi/daily/${today}`).catch(() => null) : null,
+    ]);
+    const byWeek = new Map(items.map((w) => [w.weekEnding, w]));
+    const columns = [];
+    for (let i = 0; i < WEEKS; i++) {
+      const ending = addDays(first, i * 7);
+      columns.push({ key: ending, title: ending, sub: byWeek.has(ending) ? `version ${byWeek.get(ending).version}` : 'no snapshot', figures: byWeek.get(ending) });
+    }
+    if (soFar) {
+      columns.push({ key: 'week-so-far', title: `Week to ${soFar.weekEnding}`, sub: 'so far, not final', figures: soFar });
+    }
+    if (day) {
+      columns.push({ key: 'today', title: `Today, ${day.date}`, sub: 'so far', figures: day });
+    }
+    const latest = [...items].reverse().find((w) => w.weekEnding <= week) || byWeek.get(week);
     target.replaceChildren(
-      h('p', { class: 'summary' }, `Week ending ${w.weekEnding}, version ${w.version}, computed ${w.computedAt}.`),
-      h(
-        'table',
-        { id: 'kpi-weekly', class: 'kpi-weekly' },
-        h('caption', { class: 'visually-hidden' }, `KPIs for the week ending ${w.weekEnding}`),
-        h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'KPI'), h('th', { scope: 'col', class: 'num' }, w.weekEnding))),
-        h(
-          'tbody',
-          {},
-          line('Safeguarding', w.safeguarding.count),
-          line('Route Performance', percent(w.routePerformance)),
-          line('Pupil Performance', percent(w.pupilPerformance)),
-          line('Route Time Performance', percent(w.routeTimePerformance)),
-          line('Telephone Performance', percent(w.telephonePerformance)),
-          line('Bus Pass Assessments Overdue', w.busPassAssessmentsOverdue),
-          line('Transport Applications Overdue', w.transportApplicationsOverdue),
-          line('Complaints received / overdue', `${w.complaints.received} / ${w.complaints.overdue}`),
-          line("Parents' messages: received / answered / median minutes to answer", parentMessages(w.parentMessages)),
-        ),
-      ),
-      h('h3', {}, 'Contracted against delivered, by operator'),
+      h('p', { class: 'summary' }, `The six weeks ending ${week}, as the council reads them: each percentage with what it counts (numerator/denominator).`),
       h(
         'div',
-        { class: 'scroll' },
+        { class: 'scroll', tabindex: '0', role: 'region', 'aria-label': 'Weekly KPIs, scrolls' },
         h(
           'table',
-          {},
+          { id: 'kpi-weekly', class: 'kpi-weekly' },
+          h('caption', { class: 'visually-hidden' }, `KPIs for the six weeks ending ${week}, this week so far and today`),
           h(
             'thead',
             {},
             h(
               'tr',
               {},
-              ...['Operator', 'Planned', 'Delivered', 'Cancelled', 'On time', 'Share of cancellations'].map((c, i) =>
-                h('th', { scope: 'col', class: i ? 'num' : '' }, c),
-              ),
+              h('th', { scope: 'col' }, 'KPI'),
+              columns.map((c) => h('th', { scope: 'col', class: 'num', 'data-column': c.key }, c.title, h('span', { class: 'sub' }, c.sub))),
             ),
           ),
           h(
             'tbody',
             {},
-            w.operators.map((o) =>
+            ROWS.map(([key, label, cell]) =>
               h(
                 'tr',
-                {},
-                h('th', { scope: 'row' }, o.operatorId),
-                h('td', { class: 'num' }, o.planned),
-                h('td', { class: 'num' }, o.delivered),
-                h('td', { class: 'num' }, o.cancelled),
-                h('td', { class: 'num' }, o.onTime),
-                h('td', { class: 'num' }, o.cancellationShare === null ? 'n/a' : `${o.cancellationShare}%`),
+                { 'data-kpi': key },
+                h('th', { scope: 'row' }, label),
+                columns.map((c) => {
+                  const value = c.figures && c.figures[key] !== undefined ? cell(c.figures) : null;
+                  return h('td', { class: 'num', 'data-column': c.key }, value === null || value === undefined ? '–' : value);
+                }),
               ),
             ),
           ),
         ),
       ),
-      h('h3', {}, 'Contracted against delivered, by school'),
-      h(
-        'div',
-        { class: 'scroll' },
-        h(
-          'table',
-          { id: 'kpi-schools' },
-          h(
-            'thead',
-            {},
-            h(
-              'tr',
-              {},
-              ...['School', 'Name', 'Planned', 'Delivered', 'On time'].map((c, i) =>
-                h('th', { scope: 'col', class: i > 1 ? 'num' : '' }, c),
-              ),
-            ),
-          ),
-          h(
-            'tbody',
-            {},
-            w.schools.map((s) =>
-              h(
-                'tr',
-                {},
-                h('th', { scope: 'row' }, s.schoolId),
-                h('td', {}, s.schoolName),
-                h('td', { class: 'num' }, s.runsPlanned),
-                h('td', { class: 'num' }, s.runsDelivered),
-                h('td', { class: 'num' }, s.runsOnTime),
-              ),
-            ),
-          ),
-        ),
-      ),
+      ...(latest ? byOperatorAndSchool(latest) : []),
     );
   } catch (e) {
     target.replaceChildren(h('p', { class: 'message' }, e.message));
   }
+}
+
+/** "Contracted against delivered" of one stored week, by operator and by school. */
+function byOperatorAndSchool(w) {
+  const table = (id, label, head, rows) =>
+    h(
+      'div',
+      { class: 'scroll', tabindex: '0', role: 'region', 'aria-label': `${label}, scrolls` },
+      h('table', { id }, h('caption', { class: 'visually-hidden' }, label), h('thead', {}, h('tr', {}, head)), h('tbody', {}, rows)),
+    );
+  return [
+    h('h3', {}, `Contracted against delivered, by operator, week ending ${w.weekEnding}`),
+    table(
+      'kpi-operators',
+      `Contracted against delivered by operator, week ending ${w.weekEnding}`,
+      ['Operator', 'Planned', 'Delivered', 'Cancelled', 'On time', 'Share of cancellations'].map((c, i) =>
+        h('th', { scope: 'col', class: i ? 'num' : '' }, c),
+      ),
+      w.operators.map((o) =>
+        h(
+          'tr',
+          {},
+          h('th', { scope: 'row' }, operatorLabel(o.operatorId)),
+          h('td', { class: 'num' }, o.planned),
+          h('td', { class: 'num' }, o.delivered),
+          h('td', { class: 'num' }, o.cancelled),
+          h('td', { class: 'num' }, o.onTime),
+          h('td', { class: 'num' }, o.cancellationShare === null ? 'n/a' : `${o.cancellationShare}%`),
+        ),
+      ),
+    ),
+    h('h3', {}, `Contracted against delivered, by school, week ending ${w.weekEnding}`),
+    table(
+      'kpi-schools',
+      `Contracted against delivered by school, week ending ${w.weekEnding}`,
+      ['School', 'Name', 'Planned', 'Delivered', 'On time'].map((c, i) => h('th', { scope: 'col', class: i > 1 ? 'num' : '' }, c)),
+      w.schools.map((x) =>
+        h(
+          'tr',
+          {},
+          h('th', { scope: 'row' }, x.schoolId),
+          h('td', {}, x.schoolName),
+          h('td', { class: 'num' }, x.runsPlanned),
+          h('td', { class: 'num' }, x.runsDelivered),
+          h('td', { class: 'num' }, x.runsOnTime),
+        ),
+      ),
+    ),
+  ];
 }
 
 /** Like the weekly email's cell: `12 / 11 / 7.5`, the median n/a when none was answered. */
@@ -227,7 +264,7 @@ function trendTable(items) {
   $('trend-table').replaceChildren(
     h(
       'div',
-      { class: 'scroll' },
+      { class: 'scroll', tabindex: '0', role: 'region', 'aria-label': 'The figures of the last 12 weeks, scrolls' },
       h(
         'table',
         {},

@@ -1,7 +1,8 @@
 // The phones, crew compliance and pupil lookup panels.
 
-import { ApiError, get } from './api.js';
-import { $, h, clock, percent, minutesAndSeconds, STATUS_LABELS } from './dom.js';
+import { get } from './api.js';
+import { $, h, clock, percent, minutesAndSeconds, PUPIL_STATES, STATUS_LABELS } from './dom.js';
+import { operatorLabel } from './names.js';
 
 const ANSWER_TARGET = 95;
 
@@ -72,7 +73,7 @@ export async function loadCompliance() {
     h(
       'tr',
       { 'data-operator': o.operatorId },
-      h('th', { scope: 'row' }, o.operatorId),
+      h('th', { scope: 'row', title: operatorLabel(o.operatorId) }, o.operatorId),
       h('td', { class: 'num' }, o.crew),
       ids(`${o.operatorId} crew not cleared`, o.notCleared, (c) => `${c.crewId} (${c.role})`),
       ids(`${o.operatorId} crew with invalid DBS`, o.dbsInvalid, (c) => `${c.crewId} (${c.role}): ${c.problem}`),
@@ -91,27 +92,23 @@ export async function loadCompliance() {
       `${t.notCleared} not cleared, ${t.dbsInvalid} with invalid DBS, ${t.badgesExpiring} badges expiring within ${report.badgeWarningDays} days, of ${t.crew} crew.`,
     ),
     h(
-      'div',
-      { class: 'scroll' },
+      'table',
+      {},
+      h('caption', { class: 'visually-hidden' }, 'Crew compliance by operator'),
       h(
-        'table',
+        'thead',
         {},
-        h('caption', { class: 'visually-hidden' }, 'Crew compliance by operator'),
         h(
-          'thead',
+          'tr',
           {},
-          h(
-            'tr',
-            {},
-            h('th', { scope: 'col' }, 'Operator'),
-            h('th', { scope: 'col', class: 'num' }, 'Crew'),
-            h('th', { scope: 'col', class: 'num', title: 'Positive DBS without HR clearance' }, 'Not cleared'),
-            h('th', { scope: 'col', class: 'num', title: 'No DBS, no barred-list check, or too old' }, 'DBS invalid'),
-            h('th', { scope: 'col', class: 'num', title: `Badge expired or expiring within ${report.badgeWarningDays} days` }, `Badge ≤${report.badgeWarningDays}d`),
-          ),
+          h('th', { scope: 'col' }, 'Operator'),
+          h('th', { scope: 'col', class: 'num' }, 'Crew'),
+          h('th', { scope: 'col', class: 'num', title: 'Positive DBS without HR clearance' }, 'Not cleared'),
+          h('th', { scope: 'col', class: 'num', title: 'No DBS, no barred-list check, or too old' }, 'DBS invalid'),
+          h('th', { scope: 'col', class: 'num', title: `Badge expired or expiring within ${report.badgeWarningDays} days` }, `Badge ≤${report.badgeWarningDays}d`),
         ),
-        h('tbody', {}, rows),
       ),
+      h('tbody', {}, rows),
     ),
   );
 }
@@ -132,25 +129,46 @@ export function initPupilLookup() {
         ...today.items.map((run) => pupilRun(run)),
       );
     } catch (err) {
-      const text = err instanceof ApiError && err.status === 404 ? `No run today for pupil ${id}.` : err.message;
-      result.replaceChildren(h('p', { class: 'message' }, text));
+      result.replaceChildren(h('p', { class: 'message' }, err.message));
     }
   });
 }
 
+
+/** One of the pupil's runs: what a parent on the phone asks, the pupil's own stop first. */
 function pupilRun(run) {
   const events = (run.pupilEvents || []).map((e) => `${e.type.replace('pupil.', '')} ${clock(e.occurredAt)}`);
+  const own = run.stop
+    ? [
+        h('dt', {}, run.direction === 'PM' ? 'Drop-off ETA' : 'Pick-up ETA'),
+        h(
+          'dd',
+          {},
+          run.stopEta ? clock(run.stopEta) : '–',
+          ` (stop ${run.stop.seq}, planned ${clock(run.stop.plannedTime)})`,
+        ),
+      ]
+    : null;
   return h(
     'dl',
     { class: 'figures', 'data-run-id': run.id },
     h('dt', {}, 'Run'),
-    h('dd', {}, `${run.id} (${run.direction}), operator ${run.operatorId}`),
+    h('dd', {}, h('a', { href: `#/runs/${encodeURIComponent(run.id)}` }, run.id), ` (${run.direction}), ${operatorLabel(run.operatorId)}`),
     h('dt', {}, 'Status'),
-    h('dd', {}, STATUS_LABELS[run.status] || run.status, run.minutesLate > 0 ? ` » ${run.minutesLate} min late` : ''),
+    h(
+      'dd',
+      {},
+      STATUS_LABELS[run.status] || run.status,
+      run.minutesLate > 0 ? ` » ${run.minutesLate} min late` : '',
+      run.cancellationReason ? `: ${run.cancellationReason}` : '',
+    ),
+    run.pupilState ? [h('dt', {}, 'Pupil'), h('dd', {}, PUPIL_STATES[run.pupilState] || run.pupilState)] : null,
+    own,
     h('dt', {}, 'ETA at school'),
     h('dd', {}, run.eta ? clock(run.eta) : '–', ` (arrive by ${clock(run.arriveBy)})`),
     run.pickupStop ? [h('dt', {}, 'Pick-up planned'), h('dd', {}, `${clock(run.pickupStop.plannedTime)} at ${run.pickupStop.id}`)] : null,
     run.dropoffStop ? [h('dt', {}, 'Drop-off planned'), h('dd', {}, `${clock(run.dropoffStop.plannedTime)} at ${run.dropoffStop.id}`)] : null,
+    run.operatorPhone ? [h('dt', {}, 'Operator phone'), h('dd', {}, h('a', { href: `tel:${run.operatorPhone.replace(/\s/g, '')}` }, run.operatorPhone))] : null,
     h('dt', {}, 'Reported'),
     h('dd', {}, events.length ? events.join(', ') : 'nothing yet'),
   );

@@ -32,6 +32,18 @@ class ConfigTest {
     assertThat(config.http().idle()).isEqualTo(java.time.Duration.ofSeconds(60));
     assertThat(config.monitor().streamMaxPerCaller()).isEqualTo(10);
     assertThat(config.monitor().streamMax()).isEqualTo(1000);
+    assertThat(config.map().tileUrl()).isEqualTo("https://tile.openstreetmap.org/{z}/{x}/{y}.png");
+    assertThat(config.map().tileOrigin()).isEqualTo("https://tile.openstreetmap.org");
+    assertThat(config.map().attribution()).isEqualTo("© OpenStreetMap contributors");
+  }
+
+  @Test
+  @DisplayName("TW_MAP_TILE_URL names the map's tile host, with its port when it has one")
+  void mapTileHost() {
+    MapConfig map =
+        load(Map.of("TW_MAP_TILE_URL", "http://Tiles.Example:8081/osm/{z}/{x}/{y}.png")).map();
+    assertThat(map.tileOrigin()).isEqualTo("http://tiles.example:8081");
+    assertThat(map.tileUrl()).isEqualTo("http://Tiles.Example:8081/osm/{z}/{x}/{y}.png");
   }
 
   @ParameterizedTest(name = "{0}={1}")
@@ -55,6 +67,10 @@ class ConfigTest {
         "TW_HTTP_IDLE_SECONDS|15|TW_HTTP_IDLE_SECONDS: must be more than TW_STREAM_HEARTBEAT_SECONDS",
         "TW_STREAM_MAX|0|TW_STREAM_MAX: must be a whole number from 1 to 100000, got 0",
         "TW_STREAM_MAX_PER_CALLER|2000|TW_STREAM_MAX_PER_CALLER: must not be more than TW_STREAM_MAX",
+        "TW_MAP_TILE_URL|https://tiles.example/{z}/{x}.png|TW_MAP_TILE_URL: must contain {y}",
+        "TW_MAP_TILE_URL|https://{s}.tiles.example/{z}/{x}/{y}.png|TW_MAP_TILE_URL: must name one host",
+        "TW_MAP_TILE_URL|ftp://tiles.example/{z}/{x}/{y}.png|TW_MAP_TILE_URL: must be an absolute http(s) URL",
+        "TW_MAP_TILE_URL|/tiles/{z}/{x}/{y}.png|TW_MAP_TILE_URL: must be an absolute http(s) URL",
       })
   @DisplayName("Each invalid setting stops start-up with its name and the reason")
   void invalidSettingNamed(String name, String value, String message) {

@@ -19,6 +19,9 @@ public final class Accessibility {
   /** Fails naming each violated rule and where, if axe-core finds any on this screen. */
   public static void assertNoViolations(WebDriver driver, String screen) {
     Results results = new AxeBuilder().withTags(WCAG_22_AA).analyze(driver);
+    assertThat(results.isErrored())
+        .as("axe-core ran on %s: %s", screen, results.getErrorMessage())
+        .isFalse();
     assertThat(results.getPasses()).as("axe-core checked something on %s", screen).isNotEmpty();
     String found =
         results.getViolations().stream()

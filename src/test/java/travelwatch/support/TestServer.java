@@ -73,6 +73,24 @@ public final class TestServer implements AutoCloseable {
     this(Map.of(), Clock.systemUTC());
   }
 
+  /**
+   * A server that checks its deadlines every 200 ms and keeps the stream's connections alive every
+   * second, as a page under test needs, with {@code plan} imported.
+   */
+  public static TestServer live(Clock clock, JsonObject plan, Map<String, String> extraEnv) {
+    Map<String, String> env = new HashMap<>(extraEnv);
+    env.put("TW_MONITOR_TICK_MS", "200");
+    env.put("TW_STREAM_HEARTBEAT_SECONDS", "1");
+    TestServer server = new TestServer(env, clock);
+    HttpResponse<Buffer> imported =
+        server.post("/api/v1/plan", server.scopeKey(travelwatch.access.Scope.ADMIN), plan);
+    if (imported.statusCode() != 200) {
+      server.close();
+      throw new AssertionError("the plan was refused: " + imported.bodyAsString());
+    }
+    return server;
+  }
+
   public Pool pool() {
     return server.pool();
   }

@@ -50,6 +50,7 @@ import travelwatch.support.Browser;
 import travelwatch.support.Events;
 import travelwatch.support.SessionLogin;
 import travelwatch.support.TestClock;
+import travelwatch.support.TestPostgres;
 import travelwatch.support.TestServer;
 import travelwatch.support.TwoOperators;
 
@@ -231,6 +232,15 @@ class ControlRoomPageTest {
         .until(ExpectedConditions.attributeToBe(By.tagName("body"), "data-state", "login"));
   }
 
+  private static String kpiCell(String kpi, String column) {
+    return read(
+        d ->
+            d.findElement(
+                    By.cssSelector(
+                        "#kpi-weekly tr[data-kpi='" + kpi + "'] td[data-column='" + column + "']"))
+                .getText());
+  }
+
   /** Runs fetch() in the page (so with the browser's own cookie) and answers the status. */
   private static long fetchStatus(String method, String path, String csrfToken) {
     Object status =
@@ -347,7 +357,11 @@ class ControlRoomPageTest {
   @DisplayName("Acknowledging from the page records the logged-in user, on the page and in the API")
   void acknowledgeFromThePage() {
     By item = By.cssSelector("#alert-list li[data-alert-id='" + alertId + "']");
-    browser.findElement(By.id("note-" + alertId)).sendKeys("Calling the operator");
+    browser
+        .findElement(
+            By.cssSelector("#alert-list li[data-alert-id='" + alertId + "'] .alert-toggle"))
+        .click();
+    visible(By.id("note-" + alertId)).sendKeys("Calling the operator");
     browser
         .findElement(
             By.cssSelector(
@@ -413,7 +427,7 @@ class ControlRoomPageTest {
     logIn(VIEWER);
     By item = By.cssSelector("#alert-list li[data-alert-id='" + alertId + "']");
     visible(item);
-    assertThat(browser.findElements(By.cssSelector("#alert-list button"))).isEmpty();
+    assertThat(browser.findElements(By.cssSelector("#alert-list button[data-action]"))).isEmpty();
     assertThat(browser.findElement(By.id("who-role")).getText()).isEqualTo("viewer");
     String token =
         (String)
@@ -424,11 +438,18 @@ class ControlRoomPageTest {
     assertThat(fetchStatus("POST", "/api/v1/alerts/" + alertId + "/resolve", token)).isEqualTo(403);
     assertThat(alertFromApi(alertId).getString("state")).isEqualTo("acknowledged");
 
-    // An alert email's link opens the page on that alert.
+    // An alert email's link opens the page on that alert, with the keyboard on it.
     browser.get(base + "#/alerts/" + alertId);
     browser.navigate().refresh();
+    visible(By.id("detail-alert-" + alertId));
     waiting(Duration.ofSeconds(15))
-        .until(ExpectedConditions.attributeContains(item, "class", "linked"));
+        .until(
+            d ->
+                String.valueOf(alertId)
+                    .equals(
+                        ((JavascriptExecutor) d)
+                            .executeScript(
+                                "return document.activeElement.getAttribute('data-alert-id')")));
     assertThat(
             ((JavascriptExecutor) browser)
                 .executeScript("return document.activeElement.getAttribute('data-alert-id')"))
@@ -448,12 +469,39 @@ class ControlRoomPageTest {
     tab.click();
     waiting(Duration.ofSeconds(20))
         .until(ExpectedConditions.attributeToBe(By.tagName("body"), "data-kpi", "ready"));
-    String table = browser.findElement(By.id("kpi-weekly")).getText();
+    // Six weeks side by side, each percentage with what it counts, then this week and today.
+    assertThat(
+            ControlRoomPageTest.<List<String>>read(
+                d ->
+                    d.findElements(By.cssSelector("#kpi-weekly thead th[data-column]")).stream()
+                        .map(e -> e.getAttribute("data-column"))
+                        .toList()))
+        .containsExactly(
+            "2026-10-16",
+            "2026-10-23",
+            "2026-10-30",
+            "2026-11-06",
+            "2026-11-13",
+            "2026-11-20",
+            "week-so-far",
+            "today");
     // Week ending 20 Nov (week 1): both runs on time; 10 calls, 9 answered.
-    assertThat(table)
-        .contains(
-            "Route Performance 100.00% (2/2)",
-            "Route Time Performance 100.00% (2/2)", "Telephone Performance 90.00% (9/10)");
+    assertThat(kpiCell("routePerformance", "2026-11-20")).isEqualTo("100.00% (2/2)");
+    assertThat(kpiCell("routeTimePerformance", "2026-11-20")).isEqualTo("100.00% (2/2)");
+    assertThat(kpiCell("telephonePerformance", "2026-11-20")).isEqualTo("90.00% (9/10)");
+    // Week ending 13 Nov (week 2): operator B cancelled its run.
+    assertThat(kpiCell("routePerformance", "2026-11-13")).isEqualTo("50.00% (1/2)");
+    assertThat(
+            browser
+                .findElement(By.cssSelector("#kpi-weekly th[data-column='week-so-far']"))
+                .getText())
+        .contains("Week to 2026-11-27", "so far, not final");
+    assertThat(
+            TestPostgres.count(
+                server.database,
+                "select count(*) from kpi_weekly_snapshot where week_ending = '2026-11-27'"))
+        .as("the week so far is shown, not stored")
+        .isZero();
     // Both routes are Hillcrest's: its two runs planned, delivered and on time.
     assertThat(browser.findElement(By.id("kpi-schools")).getText())
         .contains("School Name Planned Delivered On time", "SCH1 Hillcrest School 2 2 2");
@@ -468,7 +516,7 @@ class ControlRoomPageTest {
     Browser.screenshot(browser, "kpi");
     Accessibility.assertNoViolations(browser, "the KPI view");
 
-    browser.findElement(By.cssSelector("button[data-view='live']")).click();
+    browser.findElement(By.id("live-tab")).click();
     browser.manage().window().setSize(new org.openqa.selenium.Dimension(1280, 800));
     visible(By.id("board-rows"));
     Browser.screenshot(browser, "board-laptop");
@@ -477,5 +525,6 @@ class ControlRoomPageTest {
       Path file = Path.of("target", "screenshots", name + ".png");
       assertThat(Files.size(file)).as(name).isGreaterThan(10_000);
     }
+    logOut();
   }
 }
