@@ -17,6 +17,7 @@ import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Set;
+import travelwatch.access.Audit;
 import travelwatch.access.Authenticator;
 import travelwatch.access.Caller;
 import travelwatch.access.CrewDevices;
@@ -132,16 +133,21 @@ public final class CrewRoutes {
                 return;
               }
               var d = device.get();
-              ctx.response()
-                  .setStatusCode(201)
-                  .putHeader("Content-Type", "application/json")
-                  .end(
-                      new JsonObject()
-                          .put("token", d.token())
-                          .put("deviceId", d.deviceId())
-                          .put("crewId", d.crewId())
-                          .put("operatorId", d.operatorId())
-                          .encode());
+              Audit.recordAs(
+                      ctx, "device:" + d.deviceId(), "crew.device.register", "crew", d.crewId())
+                  .onSuccess(
+                      v ->
+                          ctx.response()
+                              .setStatusCode(201)
+                              .putHeader("Content-Type", "application/json")
+                              .end(
+                                  new JsonObject()
+                                      .put("token", d.token())
+                                      .put("deviceId", d.deviceId())
+                                      .put("crewId", d.crewId())
+                                      .put("operatorId", d.operatorId())
+                                      .encode()))
+                  .onFailure(ctx::fail);
             })
         .onFailure(ctx::fail);
   }

@@ -19,6 +19,7 @@ import {
   showAlertsDay,
 } from './alerts.js';
 import { startMessages, clearMessages, messagesChanged } from './messages.js';
+import { startPlanChanges, clearPlanChanges, loadPlanChanges } from './planchanges.js';
 import { loadPhones, loadCompliance, initPupilLookup } from './panels.js';
 import { loadNames, clearNames } from './names.js';
 import { initKpi, showKpi } from './kpi.js';
@@ -200,6 +201,7 @@ async function start(current) {
   await Promise.all([
     startAlerts(atLeast(current.role, 'controller'), serviceDate, current.email),
     startMessages(atLeast(current.role, 'controller'), serviceDate),
+    atLeast(current.role, 'manager') ? startPlanChanges(current.email, serviceDate) : Promise.resolve(),
     loadBoard(serviceDate, true),
     loadCompliance(),
   ]);
@@ -207,6 +209,9 @@ async function start(current) {
   every(REFRESH.board, () => (shownDay === serviceDate ? loadBoard(serviceDate, true) : Promise.resolve()));
   every(REFRESH.phones, loadPhones);
   every(REFRESH.compliance, loadCompliance);
+  if (atLeast(current.role, 'manager')) {
+    every(REFRESH.phones, () => loadPlanChanges(serviceDate));
+  }
   setState('live');
 }
 
@@ -235,6 +240,7 @@ function end(message, signedOut) {
   leaveDetail();
   clearAlerts();
   clearMessages();
+  clearPlanChanges();
   clearBoard();
   clearNames();
   document.title = TITLE;

@@ -98,6 +98,32 @@ class AuditTrailTest {
   }
 
   @Test
+  @DisplayName(
+      "A crew sign-in code issued by an operator and the phone it signs in are both recorded")
+  void crewDevicesAreRecorded() {
+    HttpResponse<Buffer> code =
+        server.post(
+            "/api/v1/crew/" + TwoOperators.DRIVER_A + "/sign-in-codes",
+            operatorA,
+            new JsonObject());
+    assertThat(code.statusCode()).as(code.bodyAsString()).isEqualTo(201);
+    HttpResponse<Buffer> device =
+        server.post(
+            "/api/v1/crew/devices",
+            null,
+            new JsonObject().put("code", code.bodyAsJsonObject().getString("code")));
+    assertThat(device.statusCode()).as(device.bodyAsString()).isEqualTo(201);
+    long deviceId = device.bodyAsJsonObject().getLong("deviceId");
+
+    JsonObject issued = find(audit(""), "crew.sign-in-code");
+    assertThat(issued.getString("actor")).startsWith("key:");
+    assertThat(issued.getString("objectId")).isEqualTo(TwoOperators.DRIVER_A);
+    JsonObject registered = find(audit(""), "crew.device.register");
+    assertThat(registered.getString("actor")).isEqualTo("device:" + deviceId);
+    assertThat(registered.getString("objectId")).isEqualTo(TwoOperators.DRIVER_A);
+  }
+
+  @Test
   @DisplayName("A refused sign-in is recorded; the password never is")
   void refusedSignInIsRecorded() {
     HttpResponse<Buffer> refused = SessionLogin.attempt(server, CONTROLLER, "not the password");
