@@ -187,7 +187,8 @@ class ControlRoomBadMorningTest {
         .containsEntry("main", 0L);
     long viewportWidth = (Long) page.script("return window.innerWidth");
     long viewportHeight = (Long) page.script("return window.innerHeight");
-    for (WebElement heading : browser.findElements(By.cssSelector("#live h2"))) {
+    for (WebElement heading :
+        browser.findElements(By.cssSelector("#live section:not([hidden]) h2"))) {
       @SuppressWarnings("unchecked")
       Map<String, Number> box =
           (Map<String, Number>)
@@ -201,7 +202,7 @@ class ControlRoomBadMorningTest {
       assertThat(box.get("bottom").doubleValue()).as(which).isLessThanOrEqualTo(viewportHeight);
       assertThat(box.get("right").doubleValue()).as(which).isLessThanOrEqualTo(viewportWidth);
     }
-    assertThat(browser.findElements(By.cssSelector("#live h2"))).hasSize(6);
+    assertThat(browser.findElements(By.cssSelector("#live section:not([hidden]) h2"))).hasSize(6);
     // Each panel that scrolls can be reached by keyboard, and says what it is.
     for (WebElement region : browser.findElements(By.cssSelector("#live .scroll"))) {
       assertThat(region.getAttribute("tabindex")).isEqualTo("0");

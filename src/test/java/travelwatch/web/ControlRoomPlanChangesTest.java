@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
 import travelwatch.access.Role;
 import travelwatch.access.Scope;
 import travelwatch.plan.Plan;
@@ -93,6 +94,9 @@ class ControlRoomPlanChangesTest {
     Accessibility.assertNoViolations(page.browser(), "live view with a plan change waiting");
     Browser.screenshot(page.browser(), "plan-change-waiting");
 
+    // The panel scrolls on its own: bring the button into it, as the keyboard would.
+    WebElement approve = page.browser().findElement(By.cssSelector(item + " button"));
+    page.script("arguments[0].scrollIntoView({block: 'center'})", approve);
     page.click(By.cssSelector(item + " button"));
     page.waiting(Duration.ofSeconds(15))
         .until(b -> b.findElement(By.id("plan-changes")).getAttribute("hidden") != null);
