@@ -284,7 +284,7 @@ public final class BenchmarkSuite {
                 m.getDouble("loadAverageAfter")))
         .append(
             "| returns | all reconciled | per operator p50 | max | findings | heap used before /"
-                + " after (after GC) | peak heap used (sampled 10 ms) |\n")
+                + " after (after GC) | peak heap used (sum of the pools' peaks) |\n")
         .append("|---|---|---|---|---|---|---|\n")
         .append(
             String.format(
@@ -297,7 +297,7 @@ public final class BenchmarkSuite {
                 m.getJsonObject("findingsByKind").encode(),
                 heap.getLong("usedBeforeAfterGcBytes") >> 20,
                 heap.getLong("usedAfterAfterGcBytes") >> 20,
-                heap.getLong("peakUsedSampledBytes") >> 20,
+                heap.getLong("peakUsedBytesSumOfPools") >> 20,
                 heap.getLong("maxBytes") >> 20))
         .append("Heap: ")
         .append(heap.getString("source"))
