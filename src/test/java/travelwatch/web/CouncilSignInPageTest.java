@@ -16,6 +16,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
@@ -73,8 +74,11 @@ class CouncilSignInPageTest {
     }
   }
 
+  /** A wait that reads the page again when a redirect replaced what it held. */
   private static WebDriverWait waiting() {
-    return new WebDriverWait(browser, WAIT);
+    WebDriverWait wait = new WebDriverWait(browser, WAIT);
+    wait.ignoring(StaleElementReferenceException.class);
+    return wait;
   }
 
   private static WebElement visible(By by) {
