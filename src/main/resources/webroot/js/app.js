@@ -26,9 +26,10 @@ import { initKpi, showKpi } from './kpi.js';
 import { initSchool, startSchool, stopSchool } from './school.js';
 import { initDetail, showRun, showAlert, leaveDetail } from './run.js';
 import { initMap, showMapDay } from './map.js';
+import { checkIntake, showIntake } from './intake.js';
 
 const ROLES = ['viewer', 'controller', 'manager', 'admin'];
-const REFRESH = { board: 30_000, phones: 20_000, compliance: 300_000 };
+const REFRESH = { board: 30_000, phones: 20_000, compliance: 300_000, intake: 10_000 };
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 let timers = [];
 let session = null;
@@ -209,6 +210,8 @@ async function start(current) {
   every(REFRESH.board, () => (shownDay === serviceDate ? loadBoard(serviceDate, true) : Promise.resolve()));
   every(REFRESH.phones, loadPhones);
   every(REFRESH.compliance, loadCompliance);
+  every(REFRESH.intake, checkIntake);
+  checkIntake();
   if (atLeast(current.role, 'manager')) {
     every(REFRESH.phones, () => loadPlanChanges(serviceDate));
   }
@@ -227,6 +230,7 @@ async function startSchoolView(current) {
 function end(message, signedOut) {
   for (const t of timers) clearInterval(t);
   timers = [];
+  showIntake(null);
   session = null;
   serviceDate = null;
   shownDay = null;

@@ -2,15 +2,10 @@ package travelwatch.monitor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.vertx.core.Context;
-import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryContext;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -18,9 +13,9 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import travelwatch.access.Scope;
-import travelwatch.ingest.EventHandOff;
 import travelwatch.plan.PlanJson;
 import travelwatch.support.Events;
+import travelwatch.support.HeldHandOff;
 import travelwatch.support.JarProcess;
 import travelwatch.support.TestClock;
 import travelwatch.support.TestServer;
@@ -39,12 +34,7 @@ class IntakeWatermarkTest {
   private String admin;
   private String operatorA;
 
-  /** Hand-offs to the monitors held back, with the context each was sent on. */
-  private final List<Held> held = new ArrayList<>();
-
-  private boolean holding;
-
-  private record Held(DeliveryContext<?> delivery, Context context) {}
+  private HeldHandOff handOff;
 
   @BeforeEach
   void start() {
@@ -53,38 +43,12 @@ class IntakeWatermarkTest {
     assertThat(server.post("/api/v1/plan", admin, PlanJson.write(TwoOperators.plan())).statusCode())
         .isEqualTo(200);
     operatorA = server.operatorKey("OPA");
-    Vertx vertx = server.server.vertx();
-    vertx
-        .eventBus()
-        .addOutboundInterceptor(
-            delivery -> {
-              String address = delivery.message().address();
-              boolean toMonitor =
-                  address.startsWith(EventHandOff.SHARD_ADDRESS)
-                      || address.equals(EventHandOff.GLOBAL_ADDRESS);
-              synchronized (held) {
-                if (holding && toMonitor) {
-                  held.add(new Held(delivery, Vertx.currentContext()));
-                  return;
-                }
-              }
-              delivery.next();
-            });
+    handOff = HeldHandOff.on(server);
   }
 
   @AfterEach
   void stop() {
     server.close();
-  }
-
-  private void release() {
-    List<Held> out;
-    synchronized (held) {
-      holding = false;
-      out = new ArrayList<>(held);
-      held.clear();
-    }
-    out.forEach(h -> h.context().runOnContext(v -> h.delivery().next()));
   }
 
   private JsonArray alerts() {
@@ -123,9 +87,7 @@ class IntakeWatermarkTest {
           + " judged not started or silent and the node says it is behind; released, run A is"
           + " started with nothing raised, and run B (never started) is raised once")
   void heldEventsRaiseNoFalseAlarm() {
-    synchronized (held) {
-      holding = true;
-    }
+    handOff.hold();
     clock.set(Instant.parse("2026-11-23T07:52:00Z"));
     Events.store(
         server,
@@ -146,7 +108,7 @@ class IntakeWatermarkTest {
     assertThat(health.getJsonObject("intake").getDouble("lagSeconds")).isGreaterThan(800.0);
     assertThat(metric("travelwatch_intake_lag_seconds")).isGreaterThan(800.0);
 
-    release();
+    handOff.release();
 
     JarProcess.await(
         "run B not started",
