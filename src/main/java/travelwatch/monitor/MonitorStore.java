@@ -159,8 +159,12 @@ public final class MonitorStore {
     }
     java.util.Map<String, RunState> byId = new java.util.HashMap<>();
     runs.forEach(r -> byId.put(r.plan().id(), r));
+    // The journey rows the committed transaction wrote (the last try's, should one be retried).
+    List<List<JourneyRow>> tries = new ArrayList<>();
     Function<SqlConnection, Future<List<LiveEvent>>> work =
         conn -> {
+          List<JourneyRow> written = new ArrayList<>();
+          tries.add(written);
           Future<List<LiveEvent>> chain =
               conn.preparedQuery(MonitorSql.UPSERT_RUN_STATE)
                   .execute(
@@ -179,7 +183,7 @@ public final class MonitorStore {
                               lats,
                               lons,
                               positionAt)))
-                  .compose(v -> savePupilJourneys(conn, runs, settings, at))
+                  .compose(v -> savePupilJourneys(conn, runs, settings, at, written))
                   .map(v -> new ArrayList<>());
           List<JsonObject> changed = new ArrayList<>();
           for (Monitor.StatusChange c : changes) {
@@ -203,7 +207,9 @@ public final class MonitorStore {
               : chain.compose(list -> told(conn, changed, at).map(list));
         };
     // Only a save that appends to the live stream needs the stream's lock.
-    return changes.isEmpty() ? pool.withTransaction(work) : LiveEvents.transaction(pool, work);
+    Future<List<LiveEvent>> saved =
+        changes.isEmpty() ? pool.withTransaction(work) : LiveEvents.transaction(pool, work);
+    return saved.onSuccess(v -> tries.get(tries.size() - 1).forEach(JourneyRow::stored));
   }
 
   /** Each listener in turn, in the status changes' transaction. */
@@ -215,13 +221,51 @@ public final class MonitorStore {
     return done;
   }
 
-  /** Every pupil's journey on these runs, in the same transaction as the runs' state. */
-  private static Future<Void> savePupilJourneys(
-      SqlConnection conn, List<RunState> runs, MonitorSettings settings, OffsetDateTime at) {
-    int n = 0;
-    for (RunState s : runs) {
-      n += s.plan().pupils().size();
+  /**
+   * An expected time moved by less than this is not written again: a position moves every pupil's
+   * expected times by seconds, and parents and schools read them to the minute.
+   */
+  static final long ETA_WRITE_MILLIS = 60_000;
+
+  /** A pupil's journey row to write: its run, which pupil, and what the row says. */
+  private record JourneyRow(
+      RunState run, int pupil, long fingerprint, long pickupEta, long dropoffEta) {
+    void stored() {
+      run.journeySaved[pupil] = fingerprint;
+      run.journeyEtasSaved[2 * pupil] = pickupEta;
+      run.journeyEtasSaved[2 * pupil + 1] = dropoffEta;
     }
+  }
+
+  /**
+   * The pupils' journeys on these runs that changed since they were last stored, in the same
+   * transaction as the runs' state; {@code written} gets each row written, to mark once committed.
+   */
+  private static Future<Void> savePupilJourneys(
+      SqlConnection conn,
+      List<RunState> runs,
+      MonitorSettings settings,
+      OffsetDateTime at,
+      List<JourneyRow> written) {
+    List<Instant[]> expected = new ArrayList<>();
+    for (RunState s : runs) {
+      RunPlan plan = s.plan();
+      for (int p = 0; p < plan.pupils().size(); p++) {
+        RunPlan.PupilPlan pupil = plan.pupils().get(p);
+        Instant pickupEta = Eta.at(s, pupil.pickupStop(), settings);
+        Instant dropoffEta = Eta.at(s, pupil.dropoffStop(), settings);
+        long fingerprint = journeyFingerprint(s, p, pupil);
+        long pickup = millis(pickupEta);
+        long dropoff = millis(dropoffEta);
+        if (fingerprint != s.journeySaved[p]
+            || moved(s.journeyEtasSaved[2 * p], pickup)
+            || moved(s.journeyEtasSaved[2 * p + 1], dropoff)) {
+          written.add(new JourneyRow(s, p, fingerprint, pickup, dropoff));
+          expected.add(new Instant[] {pickupEta, dropoffEta});
+        }
+      }
+    }
+    int n = written.size();
     if (n == 0) {
       return Future.succeededFuture();
     }
@@ -246,36 +290,35 @@ public final class MonitorStore {
     Boolean[] offPlan = new Boolean[n];
     OffsetDateTime[] cancelled = new OffsetDateTime[n];
     OffsetDateTime[] updated = new OffsetDateTime[n];
-    int i = 0;
-    for (RunState s : runs) {
+    for (int i = 0; i < n; i++) {
+      RunState s = written.get(i).run();
+      int p = written.get(i).pupil();
       RunPlan plan = s.plan();
-      for (int p = 0; p < plan.pupils().size(); p++, i++) {
-        RunPlan.PupilPlan pupil = plan.pupils().get(p);
-        RunPlan.StopPlan pickup = plan.stops().get(pupil.pickupStop());
-        RunPlan.StopPlan dropoff = plan.stops().get(pupil.dropoffStop());
-        runIds[i] = plan.id();
-        pupilIds[i] = pupil.pupilId();
-        dates[i] = plan.date();
-        directions[i] = plan.direction();
-        schools[i] = plan.schoolId();
-        pickupStops[i] = pickup.id();
-        plannedPickups[i] = Database.utc(pickup.plannedAt());
-        expectedPickups[i] = Database.utc(Eta.at(s, pupil.pickupStop(), settings));
-        dropoffStops[i] = dropoff.id();
-        plannedDropoffs[i] = Database.utc(dropoff.plannedAt());
-        expectedDropoffs[i] = Database.utc(Eta.at(s, pupil.dropoffStop(), settings));
-        pickupReached[i] = Database.utc(RunState.instant(s.stopReachedAt[pupil.pickupStop()]));
-        dropoffReached[i] = Database.utc(RunState.instant(s.stopReachedAt[pupil.dropoffStop()]));
-        started[i] = Database.utc(s.startedAt());
-        boarded[i] = Database.utc(RunState.instant(s.boardedAt[p]));
-        absent[i] = Database.utc(RunState.instant(s.absentAt[p]));
-        dropped[i] = Database.utc(RunState.instant(s.droppedAt[p]));
-        // A stop the plan does not have is a sender's text: kept as "off the plan", never named.
-        droppedStops[i] = s.droppedStop[p] < 0 ? null : plan.stops().get(s.droppedStop[p]).id();
-        offPlan[i] = s.droppedAt[p] != 0 && s.droppedStop[p] < 0;
-        cancelled[i] = Database.utc(RunState.instant(s.cancelledAt));
-        updated[i] = at;
-      }
+      RunPlan.PupilPlan pupil = plan.pupils().get(p);
+      RunPlan.StopPlan pickup = plan.stops().get(pupil.pickupStop());
+      RunPlan.StopPlan dropoff = plan.stops().get(pupil.dropoffStop());
+      runIds[i] = plan.id();
+      pupilIds[i] = pupil.pupilId();
+      dates[i] = plan.date();
+      directions[i] = plan.direction();
+      schools[i] = plan.schoolId();
+      pickupStops[i] = pickup.id();
+      plannedPickups[i] = Database.utc(pickup.plannedAt());
+      expectedPickups[i] = Database.utc(expected.get(i)[0]);
+      dropoffStops[i] = dropoff.id();
+      plannedDropoffs[i] = Database.utc(dropoff.plannedAt());
+      expectedDropoffs[i] = Database.utc(expected.get(i)[1]);
+      pickupReached[i] = Database.utc(RunState.instant(s.stopReachedAt[pupil.pickupStop()]));
+      dropoffReached[i] = Database.utc(RunState.instant(s.stopReachedAt[pupil.dropoffStop()]));
+      started[i] = Database.utc(s.startedAt());
+      boarded[i] = Database.utc(RunState.instant(s.boardedAt[p]));
+      absent[i] = Database.utc(RunState.instant(s.absentAt[p]));
+      dropped[i] = Database.utc(RunState.instant(s.droppedAt[p]));
+      // A stop the plan does not have is a sender's text: kept as "off the plan", never named.
+      droppedStops[i] = s.droppedStop[p] < 0 ? null : plan.stops().get(s.droppedStop[p]).id();
+      offPlan[i] = s.droppedAt[p] != 0 && s.droppedStop[p] < 0;
+      cancelled[i] = Database.utc(RunState.instant(s.cancelledAt));
+      updated[i] = at;
     }
     return conn.preparedQuery(MonitorSql.UPSERT_PUPIL_JOURNEY)
         .execute(
@@ -303,5 +346,40 @@ public final class MonitorStore {
                     cancelled,
                     updated)))
         .mapEmpty();
+  }
+
+  private static long millis(Instant at) {
+    return at == null ? Long.MIN_VALUE : at.toEpochMilli();
+  }
+
+  /** An expected time to write again: it came, went, or moved by a minute or more. */
+  private static boolean moved(long saved, long now) {
+    if (saved == Long.MIN_VALUE || now == Long.MIN_VALUE) {
+      return saved != now;
+    }
+    return Math.abs(now - saved) >= ETA_WRITE_MILLIS;
+  }
+
+  /**
+   * What a pupil's journey row says apart from its expected times, as one number: whatever changes
+   * in it (stops reached, started, boarded, absent, dropped, where, cancelled) changes the number.
+   * The plan's own parts are the run state's for its life: a plan change builds new run states.
+   */
+  private static long journeyFingerprint(RunState s, int p, RunPlan.PupilPlan pupil) {
+    long h = 1;
+    h = mix(h, s.stopReachedAt[pupil.pickupStop()]);
+    h = mix(h, s.stopReachedAt[pupil.dropoffStop()]);
+    h = mix(h, s.startedAt);
+    h = mix(h, s.boardedAt[p]);
+    h = mix(h, s.absentAt[p]);
+    h = mix(h, s.droppedAt[p]);
+    h = mix(h, s.droppedStop[p]);
+    h = mix(h, s.cancelledAt);
+    return h == 0 ? 1 : h; // 0 means "never stored"
+  }
+
+  private static long mix(long h, long v) {
+    long x = (h ^ v) * 0x9E3779B97F4A7C15L;
+    return x ^ (x >>> 31);
   }
 }

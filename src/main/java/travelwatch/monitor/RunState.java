@@ -72,6 +72,15 @@ public final class RunState {
   final int[] droppedStop;
   String[] wrongStopIds;
 
+  /**
+   * What each pupil's journey row last stored said apart from its expected times (a fingerprint; 0
+   * before the first save), and those times (epoch ms, {@link Long#MIN_VALUE} for none; pick-up
+   * then drop-off for each pupil), so a save writes only the rows that changed.
+   */
+  final long[] journeySaved;
+
+  final long[] journeyEtasSaved;
+
   public RunState(RunPlan plan) {
     this.plan = plan;
     stopReachedAt = new long[plan.stops().size()];
@@ -81,6 +90,8 @@ public final class RunState {
     droppedAt = new long[pupils];
     droppedStop = new int[pupils];
     Arrays.fill(droppedStop, -1);
+    journeySaved = new long[pupils];
+    journeyEtasSaved = new long[2 * pupils];
   }
 
   public RunPlan plan() {

@@ -12,10 +12,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs a job's pass every {@code every}, and at once when a message on {@code address} matches
- * {@code wakeOn}: never two passes at a time (a pass asked for while one runs follows it). Each
- * pass is recorded as the job ({@link JobHealth}); a failed pass is logged and tried again at the
- * next. The pass answers how many things it did, logged when any.
+ * Runs a job's pass every {@code every}, and when a message on {@code address} matches {@code
+ * wakeOn} (at once, or at most once a second while such messages keep coming): never two passes at
+ * a time (a pass asked for while one runs follows it). Each pass is recorded as the job ({@link
+ * JobHealth}); a failed pass is logged and tried again at the next. The pass answers how many
+ * things it did, logged when any.
  */
 public final class Passes extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(Passes.class);
@@ -30,6 +31,14 @@ public final class Passes extends VerticleBase {
   private final AtomicBoolean again = new AtomicBoolean();
   private MessageConsumer<JsonObject> wake;
   private long timer = -1;
+  private long lastWakePass = Long.MIN_VALUE / 2;
+  private long wakeTimer = -1;
+
+  /**
+   * Woken passes run at most this often: at a busy morning's thousands of run changes a minute, one
+   * pass a second sees them all, where a pass for each would spend the database on looking.
+   */
+  static final long WAKE_GAP_MILLIS = 1000;
 
   /** {@code did} says what a pass did, after its count: "notice(s) to parents written". */
   public Passes(
@@ -57,7 +66,7 @@ public final class Passes extends VerticleBase {
             .handler(
                 m -> {
                   if (wakeOn.test(m.body())) {
-                    pass();
+                    woken();
                   }
                 });
     return wake.completion();
@@ -66,7 +75,29 @@ public final class Passes extends VerticleBase {
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(timer);
+    vertx.cancelTimer(wakeTimer);
     return wake.unregister();
+  }
+
+  /** A pass now, or, within {@link #WAKE_GAP_MILLIS} of the last woken one, at the gap's end. */
+  private void woken() {
+    if (wakeTimer >= 0) {
+      return; // one is already due
+    }
+    long wait = lastWakePass + WAKE_GAP_MILLIS - System.nanoTime() / 1_000_000;
+    if (wait <= 0) {
+      lastWakePass = System.nanoTime() / 1_000_000;
+      pass();
+      return;
+    }
+    wakeTimer =
+        vertx.setTimer(
+            wait,
+            id -> {
+              wakeTimer = -1;
+              lastWakePass = System.nanoTime() / 1_000_000;
+              pass();
+            });
   }
 
   /** One pass, or, if one is running, another straight after it. */
