@@ -53,10 +53,17 @@ public final class DayScript {
     }
   }
 
-  /** One injected fault. */
-  /** One injected fault; {@code firstPickup} is when its run was due to begin. */
+  /**
+   * One injected fault; {@code firstPickup} is when its run was due to begin, {@code arriveBy} when
+   * it was due at its end.
+   */
   public record Fault(
-      FaultKind kind, String runId, String operatorId, String detail, Instant firstPickup) {}
+      FaultKind kind,
+      String runId,
+      String operatorId,
+      String detail,
+      Instant firstPickup,
+      Instant arriveBy) {}
 
   /**
    * One event to send at simulated time {@code at}, by {@code sender} (an operator id or
@@ -251,7 +258,12 @@ public final class DayScript {
         faults.put(
             r.id(),
             new Fault(
-                kind, r.id(), operatorOf(r, routes), detail.apply(r), planned(r.stops().get(0))));
+                kind,
+                r.id(),
+                operatorOf(r, routes),
+                detail.apply(r),
+                planned(r.stops().get(0)),
+                at(r.arriveBy())));
         chosen++;
       }
     }
