@@ -143,13 +143,30 @@ public final class AlertLatency {
     return points;
   }
 
-  /** Count, p50, p99 and max of the latencies so far, and the faults still waiting for an alert. */
+  /**
+   * Count, p50, p99 and max of the latencies so far, and the faults still waiting for an alert; the
+   * same for each kind of fault under {@code byKind}.
+   */
   public JsonObject figures() {
-    List<Double> sorted = new ArrayList<>(samplesMillis());
+    Map<FaultKind, List<Double>> byKind = new java.util.TreeMap<>();
+    for (Map.Entry<String, Long> d : detectableAt.entrySet()) {
+      Long alerted = alertedAt.get(d.getKey());
+      if (alerted != null) {
+        byKind
+            .computeIfAbsent(byRun.get(d.getKey()).kind(), k -> new ArrayList<>())
+            .add(Math.max(0, alerted - d.getValue()) / 1e6);
+      }
+    }
+    JsonObject kinds = new JsonObject();
+    byKind.forEach((kind, samples) -> kinds.put(kind.name(), figures(samples)));
+    return figures(samplesMillis()).put("waiting", waiting()).put("byKind", kinds);
+  }
+
+  private static JsonObject figures(List<Double> samples) {
+    List<Double> sorted = new ArrayList<>(samples);
     sorted.sort(Comparator.naturalOrder());
     return new JsonObject()
         .put("count", sorted.size())
-        .put("waiting", waiting())
         .put("p50Millis", round(percentile(sorted, 0.50)))
         .put("p99Millis", round(percentile(sorted, 0.99)))
         .put("maxMillis", round(sorted.isEmpty() ? 0 : sorted.get(sorted.size() - 1)));

@@ -73,7 +73,7 @@ public final class SimulatedDay {
             "Simulating %s: %d runs, %d events, %d faults injected; clock at %s",
             date,
             plan.runs().size(),
-            script.events().size(),
+            script.eventCount(),
             script.faults().size(),
             clock.instant().atZone(zone).toLocalTime().withNano(0)));
     Instant until = date.atTime(options.until()).atZone(zone).toInstant();

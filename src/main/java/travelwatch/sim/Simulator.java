@@ -17,6 +17,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -61,6 +62,8 @@ public final class Simulator {
   private final long startedNanos = System.nanoTime();
 
   private int next;
+  private Iterator<Scripted> upcoming;
+  private Scripted head;
   private int inFlight;
   private final ArrayDeque<Batch> queue = new ArrayDeque<>();
   private final AtomicLong sent = new AtomicLong();
@@ -104,6 +107,8 @@ public final class Simulator {
    */
   public Future<Summary> run(Instant until) {
     Promise<Summary> done = Promise.promise();
+    upcoming = script.play();
+    head = upcoming.hasNext() ? upcoming.next() : null;
     long[] timers = new long[2];
     timers[0] =
         vertx.setPeriodic(
@@ -114,11 +119,10 @@ public final class Simulator {
                 latency.clockAt(now, System.nanoTime(), speed());
               }
               Map<String, JsonArray> due = new LinkedHashMap<>();
-              List<Scripted> events = script.events();
-              while (next < events.size()
-                  && !events.get(next).at().isAfter(now)
-                  && !events.get(next).at().isAfter(until)) {
-                Scripted s = events.get(next++);
+              while (head != null && !head.at().isAfter(now) && !head.at().isAfter(until)) {
+                Scripted s = head;
+                head = upcoming.hasNext() ? upcoming.next() : null;
+                next++;
                 if (latency != null) {
                   latency.sending(s);
                 }
@@ -132,9 +136,7 @@ public final class Simulator {
               due.forEach((sender, batch) -> queue.add(new Batch(sender, batch)));
               pump();
               boolean finished =
-                  (next >= events.size()
-                          || events.get(next).at().isAfter(until)
-                          || now.isAfter(until))
+                  (head == null || head.at().isAfter(until) || now.isAfter(until))
                       && queue.isEmpty()
                       && inFlight == 0;
               if (finished) {

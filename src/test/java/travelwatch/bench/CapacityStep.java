@@ -46,7 +46,13 @@ final class CapacityStep {
 
   /** What to play: {@code councils} × {@code routes} routes at {@code speed}, start to until. */
   record Settings(
-      int councils, int routes, double speed, LocalTime clockStart, LocalTime until, long seed) {
+      int councils,
+      int routes,
+      double speed,
+      LocalTime clockStart,
+      LocalTime until,
+      long seed,
+      int monitorTickMillis) {
     /** Birmingham-equivalents of live load. */
     double be() {
       return councils * (double) routes / BIRMINGHAM_ROUTES * speed;
@@ -88,7 +94,11 @@ final class CapacityStep {
                 dir.resolve("data").toString(),
                 // Capacity, not one operator's allowance: no per-key limit.
                 "TW_INGEST_RATE_PER_KEY",
-                "0"),
+                "0",
+                // Deadline rules (not started, late) are checked each tick: the tick bounds the
+                // wait for their alerts.
+                "TW_MONITOR_TICK_MS",
+                String.valueOf(s.monitorTickMillis())),
             "serve",
             "--clock-start",
             s.clockStart().toString(),
@@ -163,6 +173,7 @@ final class CapacityStep {
               .put("councils", s.councils())
               .put("routes", s.councils() * s.routes())
               .put("speed", s.speed())
+              .put("monitorTickMillis", s.monitorTickMillis())
               .put("be", Math.round(s.be() * 10) / 10.0)
               .put("clock", s.clockStart() + "–" + s.until())
               .put("realSeconds", Math.round(realSeconds))
