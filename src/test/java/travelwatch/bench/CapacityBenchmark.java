@@ -120,7 +120,7 @@ final class CapacityBenchmark {
       JsonObject single = s.getJsonObject("singleEvents");
       double day = s.getDouble("serverCpuMillisPer1000Events");
       String perEvent =
-          single == null
+          single == null || !single.containsKey("serverCpuMillisPer1000Events")
               ? String.format("%.0f / –", day)
               : String.format(
                   "%.0f / %.0f, %.2f",
