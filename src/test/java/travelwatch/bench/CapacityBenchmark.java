@@ -161,6 +161,9 @@ final class CapacityBenchmark {
       JsonObject s = steps.getJsonObject(i);
       JsonObject kinds =
           s.getJsonObject("summary").getJsonObject("eventToAlert").getJsonObject("byKind");
+      if (kinds == null) {
+        continue;
+      }
       md.append("Event-to-alert by fault, step ").append(s.getString("step")).append(": ");
       List<String> parts = new ArrayList<>();
       kinds.forEach(
