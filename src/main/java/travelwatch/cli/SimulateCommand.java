@@ -41,6 +41,12 @@ public final class SimulateCommand implements Callable<Integer> {
   String clockStart;
 
   @Option(
+      names = "--clock-anchor",
+      paramLabel = "EPOCH_MS",
+      description = "Same as the server's --clock-anchor, so both read exactly the same time.")
+  Long clockAnchor;
+
+  @Option(
       names = "--routes",
       defaultValue = "1050",
       description = "Routes in the generated plan. Default ${DEFAULT-VALUE}.")
@@ -83,6 +89,7 @@ public final class SimulateCommand implements Callable<Integer> {
     ClockOptions clockOptions = new ClockOptions();
     clockOptions.start = clockStart;
     clockOptions.speed = speed;
+    clockOptions.anchor = clockAnchor;
     ZoneId zone = ZoneId.of("Europe/London");
     Vertx vertx = Vertx.vertx();
     try {

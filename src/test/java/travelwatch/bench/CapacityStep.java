@@ -13,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.LocalDate;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -103,16 +102,12 @@ final class CapacityStep {
             "--clock-start",
             s.clockStart().toString(),
             "--clock-speed",
-            String.valueOf(s.speed()));
+            String.valueOf(s.speed()),
+            "--clock-anchor",
+            String.valueOf(serverLaunched));
     Process simulator = null;
     try {
       JarProcess.await("the server to be ready", Duration.ofSeconds(120), () -> ready(port));
-      // The simulator's clock reads what the server's does: started as much later in the day as
-      // it is started later in real time.
-      java.time.Instant serverStart =
-          LocalDate.now(LONDON).atTime(s.clockStart()).atZone(LONDON).toInstant();
-      long lateMillis = System.currentTimeMillis() - serverLaunched;
-      String simulatorStart = serverStart.plusMillis(Math.round(lateMillis * s.speed())).toString();
       long[] before = {cpuTicks(server.pid()), postgresTicks(postmaster)};
       long realStart = System.nanoTime();
       simulator =
@@ -127,8 +122,11 @@ final class CapacityStep {
               admin,
               "--speed",
               String.valueOf(s.speed()),
+              // The same clock as the server's: same start, same anchor in real time.
               "--clock-start",
-              simulatorStart,
+              s.clockStart().toString(),
+              "--clock-anchor",
+              String.valueOf(serverLaunched),
               "--councils",
               String.valueOf(s.councils()),
               "--routes",
