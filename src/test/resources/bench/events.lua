@@ -1,5 +1,5 @@
 -- wrk script: POST /api/v1/events with unique eventIds, one event or a batch per request.
--- args: key, prefix, batch size, comma-separated run ids
+-- args: key, prefix, batch size, comma-separated run ids[, occurredAt (default 2026-11-23T08:05:00Z)]
 -- The request line and headers are built once; each request only adds its body, so the load
 -- generator spends as little as it can of the cores it shares with the server.
 local threads = {}
@@ -22,12 +22,13 @@ function init(args)
     .. "\r\nContent-Type: application/json\r\nAuthorization: Bearer " .. key
     .. "\r\nContent-Length: "
   idPrefix = '{"eventId":"' .. args[2] .. "-" .. tid .. "-"
+  occurredAt = args[5] or "2026-11-23T08:05:00Z"
 end
 
 local function event()
   counter = counter + 1
   return idPrefix .. counter
-    .. '","type":"vehicle.position","occurredAt":"2026-11-23T08:05:00Z","runId":"'
+    .. '","type":"vehicle.position","occurredAt":"' .. occurredAt .. '","runId":"'
     .. runs[(counter % nruns) + 1] .. '","lat":52.4' .. (counter % 10) .. ',"lon":-1.9'
     .. (counter % 7) .. ',"speedKph":31}'
 end

@@ -20,6 +20,14 @@ public final class ClockOptions {
       description = "Run the clock X times faster than real time.")
   Double speed;
 
+  @Option(
+      names = "--clock-anchor",
+      paramLabel = "EPOCH_MS",
+      description =
+          "The real instant (Unix epoch milliseconds) at which the clock read --clock-start;"
+              + " default: when this process started it. Processes given the same share one clock.")
+  Long anchor;
+
   /** The clock; with neither option, real time. */
   public Clock clock(ZoneId zone, String defaultStart, double defaultSpeed) {
     return clock(zone, defaultStart, defaultSpeed, false);
@@ -39,6 +47,9 @@ public final class ClockOptions {
     }
     java.time.Instant at =
         from == null ? ServiceClock.REAL.instant() : AcceleratedClock.parseStart(from, zone);
-    return held ? AcceleratedClock.held(at, x) : new AcceleratedClock(at, x);
+    if (held) {
+      return AcceleratedClock.held(at, x);
+    }
+    return anchor == null ? new AcceleratedClock(at, x) : new AcceleratedClock(at, x, anchor);
   }
 }

@@ -110,6 +110,14 @@ public final class PlanCommand {
     int routes;
 
     @Option(
+        names = "--councils",
+        defaultValue = "1",
+        description =
+            "Councils of --routes routes each, as one plan (ids of council k > 1 begin Ck-)."
+                + " Default ${DEFAULT-VALUE}.")
+    int councils;
+
+    @Option(
         names = "--date",
         paramLabel = "D",
         description = "First service date, YYYY-MM-DD (default today in the service's zone).")
@@ -132,13 +140,20 @@ public final class PlanCommand {
 
     @Override
     public Integer call() throws IOException {
-      if (routes < 1 || routes > 100_000 || days < 1 || days > 400) {
-        System.err.println("travelwatch: --routes must be 1 to 100000 and --days 1 to 400");
+      if (routes < 1
+          || routes > 100_000
+          || days < 1
+          || days > 400
+          || councils < 1
+          || councils > 100) {
+        System.err.println(
+            "travelwatch: --routes must be 1 to 100000, --days 1 to 400 and --councils 1 to 100");
         return 2;
       }
       // Today where the service runs (TW_ZONE), not in whatever zone this machine is set to.
       LocalDate first = date == null ? LocalDate.now(common.config().zone()) : date;
-      Plan plan = new PlanGenerator(seed, routes, PlanGenerator.schoolDays(first, days)).generate();
+      Plan plan =
+          PlanGenerator.councils(seed, councils, routes, PlanGenerator.schoolDays(first, days));
       String json = PlanJson.write(plan).encode();
       if (out == null) {
         System.out.println(json);

@@ -2,6 +2,7 @@ package travelwatch.cli;
 
 import io.vertx.core.Vertx;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import java.util.concurrent.Callable;
@@ -40,10 +41,32 @@ public final class SimulateCommand implements Callable<Integer> {
   String clockStart;
 
   @Option(
+      names = "--clock-anchor",
+      paramLabel = "EPOCH_MS",
+      description = "Same as the server's --clock-anchor, so both read exactly the same time.")
+  Long clockAnchor;
+
+  @Option(
       names = "--routes",
       defaultValue = "1050",
       description = "Routes in the generated plan. Default ${DEFAULT-VALUE}.")
   int routes;
+
+  @Option(
+      names = "--councils",
+      defaultValue = "1",
+      description =
+          "Councils of --routes routes each, played as one day (as plan generate --councils)."
+              + " Default ${DEFAULT-VALUE}.")
+  int councils;
+
+  @Option(
+      names = "--report",
+      paramLabel = "FILE",
+      description =
+          "Write what is measured here as JSON lines: progress every few seconds, then a summary"
+              + " (event-to-alert latency from the live stream, the fault check).")
+  Path report;
 
   @Option(
       names = "--seed",
@@ -59,16 +82,25 @@ public final class SimulateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    if (councils < 1 || councils > 100 || routes < 1 || routes > 100_000) {
+      System.err.println("travelwatch: --councils must be 1 to 100 and --routes 1 to 100000");
+      return 2;
+    }
     ClockOptions clockOptions = new ClockOptions();
     clockOptions.start = clockStart;
     clockOptions.speed = speed;
+    clockOptions.anchor = clockAnchor;
     ZoneId zone = ZoneId.of("Europe/London");
     Vertx vertx = Vertx.vertx();
     try {
       SimulatedDay day =
           new SimulatedDay(
               vertx, url, clockOptions.clock(zone, null, 1.0), zone, System.out::println);
-      day.run(key, new SimulatedDay.Options(routes, seed, until)).await();
+      day.run(
+              key,
+              new SimulatedDay.Options(
+                  routes, seed, until, councils, java.util.Optional.ofNullable(report)))
+          .await();
       day.close();
       return 0;
     } finally {

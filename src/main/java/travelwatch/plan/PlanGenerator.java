@@ -80,11 +80,52 @@ public final class PlanGenerator {
   private final SplittableRandom random;
   private final int routeCount;
   private final List<LocalDate> dates;
+  private final String council;
 
   public PlanGenerator(long seed, int routeCount, List<LocalDate> dates) {
+    this(seed, routeCount, dates, "");
+  }
+
+  private PlanGenerator(long seed, int routeCount, List<LocalDate> dates, String council) {
     this.random = new SplittableRandom(seed);
     this.routeCount = routeCount;
     this.dates = List.copyOf(dates);
+    this.council = council;
+  }
+
+  /**
+   * {@code councils} councils of {@code routesEach} routes as one plan, each with its own
+   * operators, schools, pupils, crew and routes. The first council is exactly the single plan of
+   * this seed; council k after it has its own seed and every id prefixed {@code Ck-}, so none is
+   * shared.
+   */
+  public static Plan councils(long seed, int councils, int routesEach, List<LocalDate> dates) {
+    List<Plan> parts = new ArrayList<>();
+    for (int k = 1; k <= councils; k++) {
+      parts.add(
+          k == 1
+              ? new PlanGenerator(seed, routesEach, dates).generate()
+              : new PlanGenerator(seed + 7919L * (k - 1), routesEach, dates, "C" + k + "-")
+                  .generate());
+    }
+    if (parts.size() == 1) {
+      return parts.get(0);
+    }
+    List<Operator> operators = new ArrayList<>();
+    List<School> schools = new ArrayList<>();
+    List<Pupil> pupils = new ArrayList<>();
+    List<Crew> crew = new ArrayList<>();
+    List<Route> routes = new ArrayList<>();
+    List<Run> runs = new ArrayList<>();
+    for (Plan p : parts) {
+      operators.addAll(p.operators());
+      schools.addAll(p.schools());
+      pupils.addAll(p.pupils());
+      crew.addAll(p.crew());
+      routes.addAll(p.routes());
+      runs.addAll(p.runs());
+    }
+    return new Plan(operators, schools, pupils, crew, routes, runs);
   }
 
   /** School days from {@code first}: weekends are skipped. */
@@ -105,7 +146,7 @@ public final class PlanGenerator {
     List<Operator> operators = new ArrayList<>();
     double[] weights = new double[operatorCount];
     for (int i = 0; i < operatorCount; i++) {
-      String id = String.format("OP%03d", i + 1);
+      String id = council + String.format("OP%03d", i + 1);
       String place = PLACES[i % PLACES.length];
       operators.add(
           new Operator(
@@ -124,7 +165,7 @@ public final class PlanGenerator {
       LocalTime finish = LocalTime.of(15, 0).plusMinutes(5L * random.nextInt(7));
       schools.add(
           new School(
-              String.format("SCH%03d", i + 1),
+              council + String.format("SCH%03d", i + 1),
               PLACES[random.nextInt(PLACES.length)] + " " + KINDS[random.nextInt(KINDS.length)],
               round(CITY_LAT + (random.nextDouble() - 0.5) * 0.2),
               round(CITY_LON + (random.nextDouble() - 0.5) * 0.34),
@@ -145,7 +186,7 @@ public final class PlanGenerator {
       Operator operator = operators.get(op);
       School school = schools.get(random.nextInt(schoolCount));
       boolean requiresGuide = random.nextDouble() < 0.4;
-      String routeId = String.format("RT%04d", i + 1);
+      String routeId = council + String.format("RT%04d", i + 1);
       routes.add(new Route(routeId, operator.id(), school.id(), requiresGuide));
 
       Crew driver = compliantCrew(operator.id(), CrewRole.DRIVER, ++crewPerOperator[op]);
@@ -458,7 +499,7 @@ public final class PlanGenerator {
   private String pupilId(Set<String> taken) {
     String id;
     do {
-      id = "P-" + Integer.toHexString(0x100000 + random.nextInt(0xEFFFFF)).toUpperCase();
+      id = council + "P-" + Integer.toHexString(0x100000 + random.nextInt(0xEFFFFF)).toUpperCase();
     } while (!taken.add(id));
     return id;
   }

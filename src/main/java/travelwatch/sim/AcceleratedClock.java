@@ -24,6 +24,15 @@ public final class AcceleratedClock extends Clock {
     this.realStartNanos = System.nanoTime();
   }
 
+  /**
+   * A clock that read {@code start} at the real instant {@code anchorEpochMillis}: processes given
+   * the same start and anchor read the same time, however long each took to start.
+   */
+  public AcceleratedClock(Instant start, double speed, long anchorEpochMillis) {
+    this(start, speed);
+    this.realStartNanos -= (System.currentTimeMillis() - anchorEpochMillis) * 1_000_000L;
+  }
+
   /** A clock that stands at {@code start} until {@link #release()} (e.g. while a demo sets up). */
   public static AcceleratedClock held(Instant start, double speed) {
     AcceleratedClock clock = new AcceleratedClock(start, speed);

@@ -6,11 +6,15 @@ import java.time.LocalDate;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
@@ -53,10 +57,17 @@ public final class DayScript {
     }
   }
 
-  /** One injected fault. */
-  /** One injected fault; {@code firstPickup} is when its run was due to begin. */
+  /**
+   * One injected fault; {@code firstPickup} is when its run was due to begin, {@code arriveBy} when
+   * it was due at its end.
+   */
   public record Fault(
-      FaultKind kind, String runId, String operatorId, String detail, Instant firstPickup) {}
+      FaultKind kind,
+      String runId,
+      String operatorId,
+      String detail,
+      Instant firstPickup,
+      Instant arriveBy) {}
 
   /**
    * One event to send at simulated time {@code at}, by {@code sender} (an operator id or
@@ -67,16 +78,175 @@ public final class DayScript {
   public static final String TELEPHONY = "telephony";
 
   /**
-   * The day: events in time order, what was injected, and the drivers who record their runs with
-   * the crew app (driver id → operator id): their runs' events are sent with a device token.
+   * The day: its events in time order, made as they are played ({@link #play()}) so a day of
+   * thousands of routes is never held whole; what was injected; and the drivers who record their
+   * runs with the crew app (driver id → operator id): their runs' events are sent with a device
+   * token.
    */
-  public record Script(
-      List<Scripted> events,
-      List<Fault> faults,
-      int calls,
-      int callsAnswered,
-      int pupilsAbsent,
-      Map<String, String> crewApp) {}
+  public static final class Script {
+    private final DayScript day;
+    private final List<RunCursor> runs;
+    private final List<Pending> calls;
+    private final List<Fault> faults;
+    private final int callsOffered;
+    private final int callsAnswered;
+    private final int pupilsAbsent;
+    private final Map<String, String> crewApp;
+    private final int eventCount;
+    private List<Scripted> all;
+
+    private Script(
+        DayScript day,
+        List<RunCursor> runs,
+        List<Pending> calls,
+        List<Fault> faults,
+        int[] callCounts,
+        int pupilsAbsent,
+        Map<String, String> crewApp,
+        int eventCount) {
+      this.day = day;
+      this.runs = runs;
+      this.calls = calls;
+      this.faults = faults;
+      this.callsOffered = callCounts[0];
+      this.callsAnswered = callCounts[1];
+      this.pupilsAbsent = pupilsAbsent;
+      this.crewApp = crewApp;
+      this.eventCount = eventCount;
+    }
+
+    /** The day's events in time order (ties in the order they were scripted), made as read. */
+    public Iterator<Scripted> play() {
+      return playback();
+    }
+
+    Playback playback() {
+      return new Playback(day.generator(), runs, calls);
+    }
+
+    /** Every event at once, in time order: for small days and tests. */
+    public synchronized List<Scripted> events() {
+      if (all == null) {
+        List<Scripted> list = new ArrayList<>(eventCount);
+        play().forEachRemaining(list::add);
+        all = List.copyOf(list);
+      }
+      return all;
+    }
+
+    public int eventCount() {
+      return eventCount;
+    }
+
+    public List<Fault> faults() {
+      return faults;
+    }
+
+    public int calls() {
+      return callsOffered;
+    }
+
+    public int callsAnswered() {
+      return callsAnswered;
+    }
+
+    public int pupilsAbsent() {
+      return pupilsAbsent;
+    }
+
+    public Map<String, String> crewApp() {
+      return crewApp;
+    }
+  }
+
+  /** An event made and waiting its turn: {@code order} is its place in the script's making. */
+  private record Pending(Instant at, long order, Scripted scripted) {}
+
+  /**
+   * One run, ready to be made again on demand: the random numbers it drew when the day was built,
+   * the number of its first event, and when its next event not yet made is due.
+   */
+  private static final class RunCursor {
+    final Run run;
+    final Route route;
+    final Fault fault;
+    final boolean onPhone;
+    final double[] draws;
+    final int firstNumber;
+    Instant nextAt;
+
+    RunCursor(
+        Run run,
+        Route route,
+        Fault fault,
+        boolean onPhone,
+        double[] draws,
+        int firstNumber,
+        Instant nextAt) {
+      this.run = run;
+      this.route = route;
+      this.fault = fault;
+      this.onPhone = onPhone;
+      this.draws = draws;
+      this.firstNumber = firstNumber;
+      this.nextAt = nextAt;
+    }
+  }
+
+  /**
+   * How much of a run is made at a time: each time its next event is due, the run is made again
+   * from its recorded draws and the events of the next five minutes are kept.
+   */
+  private static final Duration WINDOW = Duration.ofMinutes(5);
+
+  /**
+   * The day in time order: the runs, each made a window at a time when its next event comes due,
+   * merged with the calls by time and then by the order the events were scripted in (as a stable
+   * sort of the whole day would give).
+   */
+  static final class Playback implements Iterator<Scripted> {
+    private final DayScript maker;
+    private final PriorityQueue<Pending> pending =
+        new PriorityQueue<>(Comparator.comparing(Pending::at).thenComparingLong(Pending::order));
+    private final PriorityQueue<RunCursor> cursors =
+        new PriorityQueue<>(Comparator.comparing((RunCursor c) -> c.nextAt));
+
+    Playback(DayScript maker, List<RunCursor> runs, List<Pending> calls) {
+      this.maker = maker;
+      for (RunCursor c : runs) {
+        cursors.add(
+            new RunCursor(c.run, c.route, c.fault, c.onPhone, c.draws, c.firstNumber, c.nextAt));
+      }
+      pending.addAll(calls);
+    }
+
+    @Override
+    public boolean hasNext() {
+      return !pending.isEmpty() || !cursors.isEmpty();
+    }
+
+    /** Events made and not yet played: all the day holds at once. */
+    int held() {
+      return pending.size();
+    }
+
+    @Override
+    public Scripted next() {
+      while (!cursors.isEmpty()
+          && (pending.isEmpty() || !cursors.peek().nextAt.isAfter(pending.peek().at()))) {
+        RunCursor c = cursors.poll();
+        c.nextAt = maker.window(c, pending);
+        if (c.nextAt != null) {
+          cursors.add(c);
+        }
+      }
+      Pending p = pending.poll();
+      if (p == null) {
+        throw new NoSuchElementException();
+      }
+      return p.scripted();
+    }
+  }
 
   /** How many healthy runs' drivers use the crew app instead of their operator's system. */
   static final int CREW_APP_RUNS = 6;
@@ -91,8 +261,19 @@ public final class DayScript {
   private final ZoneId zone;
   private final long seed;
   private final SplittableRandom random;
-  private final List<Scripted> events = new ArrayList<>();
   private int counter;
+
+  /** Where a run's random numbers come from: the day's generator while building, then replays. */
+  private Draws draws;
+
+  /** Where made events go. */
+  private Sink sink;
+
+  /** The making order of the event being made: its number, or after every run's, a call's. */
+  private long order;
+
+  private int callsMade;
+  private int runEvents;
 
   public DayScript(Plan plan, LocalDate date, ZoneId zone, long seed) {
     this.plan = plan;
@@ -120,22 +301,150 @@ public final class DayScript {
         crewApp.put(run.plannedDriverId().get(), routes.get(run.routeId()).operatorId());
       }
     }
+    // Each run is made once here only to record its draws, count its events and find its first.
     int absent = 0;
+    Recording recording = new Recording(random);
+    draws = recording;
+    List<RunCursor> cursors = new ArrayList<>();
     for (Run run : runs) {
       String driver = run.plannedDriverId().orElse(null);
       boolean onPhone =
           !faults.containsKey(run.id()) && driver != null && crewApp.containsKey(driver);
-      absent += run(run, routes.get(run.routeId()), faults.get(run.id()), onPhone);
+      int first = counter;
+      Instant[] earliest = {null};
+      sink =
+          (at, sender, e) -> {
+            if (earliest[0] == null || at.isBefore(earliest[0])) {
+              earliest[0] = at;
+            }
+          };
+      Route route = routes.get(run.routeId());
+      Fault fault = faults.get(run.id());
+      absent += run(run, route, fault, onPhone);
+      double[] drawn = recording.take();
+      if (earliest[0] != null) {
+        cursors.add(new RunCursor(run, route, fault, onPhone, drawn, first, earliest[0]));
+      }
     }
-    int[] calls = calls();
-    events.sort(Comparator.comparing(Scripted::at));
+    runEvents = counter;
+    List<Pending> calls = new ArrayList<>();
+    sink = (at, sender, e) -> calls.add(pending(at, sender, e));
+    int[] callCounts = calls();
     return new Script(
-        List.copyOf(events),
+        this,
+        List.copyOf(cursors),
+        List.copyOf(calls),
         List.copyOf(faults.values()),
-        calls[0],
-        calls[1],
+        callCounts,
         absent,
-        Map.copyOf(crewApp));
+        Map.copyOf(crewApp),
+        runEvents + calls.size());
+  }
+
+  /** A maker of runs' events for one playback, with its own state. */
+  private DayScript generator() {
+    return new DayScript(plan, date, zone, seed);
+  }
+
+  /**
+   * Makes the run again from its draws and queues its events due in the window from its next one;
+   * answers when the first event after that window is due, or null if there is none.
+   */
+  private Instant window(RunCursor c, PriorityQueue<Pending> into) {
+    Instant from = c.nextAt;
+    Instant to = from.plus(WINDOW);
+    Instant[] after = {null};
+    draws = new Replay(c.draws);
+    counter = c.firstNumber;
+    sink =
+        (at, sender, e) -> {
+          if (at.isBefore(from)) {
+            return;
+          }
+          if (at.isBefore(to)) {
+            into.add(pending(at, sender, e));
+          } else if (after[0] == null || at.isBefore(after[0])) {
+            after[0] = at;
+          }
+        };
+    run(c.run, c.route, c.fault, c.onPhone);
+    return after[0];
+  }
+
+  private Pending pending(Instant at, String sender, Event e) {
+    e.put("occurredAt", travelwatch.platform.Rfc3339.format(at, zone));
+    return new Pending(at, order, new Scripted(at, sender, e));
+  }
+
+  /** Random numbers for one run. */
+  private interface Draws {
+    int nextInt(int bound);
+
+    double nextDouble();
+  }
+
+  /** The day's random numbers, each remembered so the run can be made again the same. */
+  private static final class Recording implements Draws {
+    private final SplittableRandom random;
+    private double[] values = new double[32];
+    private int size;
+
+    Recording(SplittableRandom random) {
+      this.random = random;
+    }
+
+    @Override
+    public int nextInt(int bound) {
+      int v = random.nextInt(bound);
+      keep(v);
+      return v;
+    }
+
+    @Override
+    public double nextDouble() {
+      double v = random.nextDouble();
+      keep(v);
+      return v;
+    }
+
+    private void keep(double v) {
+      if (size == values.length) {
+        values = Arrays.copyOf(values, size * 2);
+      }
+      values[size++] = v;
+    }
+
+    /** The numbers drawn since the last call. */
+    double[] take() {
+      double[] drawn = Arrays.copyOf(values, size);
+      size = 0;
+      return drawn;
+    }
+  }
+
+  /** A run's recorded numbers, drawn again in the same order. */
+  private static final class Replay implements Draws {
+    private final double[] values;
+    private int next;
+
+    Replay(double[] values) {
+      this.values = values;
+    }
+
+    @Override
+    public int nextInt(int bound) {
+      return (int) values[next++];
+    }
+
+    @Override
+    public double nextDouble() {
+      return values[next++];
+    }
+  }
+
+  /** Receives each event as it is made. */
+  private interface Sink {
+    void accept(Instant at, String sender, Event e);
   }
 
   // ---- faults ----
@@ -251,7 +560,12 @@ public final class DayScript {
         faults.put(
             r.id(),
             new Fault(
-                kind, r.id(), operatorOf(r, routes), detail.apply(r), planned(r.stops().get(0))));
+                kind,
+                r.id(),
+                operatorOf(r, routes),
+                detail.apply(r),
+                planned(r.stops().get(0)),
+                at(r.arriveBy())));
         chosen++;
       }
     }
@@ -301,7 +615,7 @@ public final class DayScript {
     Instant dayStart = at(am ? LocalTime.of(6, 30) : LocalTime.of(13, 0));
     if (kind == FaultKind.CANCELLED) {
       emit(
-          dayStart.plusSeconds(300 + random.nextInt(900)),
+          dayStart.plusSeconds(300 + draws.nextInt(900)),
           op,
           event("run.cancelled", run.id()).with("reason", "no driver available"));
       return 0;
@@ -320,12 +634,12 @@ public final class DayScript {
     }
     String vehicle =
         "BX"
-            + (10 + random.nextInt(60))
+            + (10 + draws.nextInt(60))
             + " "
-            + (char) ('A' + random.nextInt(26))
-            + (char) ('A' + random.nextInt(26))
-            + (char) ('A' + random.nextInt(26));
-    Instant assigned = dayStart.plusSeconds(random.nextInt(1800));
+            + (char) ('A' + draws.nextInt(26))
+            + (char) ('A' + draws.nextInt(26))
+            + (char) ('A' + draws.nextInt(26));
+    Instant assigned = dayStart.plusSeconds(draws.nextInt(1800));
     emit(
         assigned,
         office,
@@ -335,11 +649,11 @@ public final class DayScript {
     Set<String> absent = new HashSet<>();
     for (Stop s : run.stops()) {
       for (String p : s.pickups()) {
-        if (random.nextDouble() < 0.03
+        if (draws.nextDouble() < 0.03
             && !(kind == FaultKind.WRONG_DROPOFF && p.equals(fault.detail()))) {
           absent.add(p);
           emit(
-              dayStart.plusSeconds(random.nextInt(1200)),
+              dayStart.plusSeconds(draws.nextInt(1200)),
               op,
               event("pupil.absent", run.id()).with("pupilId", p).with("reason", "unwell"));
         }
@@ -350,7 +664,7 @@ public final class DayScript {
     Instant firstPickup = date.atTime(stops.get(0).plannedTime()).atZone(zone).toInstant();
     // 12 to 16 minutes before the first pickup: at least two simulated minutes before the
     // not-started line (10 minutes), so on a fast clock a healthy run's start is not late.
-    Instant started = firstPickup.minusSeconds(720 + random.nextInt(240));
+    Instant started = firstPickup.minusSeconds(720 + draws.nextInt(240));
     emit(
         started,
         op,
@@ -359,7 +673,7 @@ public final class DayScript {
             .with("lat", stops.get(0).lat())
             .with("lon", stops.get(0).lon()));
     Duration hold =
-        kind == FaultKind.LATE ? Duration.ofMinutes(18 + random.nextInt(8)) : Duration.ZERO;
+        kind == FaultKind.LATE ? Duration.ofMinutes(18 + draws.nextInt(8)) : Duration.ZERO;
 
     // Drive: arrive at each stop at its planned time (later by any hold), a minute there, then on.
     Instant t = started;
@@ -493,6 +807,7 @@ public final class DayScript {
   private Event event(String type, String runId) {
     Event e = new Event();
     e.put("eventId", "sim-" + seed + "-" + runId + "-" + (++counter));
+    order = counter;
     e.put("type", type);
     e.put("runId", runId);
     return e;
@@ -505,6 +820,7 @@ public final class DayScript {
   private Event call(String type, String callId) {
     Event e = new Event();
     e.put("eventId", "sim-" + seed + "-" + callId + "-" + type);
+    order = (long) runEvents + ++callsMade;
     e.put("type", type);
     e.put("callId", callId);
     e.put("queue", "transport");
@@ -512,8 +828,7 @@ public final class DayScript {
   }
 
   private void emit(Instant at, String sender, Event e) {
-    e.put("occurredAt", travelwatch.platform.Rfc3339.format(at, zone));
-    events.add(new Scripted(at, sender, e));
+    sink.accept(at, sender, e);
   }
 
   private static double round(double d) {

@@ -3,9 +3,11 @@ package travelwatch.sim;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -13,8 +15,10 @@ import java.time.LocalTime;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Consumer;
+import travelwatch.config.MonitorSettings;
 import travelwatch.plan.Plan;
 import travelwatch.plan.PlanGenerator;
 import travelwatch.sim.DayScript.Fault;
@@ -22,14 +26,23 @@ import travelwatch.sim.DayScript.FaultKind;
 
 /** A whole simulated day against a server: plan, keys, events, then what was injected and seen. */
 public final class SimulatedDay {
-  /** How to run it. */
-  public record Options(int routes, long seed, LocalTime until) {}
+  /**
+   * How to run it: {@code councils} councils of {@code routes} routes each; with a {@code report}
+   * file, what is measured goes there as JSON lines (see {@link DayReport}).
+   */
+  public record Options(
+      int routes, long seed, LocalTime until, int councils, Optional<Path> report) {
+    public Options(int routes, long seed, LocalTime until) {
+      this(routes, seed, until, 1, Optional.empty());
+    }
+  }
 
   private final Vertx vertx;
   private final WebClient client;
   private final Clock clock;
   private final ZoneId zone;
   private final Consumer<String> out;
+  private final URI url;
 
   public SimulatedDay(Vertx vertx, URI url, Clock clock, ZoneId zone, Consumer<String> out) {
     this.vertx = vertx;
@@ -43,6 +56,7 @@ public final class SimulatedDay {
     this.clock = clock;
     this.zone = zone;
     this.out = out;
+    this.url = url;
   }
 
   public LocalDate date() {
@@ -51,14 +65,15 @@ public final class SimulatedDay {
 
   public Future<Simulator.Summary> run(String adminKey, Options options) {
     LocalDate date = date();
-    Plan plan = new PlanGenerator(options.seed(), options.routes(), List.of(date)).generate();
+    Plan plan =
+        PlanGenerator.councils(options.seed(), options.councils(), options.routes(), List.of(date));
     DayScript.Script script = new DayScript(plan, date, zone, options.seed()).build();
     out.accept(
         String.format(
             "Simulating %s: %d runs, %d events, %d faults injected; clock at %s",
             date,
             plan.runs().size(),
-            script.events().size(),
+            script.eventCount(),
             script.faults().size(),
             clock.instant().atZone(zone).toLocalTime().withNano(0)));
     Instant until = date.atTime(options.until()).atZone(zone).toInstant();
@@ -76,18 +91,73 @@ public final class SimulatedDay {
               }
             })
         .compose(
-            keys ->
-                new Simulator(
-                        vertx, client, clock, zone, keys.bySender(), keys.control(), script, out)
-                    .run(until)
-                    .compose(
-                        summary ->
-                            AlertsReader.all(client, keys.control(), date)
-                                .map(
-                                    alerts -> {
-                                      out.accept(report(summary, alerts, until));
-                                      return summary;
-                                    })));
+            keys -> {
+              DayReport report = options.report().map(DayReport::new).orElse(null);
+              AlertLatency latency =
+                  report == null
+                      ? null
+                      : new AlertLatency(script.faults(), MonitorSettings.defaults());
+              Future<AlertStream> stream =
+                  latency == null
+                      ? Future.succeededFuture()
+                      : AlertStream.open(vertx, url, keys.control(), latency::alert);
+              return stream.compose(
+                  watching -> {
+                    Simulator simulator =
+                        new Simulator(
+                            vertx,
+                            client,
+                            clock,
+                            zone,
+                            keys.bySender(),
+                            keys.control(),
+                            script,
+                            out,
+                            latency,
+                            report == null ? null : report::progress);
+                    return simulator
+                        .run(until)
+                        .compose(
+                            summary ->
+                                AlertsReader.all(client, keys.control(), date)
+                                    .map(
+                                        alerts -> {
+                                          out.accept(report(summary, alerts, until));
+                                          if (report != null) {
+                                            report.summary(
+                                                summary(
+                                                    simulator, latency, summary, alerts, until));
+                                          }
+                                          return summary;
+                                        }))
+                        .eventually(
+                            () -> {
+                              if (watching != null) {
+                                watching.close();
+                              }
+                              return Future.succeededFuture();
+                            });
+                  });
+            });
+  }
+
+  /** The report's last line: the final figures, the fault check, every latency in time. */
+  private static JsonObject summary(
+      Simulator simulator,
+      AlertLatency latency,
+      Simulator.Summary summary,
+      JsonArray alerts,
+      Instant until) {
+    List<String> problems = Simulator.mismatches(summary.script(), alerts, until);
+    return simulator
+        .measures()
+        .put("faults", summary.script().faults().size())
+        .put(
+            "faultCheck",
+            new JsonObject()
+                .put("passed", problems.isEmpty())
+                .put("problems", new JsonArray(problems)))
+        .put("eventToAlertTimeline", latency.timeline(simulator.startedNanos()));
   }
 
   public Future<JsonArray> alerts(String controlKey) {

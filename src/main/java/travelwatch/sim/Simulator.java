@@ -17,6 +17,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,8 +57,13 @@ public final class Simulator {
   private final String controlKey;
   private final Script script;
   private final Consumer<String> progress;
+  private final AlertLatency latency;
+  private final Consumer<JsonObject> measures;
+  private final long startedNanos = System.nanoTime();
 
   private int next;
+  private Iterator<Scripted> upcoming;
+  private Scripted head;
   private int inFlight;
   private final ArrayDeque<Batch> queue = new ArrayDeque<>();
   private final AtomicLong sent = new AtomicLong();
@@ -69,6 +75,10 @@ public final class Simulator {
 
   private record Batch(String sender, JsonArray events) {}
 
+  /**
+   * With {@code latency}, also times each fault's alert; with {@code measures}, hands it what has
+   * been measured every few seconds (see {@link #measures()}). Either may be null.
+   */
   public Simulator(
       Vertx vertx,
       WebClient client,
@@ -77,7 +87,11 @@ public final class Simulator {
       Map<String, String> keysBySender,
       String controlKey,
       Script script,
-      Consumer<String> progress) {
+      Consumer<String> progress,
+      AlertLatency latency,
+      Consumer<JsonObject> measures) {
+    this.latency = latency;
+    this.measures = measures;
     this.vertx = vertx;
     this.client = client;
     this.clock = clock;
@@ -93,18 +107,25 @@ public final class Simulator {
    */
   public Future<Summary> run(Instant until) {
     Promise<Summary> done = Promise.promise();
+    upcoming = script.play();
+    head = upcoming.hasNext() ? upcoming.next() : null;
     long[] timers = new long[2];
     timers[0] =
         vertx.setPeriodic(
             100,
             t -> {
               Instant now = clock.instant();
+              if (latency != null) {
+                latency.clockAt(now, System.nanoTime(), speed());
+              }
               Map<String, JsonArray> due = new LinkedHashMap<>();
-              List<Scripted> events = script.events();
-              while (next < events.size()
-                  && !events.get(next).at().isAfter(now)
-                  && !events.get(next).at().isAfter(until)) {
-                Scripted s = events.get(next++);
+              while (head != null && !head.at().isAfter(now) && !head.at().isAfter(until)) {
+                Scripted s = head;
+                head = upcoming.hasNext() ? upcoming.next() : null;
+                next++;
+                if (latency != null) {
+                  latency.sending(s);
+                }
                 JsonArray batch = due.computeIfAbsent(s.sender(), k -> new JsonArray());
                 batch.add(new JsonObject(s.event()));
                 if (batch.size() == MAX_BATCH) {
@@ -115,15 +136,14 @@ public final class Simulator {
               due.forEach((sender, batch) -> queue.add(new Batch(sender, batch)));
               pump();
               boolean finished =
-                  (next >= events.size()
-                          || events.get(next).at().isAfter(until)
-                          || now.isAfter(until))
+                  (head == null || head.at().isAfter(until) || now.isAfter(until))
                       && queue.isEmpty()
                       && inFlight == 0;
               if (finished) {
                 vertx.cancelTimer(timers[0]);
                 vertx.cancelTimer(timers[1]);
-                countAlerts()
+                lastAlerts()
+                    .compose(x -> countAlerts())
                     .onComplete(
                         x -> {
                           report();
@@ -143,7 +163,68 @@ public final class Simulator {
     return done.future();
   }
 
+  /**
+   * What has been measured so far: real seconds since the start, the service clock, events due,
+   * sent, accepted, duplicates, retried, refused, the backlog, alerts seen, and event-to-alert.
+   */
+  public JsonObject measures() {
+    JsonObject m =
+        new JsonObject()
+            .put("realSeconds", Math.round((System.nanoTime() - startedNanos) / 1e6) / 1000.0)
+            .put("serviceTime", clock.instant().atZone(zone).toLocalTime().withNano(0).toString())
+            .put("due", next)
+            .put("sent", sent.get())
+            .put("accepted", accepted.get())
+            .put("duplicates", duplicates.get())
+            .put("retried", retries.get())
+            .put("refused", rejected.get())
+            .put("backlog", backlog())
+            .put("alerts", alertsSeen)
+            .put(
+                "cpuSeconds",
+                ProcessHandle.current()
+                        .info()
+                        .totalCpuDuration()
+                        .map(java.time.Duration::toMillis)
+                        .orElse(0L)
+                    / 1000.0);
+    if (latency != null) {
+      m.put("eventToAlert", latency.figures());
+    }
+    return m;
+  }
+
+  /** When the run started, as System.nanoTime: the origin of {@link #measures()}' seconds. */
+  public long startedNanos() {
+    return startedNanos;
+  }
+
+  private double speed() {
+    return clock instanceof AcceleratedClock accelerated ? accelerated.speed() : 1.0;
+  }
+
+  /** Once every event is acknowledged: up to 15 s for the alerts of faults already shown. */
+  private Future<Void> lastAlerts() {
+    if (latency == null || latency.waiting() == 0) {
+      return Future.succeededFuture();
+    }
+    Promise<Void> done = Promise.promise();
+    long deadline = System.nanoTime() + 15_000_000_000L;
+    vertx.setPeriodic(
+        100,
+        t -> {
+          if (latency.waiting() == 0 || System.nanoTime() > deadline) {
+            vertx.cancelTimer(t);
+            done.complete();
+          }
+        });
+    return done.future();
+  }
+
   private void report() {
+    if (measures != null) {
+      measures.accept(measures());
+    }
     progress.accept(
         String.format(
             "[sim %s] %d events sent, %d accepted, %d duplicates, %d retried, %d refused,"
@@ -190,6 +271,9 @@ public final class Simulator {
             result -> {
               if (result.succeeded() && result.result().statusCode() == 202) {
                 JsonObject body = result.result().bodyAsJsonObject();
+                if (latency != null) {
+                  latency.acknowledged(batch.events(), System.nanoTime());
+                }
                 accepted.addAndGet(body.getInteger("accepted"));
                 duplicates.addAndGet(body.getInteger("duplicates"));
                 return Future.succeededFuture();

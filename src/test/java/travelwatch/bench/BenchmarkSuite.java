@@ -40,7 +40,7 @@ public final class BenchmarkSuite {
     Progress.say(
         "benchmarks: %d cores, %d s per measured run",
         Runtime.getRuntime().availableProcessors(), each.toSeconds());
-    // -Dbench.only=ingest|monitor|kpi|cluster|crew|parent|tracker|mi runs just that one.
+    // -Dbench.only=ingest|monitor|kpi|cluster|crew|parent|tracker|mi|capacity runs just that one.
     String only = System.getProperty("bench.only", "").trim();
     if (only.isEmpty() || only.equals("ingest")) {
       report.put("ingest", IngestBenchmark.run(work.resolve("ingest"), each));
@@ -67,6 +67,10 @@ public final class BenchmarkSuite {
     }
     if (only.isEmpty() || only.equals("mi")) {
       report.put("mi", MiBenchmark.run(work.resolve("mi")));
+    }
+    // Hours at the default ramp: only when asked for.
+    if (only.equals("capacity")) {
+      report.put("capacity", CapacityBenchmark.run(work.resolve("capacity")));
     }
     report.put("finishedAt", OffsetDateTime.now().toString());
 
@@ -192,6 +196,10 @@ public final class BenchmarkSuite {
                   kpi.getDouble("weeklySnapshotMedianMillis"),
                   kpi.getDouble("weeklySnapshotMaxMillis"),
                   kpi.getDouble("dailySnapshotMillis")));
+    }
+    JsonObject capacity = r.getJsonObject("capacity");
+    if (capacity != null) {
+      CapacityBenchmark.markdown(md, capacity);
     }
     JsonObject cluster = r.getJsonObject("cluster");
     if (cluster != null) {

@@ -327,7 +327,7 @@ final class OpenPages {
     return new long[] {inHeap, outside};
   }
 
-  private static String jcmd(long pid, String command) throws Exception {
+  static String jcmd(long pid, String command) throws Exception {
     Process p =
         new ProcessBuilder(
                 Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),

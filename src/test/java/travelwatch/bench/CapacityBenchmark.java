@@ -1,0 +1,187 @@
+package travelwatch.bench;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalTime;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * How much live load one node carries: all of England is about ten Birminghams. Each step plays N
+ * Birmingham-scale councils' morning at clock speed S (N × S Birmingham-equivalents, "BE") against
+ * {@code serve} on one embedded PostgreSQL, server and simulator in JVMs of their own; the ramp
+ * stops after the first step that does not hold (see {@link CapacityReport#judge}). Run alone with
+ * {@code -Dbench.only=capacity}; {@code -Dbench.capacity.steps=1x10,4x10,4x25} (councils × speed),
+ * {@code -Dbench.capacity.until=09:30}, {@code -Dbench.capacity.monitorTickMs=500}.
+ */
+final class CapacityBenchmark {
+  private static final String DEFAULT_STEPS = "1x10,2x10,4x10,4x25,10x10,10x25";
+  private static final LocalTime CLOCK_START = LocalTime.of(6, 30);
+  private static final Duration SINGLE_EVENTS = Duration.ofSeconds(10);
+
+  /**
+   * The server's monitor tick in this benchmark: the not-started and late rules are checked each
+   * tick, so at the default 5 s their alerts could not come within the 1 s the steps are held to.
+   */
+  private static final int MONITOR_TICK_MILLIS = 500;
+
+  private CapacityBenchmark() {}
+
+  static JsonObject run(Path dir) throws Exception {
+    if (Boolean.getBoolean("bench.capacity.cluster")) {
+      throw new IllegalStateException("bench.capacity.cluster is not supported yet");
+    }
+    LocalTime until = LocalTime.parse(System.getProperty("bench.capacity.until", "09:30"));
+    List<CapacityStep.Settings> steps = new ArrayList<>();
+    for (String step : System.getProperty("bench.capacity.steps", DEFAULT_STEPS).split(",")) {
+      String[] parts = step.trim().split("x");
+      steps.add(
+          new CapacityStep.Settings(
+              Integer.parseInt(parts[0]),
+              CapacityStep.BIRMINGHAM_ROUTES,
+              Double.parseDouble(parts[1]),
+              CLOCK_START,
+              until,
+              1,
+              Integer.getInteger("bench.capacity.monitorTickMs", MONITOR_TICK_MILLIS)));
+    }
+    JsonArray results = new JsonArray();
+    JsonObject top = null;
+    double topBe = 0;
+    for (CapacityStep.Settings s : steps) {
+      Progress.say(
+          "capacity: step %s (%.1f BE), %s–%s simulated", s.label(), s.be(), CLOCK_START, until);
+      JsonObject step = CapacityStep.run(dir.resolve(s.label()), s, SINGLE_EVENTS);
+      CapacityReport.Judged judged = CapacityReport.judge(step, s);
+      JsonObject summary = step.getJsonObject("summary");
+      step.put("holds", judged.holds())
+          .put("reasons", new JsonArray(judged.reasons()))
+          .put("backlogGrew", judged.backlogGrew())
+          .put("rates", CapacityReport.rates(step.getJsonArray("progress")))
+          .put("eventToAlertSteady", CapacityReport.steadyLatency(step));
+      JsonObject latency = step.getJsonObject("eventToAlertSteady");
+      Progress.say(
+          "capacity: %s %s: peak %d events/s offered, %d stored; event-to-alert p50 %.0f ms, p99"
+              + " %.0f ms (%d); CPU server %.0f s, PostgreSQL %.0f s, simulator %.0f s; load %s%s",
+          s.label(),
+          judged.holds() ? "holds" : "does not hold",
+          step.getJsonObject("rates").getLong("peakOfferedPerSecond"),
+          step.getJsonObject("rates").getLong("peakStoredPerSecond"),
+          latency.getDouble("p50Millis"),
+          latency.getDouble("p99Millis"),
+          latency.getInteger("count"),
+          step.getJsonObject("cpuSeconds").getDouble("server"),
+          step.getJsonObject("cpuSeconds").getDouble("postgres"),
+          step.getJsonObject("cpuSeconds").getDouble("simulator"),
+          step.getString("loadAverage"),
+          judged.holds() ? "" : " — " + String.join("; ", judged.reasons()));
+      results.add(step);
+      if (!judged.holds()) {
+        break;
+      }
+      if (s.be() > topBe) {
+        topBe = s.be();
+        top = step;
+      }
+    }
+    JsonObject charted = top != null ? top : results.getJsonObject(results.size() - 1);
+    CapacityReport.chart(charted, Path.of("target", "bench", "capacity.svg"));
+    return new JsonObject()
+        .put("highestHoldingBe", topBe)
+        .put("chartedStep", charted.getString("step"))
+        .put("steps", results);
+  }
+
+  /** The report's table: one row a step. */
+  static void markdown(StringBuilder md, JsonObject c) {
+    md.append("## Capacity: live load on one node\n\n")
+        .append(
+            "N Birmingham-scale councils (1,050 routes each) played at clock speed S: N × S"
+                + " Birmingham-equivalents (BE). A step holds when its backlog did not grow over"
+                + " the last 30 simulated minutes, nothing was refused, the fault check passed and"
+                + " event-to-alert p99 ≤ 1 s. Highest BE that held: ")
+        .append(c.getDouble("highestHoldingBe"))
+        .append(". Chart of step ")
+        .append(c.getString("chartedStep"))
+        .append(": `capacity.svg`.\n\n")
+        .append(
+            "| step | BE | holds | peak offered ev/s | peak stored ev/s | backlog grew |"
+                + " event-to-alert p50 / p99 ms (n), once caught up | all: p99 ms (n) | CPU s server"
+                + " / PostgreSQL / simulator |"
+                + " heap max / after GC MB | group-commit rows | server CPU ms per 1,000 events"
+                + " (day / single events, ratio) | fault check | load average |\n")
+        .append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+    JsonArray steps = c.getJsonArray("steps");
+    for (int i = 0; i < steps.size(); i++) {
+      JsonObject s = steps.getJsonObject(i);
+      JsonObject summary = s.getJsonObject("summary");
+      JsonObject l = s.getJsonObject("eventToAlertSteady");
+      JsonObject all = summary.getJsonObject("eventToAlert");
+      JsonObject cpu = s.getJsonObject("cpuSeconds");
+      JsonObject single = s.getJsonObject("singleEvents");
+      double day = s.getDouble("serverCpuMillisPer1000Events");
+      String perEvent =
+          single == null || !single.containsKey("serverCpuMillisPer1000Events")
+              ? String.format("%.0f / –", day)
+              : String.format(
+                  "%.0f / %.0f, %.2f",
+                  day,
+                  single.getDouble("serverCpuMillisPer1000Events"),
+                  day / Math.max(0.001, single.getDouble("serverCpuMillisPer1000Events")));
+      md.append(
+          String.format(
+              "| %s | %.1f | %s | %d | %d | %s | %.0f / %.0f (%d) | %.0f (%d) | %.0f / %.0f / %.0f |"
+                  + " %d / %d |"
+                  + " %.1f | %s | %s | %s |%n",
+              s.getString("step"),
+              s.getDouble("be"),
+              s.getBoolean("holds") ? "yes" : "no: " + String.join("; ", reasons(s)),
+              s.getJsonObject("rates").getLong("peakOfferedPerSecond"),
+              s.getJsonObject("rates").getLong("peakStoredPerSecond"),
+              s.getBoolean("backlogGrew") ? "yes" : "no",
+              l.getDouble("p50Millis"),
+              l.getDouble("p99Millis"),
+              l.getInteger("count"),
+              all.getDouble("p99Millis"),
+              all.getInteger("count"),
+              cpu.getDouble("server"),
+              cpu.getDouble("postgres"),
+              cpu.getDouble("simulator"),
+              s.getLong("serverHeapMaxBytes") >> 20,
+              s.getLong("serverHeapAfterGcBytes") >> 20,
+              s.getDouble("groupCommitMeanRows"),
+              perEvent,
+              summary.getJsonObject("faultCheck").getBoolean("passed") ? "passed" : "failed",
+              s.getString("loadAverage")));
+    }
+    md.append('\n');
+    for (int i = 0; i < steps.size(); i++) {
+      JsonObject s = steps.getJsonObject(i);
+      JsonObject kinds =
+          s.getJsonObject("summary").getJsonObject("eventToAlert").getJsonObject("byKind");
+      if (kinds == null) {
+        continue;
+      }
+      md.append("Event-to-alert by fault, step ").append(s.getString("step")).append(": ");
+      List<String> parts = new ArrayList<>();
+      kinds.forEach(
+          k -> {
+            JsonObject f = (JsonObject) k.getValue();
+            parts.add(
+                String.format(
+                    "%s p50 %.0f / p99 %.0f ms (%d)",
+                    k.getKey(),
+                    f.getDouble("p50Millis"),
+                    f.getDouble("p99Millis"),
+                    f.getInteger("count")));
+          });
+      md.append(String.join("; ", parts)).append(".\n\n");
+    }
+  }
+
+  private static List<String> reasons(JsonObject step) {
+    return step.getJsonArray("reasons").stream().map(String::valueOf).toList();
+  }
+}

@@ -1,0 +1,64 @@
+package travelwatch.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalTime;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The capacity benchmark's harness in miniature: about 2 Birmingham-equivalents (35 routes at 60x)
+ * for half a simulated hour, with the server and the simulator in JVMs of their own as in the
+ * benchmark. Proves the figures are collected and the simulator's fault check passes; no timings.
+ */
+@Timeout(180)
+@DisplayName("A short capacity step: server and simulator as separate processes, figures collected")
+class CapacityHarnessTest {
+  @TempDir Path dir;
+
+  @Test
+  @DisplayName(
+      "The step reports load, backlog, CPU split, heap, group commits and event-to-alert latency,"
+          + " and the fault check passes")
+  void shortStepReportsItsFigures() throws Exception {
+    CapacityStep.Settings settings =
+        new CapacityStep.Settings(1, 35, 60, LocalTime.of(6, 30), LocalTime.of(7, 0), 1, 500);
+    assertThat(settings.be()).isEqualTo(2.0);
+
+    JsonObject step = CapacityStep.run(dir, settings, null);
+
+    JsonObject summary = step.getJsonObject("summary");
+    assertThat(summary.getJsonObject("faultCheck").getBoolean("passed"))
+        .as("fault check: %s", summary.getJsonObject("faultCheck"))
+        .isTrue();
+    assertThat(summary.getLong("due")).isPositive();
+    assertThat(summary.getLong("accepted") + summary.getLong("duplicates"))
+        .isEqualTo(summary.getLong("due"));
+    assertThat(summary.getLong("refused")).isZero();
+    assertThat(summary.getLong("backlog")).isZero();
+    // The cancellation and the uncleared driver's assignment fall in the first half hour.
+    JsonObject latency = summary.getJsonObject("eventToAlert");
+    assertThat(latency.getInteger("count")).isPositive();
+    assertThat(latency.getInteger("waiting")).isZero();
+    assertThat(latency.getDouble("p99Millis"))
+        .isGreaterThanOrEqualTo(latency.getDouble("p50Millis"));
+    assertThat(summary.getJsonArray("eventToAlertTimeline")).hasSize(latency.getInteger("count"));
+    assertThat(step.getJsonArray("progress")).isNotEmpty();
+    assertThat(step.getJsonObject("cpuSeconds").getDouble("server")).isPositive();
+    assertThat(step.getJsonObject("cpuSeconds").getDouble("postgres")).isPositive();
+    assertThat(step.getJsonObject("cpuSeconds").getDouble("simulator")).isPositive();
+    assertThat(step.getLong("serverHeapMaxBytes")).isPositive();
+    assertThat(step.getDouble("groupCommitMeanRows")).isGreaterThanOrEqualTo(1.0);
+
+    CapacityReport.Judged judged = CapacityReport.judge(step, settings);
+    assertThat(judged.reasons()).doesNotContain("the fault check failed");
+    Path svg = dir.resolve("capacity.svg");
+    CapacityReport.chart(step, svg);
+    assertThat(Files.readString(svg)).startsWith("<svg").contains("polyline");
+  }
+}

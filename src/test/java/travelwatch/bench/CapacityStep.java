@@ -1,0 +1,411 @@
+package travelwatch.bench;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import travelwatch.Main;
+import travelwatch.access.AccessStore;
+import travelwatch.access.Scope;
+import travelwatch.platform.db.Database;
+import travelwatch.platform.db.PgEndpoint;
+import travelwatch.support.JarProcess;
+import travelwatch.support.TestPostgres;
+import travelwatch.support.TestServer;
+
+/**
+ * One step of the capacity benchmark: a fresh database, {@code serve} in a JVM of its own on an
+ * accelerated clock, and {@code simulate} in another playing N councils' day on the same clock
+ * until a time of day. Collects what the simulator measured (its JSON lines), the CPU of server,
+ * PostgreSQL (every process of it) and simulator from {@code /proc}, the server's heap and
+ * group-commit sizes from its {@code /metrics}.
+ */
+final class CapacityStep {
+  static final ZoneId LONDON = ZoneId.of("Europe/London");
+  static final int BIRMINGHAM_ROUTES = 1050;
+  private static final long TICKS_PER_SECOND = 100; // USER_HZ on Linux
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+  /** What to play: {@code councils} × {@code routes} routes at {@code speed}, start to until. */
+  record Settings(
+      int councils,
+      int routes,
+      double speed,
+      LocalTime clockStart,
+      LocalTime until,
+      long seed,
+      int monitorTickMillis) {
+    /** Birmingham-equivalents of live load. */
+    double be() {
+      return councils * (double) routes / BIRMINGHAM_ROUTES * speed;
+    }
+
+    String label() {
+      return councils + "x" + (speed == Math.rint(speed) ? String.valueOf((long) speed) : speed);
+    }
+  }
+
+  private CapacityStep() {}
+
+  static JsonObject run(Path dir, Settings s, Duration wrkSeconds) throws Exception {
+    Files.createDirectories(dir);
+    PgEndpoint db = TestPostgres.freshDatabase();
+    Vertx vertx = Vertx.vertx();
+    Pool pool = Database.pool(vertx, db, 2);
+    String admin;
+    try {
+      admin = new AccessStore(pool).createScopeKey(Scope.ADMIN).await();
+    } finally {
+      pool.close().await();
+      vertx.close().await();
+    }
+    long postmaster = postmaster(db);
+    int port = TestServer.freePort();
+    Path report = dir.resolve("simulator.jsonl");
+    long serverLaunched = System.currentTimeMillis();
+    Process server =
+        java(
+            dir.resolve("server.log"),
+            "-Xmx1g",
+            Map.of(
+                "TW_PG_URL",
+                "postgresql://postgres@localhost:" + db.port() + "/" + db.database(),
+                "TW_HTTP_PORT",
+                String.valueOf(port),
+                "TW_DATA_DIR",
+                dir.resolve("data").toString(),
+                // Capacity, not one operator's allowance: no per-key limit.
+                "TW_INGEST_RATE_PER_KEY",
+                "0",
+                // Deadline rules (not started, late) are checked each tick: the tick bounds the
+                // wait for their alerts.
+                "TW_MONITOR_TICK_MS",
+                String.valueOf(s.monitorTickMillis())),
+            "serve",
+            "--clock-start",
+            s.clockStart().toString(),
+            "--clock-speed",
+            String.valueOf(s.speed()),
+            "--clock-anchor",
+            String.valueOf(serverLaunched));
+    Process simulator = null;
+    try {
+      JarProcess.await("the server to be ready", Duration.ofSeconds(120), () -> ready(port));
+      long[] before = {cpuTicks(server.pid()), postgresTicks(postmaster)};
+      long realStart = System.nanoTime();
+      simulator =
+          java(
+              dir.resolve("simulator.log"),
+              "-Xmx2g",
+              Map.of(),
+              "simulate",
+              "--url",
+              "http://localhost:" + port,
+              "--key",
+              admin,
+              "--speed",
+              String.valueOf(s.speed()),
+              // The same clock as the server's: same start, same anchor in real time.
+              "--clock-start",
+              s.clockStart().toString(),
+              "--clock-anchor",
+              String.valueOf(serverLaunched),
+              "--councils",
+              String.valueOf(s.councils()),
+              "--routes",
+              String.valueOf(s.routes()),
+              "--seed",
+              String.valueOf(s.seed()),
+              "--until",
+              s.until().toString(),
+              "--report",
+              report.toString());
+      long maxHeap = 0;
+      long dayNanos = (long) (Duration.between(s.clockStart(), s.until()).toNanos() / s.speed());
+      long deadline = realStart + 3 * dayNanos + TimeUnit.MINUTES.toNanos(5);
+      while (simulator.isAlive()) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException(
+              "the simulator did not finish in time; see " + dir.resolve("simulator.log"));
+        }
+        maxHeap =
+            Math.max(maxHeap, Math.round(metric(port, "jvm_memory_used_bytes", "area=\"heap\"")));
+        simulator.waitFor(2, TimeUnit.SECONDS);
+      }
+      double realSeconds = (System.nanoTime() - realStart) / 1e9;
+      double serverCpu = (cpuTicks(server.pid()) - before[0]) / (double) TICKS_PER_SECOND;
+      double postgresCpu = (postgresTicks(postmaster) - before[1]) / (double) TICKS_PER_SECOND;
+      List<JsonObject> lines = lines(report);
+      if (lines.isEmpty() || !"summary".equals(lines.get(lines.size() - 1).getString("line"))) {
+        throw new IllegalStateException(
+            "the simulator wrote no summary (exit "
+                + simulator.exitValue()
+                + "); see "
+                + dir.resolve("simulator.log"));
+      }
+      JsonObject summary = lines.get(lines.size() - 1);
+      double batchRowsSum = metric(port, "travelwatch_ingest_batch_rows_sum", "");
+      double batchRowsCount = metric(port, "travelwatch_ingest_batch_rows_count", "");
+      OpenPages.jcmd(server.pid(), "GC.run");
+      long heapAfterGc = Math.round(metric(port, "jvm_memory_used_bytes", "area=\"heap\""));
+      JsonObject result =
+          new JsonObject()
+              .put("step", s.label())
+              .put("councils", s.councils())
+              .put("routes", s.councils() * s.routes())
+              .put("speed", s.speed())
+              .put("monitorTickMillis", s.monitorTickMillis())
+              .put("be", Math.round(s.be() * 10) / 10.0)
+              .put("clock", s.clockStart() + "–" + s.until())
+              .put("realSeconds", Math.round(realSeconds))
+              .put("cpuSeconds", cpu(serverCpu, postgresCpu, summary.getDouble("cpuSeconds", 0.0)))
+              .put("serverHeapMaxBytes", maxHeap)
+              .put("serverHeapAfterGcBytes", heapAfterGc)
+              .put(
+                  "groupCommitMeanRows",
+                  batchRowsCount == 0 ? 0 : Math.round(batchRowsSum / batchRowsCount * 10) / 10.0)
+              .put("summary", summary)
+              .put("progress", new JsonArray(new ArrayList<>(lines.subList(0, lines.size() - 1))))
+              .put("loadAverage", loadAverage());
+      long accepted = summary.getLong("accepted");
+      result.put(
+          "serverCpuMillisPer1000Events",
+          accepted == 0 ? 0 : Math.round(serverCpu * 10_000_000 / accepted) / 10.0);
+      if (wrkSeconds != null && Wrk.installed()) {
+        try {
+          result.put("singleEvents", singleEvents(dir, db, port, server.pid(), admin, wrkSeconds));
+        } catch (Exception e) { // the day's figures stand without the comparison
+          result.put("singleEvents", new JsonObject().put("error", String.valueOf(e)));
+        }
+      }
+      return result;
+    } finally {
+      if (simulator != null) {
+        simulator.destroyForcibly();
+      }
+      server.destroy();
+      if (!server.waitFor(60, TimeUnit.SECONDS)) {
+        server.destroyForcibly();
+      }
+    }
+  }
+
+  /**
+   * The same server's CPU per 1,000 events stored when wrk posts one event per request: the cost of
+   * an event on its own, against which the realistic day's cost is compared.
+   */
+  private static JsonObject singleEvents(
+      Path dir, PgEndpoint db, int port, long serverPid, String admin, Duration seconds)
+      throws Exception {
+    // Through the API, as the simulator makes its keys: the running server knows it at once.
+    String key =
+        new JsonObject(
+                HTTP.send(
+                        HttpRequest.newBuilder(
+                                URI.create("http://localhost:" + port + "/api/v1/keys"))
+                            .header("Authorization", "Bearer " + admin)
+                            .header("Content-Type", "application/json")
+                            .POST(
+                                HttpRequest.BodyPublishers.ofString(
+                                    new JsonObject().put("operatorId", "OP001").encode()))
+                            .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                    .body())
+            .getString("key");
+    String runs;
+    try (var c = TestPostgres.connect(db);
+        var st = c.createStatement();
+        var rs =
+            st.executeQuery(
+                "select string_agg(r.id, ',') from (select run.id from run join route on"
+                    + " route.id = run.route_id where route.operator_id = 'OP001' limit 200) r")) {
+      rs.next();
+      runs = rs.getString(1);
+    }
+    long storedBefore = TestPostgres.count(db, "select count(*) from event");
+    long cpuBefore = cpuTicks(serverPid);
+    // Positions on today's runs (the script's default time is another day's).
+    JsonObject r =
+        new Wrk(dir.resolve("wrk"))
+            .result(
+                "http://localhost:" + port,
+                16,
+                seconds,
+                key,
+                "single",
+                "1",
+                runs,
+                LocalDate.now(LONDON) + "T08:05:00Z");
+    double cpu = (cpuTicks(serverPid) - cpuBefore) / (double) TICKS_PER_SECOND;
+    long stored = TestPostgres.count(db, "select count(*) from event") - storedBefore;
+    return new JsonObject()
+        .put("requests", r.getLong("requests"))
+        .put("non2xx", r.getLong("status"))
+        .put("stored", stored)
+        .put("eventsPerSecond", Math.round(stored / (r.getLong("durationMicros") / 1e6)))
+        .put("serverCpuSeconds", cpu)
+        .put(
+            "serverCpuMillisPer1000Events",
+            stored == 0 ? 0 : Math.round(cpu * 10_000_000 / stored) / 10.0);
+  }
+
+  private static JsonObject cpu(double server, double postgres, double simulator) {
+    return new JsonObject()
+        .put("server", Math.round(server * 10) / 10.0)
+        .put("postgres", Math.round(postgres * 10) / 10.0)
+        .put("simulator", Math.round(simulator * 10) / 10.0);
+  }
+
+  /** A java process running {@link Main} on this classpath, its output to {@code log}. */
+  private static Process java(Path log, String heap, Map<String, String> env, String... args)
+      throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add(heap);
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add(Main.class.getName());
+    command.addAll(List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    builder.environment().keySet().removeIf(k -> k.startsWith("TW_"));
+    builder.environment().putAll(env);
+    return builder.redirectOutput(log.toFile()).start();
+  }
+
+  private static boolean ready(int port) {
+    try {
+      return HTTP.send(
+                  HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/health/ready"))
+                      .timeout(Duration.ofSeconds(2))
+                      .build(),
+                  HttpResponse.BodyHandlers.discarding())
+              .statusCode()
+          == 200;
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  /** The sum of a metric's series whose labels include {@code label}; 0 if unreadable. */
+  static double metric(int port, String name, String label) {
+    String text;
+    try {
+      text =
+          HTTP.send(
+                  HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/metrics"))
+                      .timeout(Duration.ofSeconds(30))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString())
+              .body();
+    } catch (IOException e) {
+      return 0;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return 0;
+    }
+    double sum = 0;
+    for (String line : text.split("\n")) {
+      if (line.startsWith("#") || !(line.startsWith(name + "{") || line.startsWith(name + " "))) {
+        continue;
+      }
+      int close = line.indexOf('}');
+      if (close < 0 || line.substring(0, close).contains(label)) {
+        sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      }
+    }
+    return sum;
+  }
+
+  private static List<JsonObject> lines(Path report) throws IOException {
+    if (!Files.exists(report)) {
+      return List.of();
+    }
+    return Files.readAllLines(report, StandardCharsets.UTF_8).stream()
+        .filter(l -> !l.isBlank())
+        .map(JsonObject::new)
+        .toList();
+  }
+
+  // ---- CPU from /proc ----
+
+  /** The PostgreSQL server's main process: the parent of a backend serving this database. */
+  private static long postmaster(PgEndpoint db) throws Exception {
+    try (var c = TestPostgres.connect(db);
+        var st = c.createStatement();
+        var rs = st.executeQuery("select pg_backend_pid()")) {
+      rs.next();
+      return Long.parseLong(stat(rs.getLong(1))[1]);
+    }
+  }
+
+  /**
+   * CPU ticks of the PostgreSQL server: its main process with the children it has reaped, and every
+   * child still running (backends, writers, autovacuum).
+   */
+  private static long postgresTicks(long postmaster) throws IOException {
+    long ticks = cpuTicks(postmaster) + reapedTicks(postmaster);
+    try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+      for (Path p : procs.toList()) {
+        String name = p.getFileName().toString();
+        if (!name.chars().allMatch(Character::isDigit)) {
+          continue;
+        }
+        String[] f = stat(Long.parseLong(name));
+        if (f != null && f[1].equals(String.valueOf(postmaster))) {
+          ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+        }
+      }
+    }
+    return ticks;
+  }
+
+  /** utime + stime of a process, every thread of it; 0 once it has gone. */
+  static long cpuTicks(long pid) {
+    String[] f = stat(pid);
+    return f == null ? 0 : Long.parseLong(f[11]) + Long.parseLong(f[12]);
+  }
+
+  private static long reapedTicks(long pid) {
+    String[] f = stat(pid);
+    return f == null ? 0 : Long.parseLong(f[13]) + Long.parseLong(f[14]);
+  }
+
+  /** /proc/PID/stat's fields after the command name: [0] is the state, [1] the parent. */
+  private static String[] stat(long pid) {
+    try {
+      String s = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
+      return s.substring(s.lastIndexOf(')') + 2).split(" ");
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  private static String loadAverage() {
+    try {
+      return Files.readString(Path.of("/proc/loadavg")).trim();
+    } catch (IOException e) {
+      return "unknown";
+    }
+  }
+}
