@@ -191,7 +191,9 @@ final class CapacityStep {
           accepted == 0 ? 0 : Math.round(serverCpu * 10_000_000 / accepted) / 10.0);
       if (wrkSeconds != null && Wrk.installed()) {
         try {
-          result.put("singleEvents", singleEvents(dir, db, port, server.pid(), admin, wrkSeconds));
+          result.put(
+              "singleEvents",
+              singleEvents(dir, db, port, server.pid(), admin, wrkSeconds, s.clockStart()));
         } catch (Exception e) { // the day's figures stand without the comparison
           result.put("singleEvents", new JsonObject().put("error", String.valueOf(e)));
         }
@@ -213,7 +215,13 @@ final class CapacityStep {
    * an event on its own, against which the realistic day's cost is compared.
    */
   private static JsonObject singleEvents(
-      Path dir, PgEndpoint db, int port, long serverPid, String admin, Duration seconds)
+      Path dir,
+      PgEndpoint db,
+      int port,
+      long serverPid,
+      String admin,
+      Duration seconds,
+      LocalTime clockStart)
       throws Exception {
     // Through the API, as the simulator makes its keys: the running server knows it at once.
     String key =
@@ -242,7 +250,8 @@ final class CapacityStep {
     }
     long storedBefore = TestPostgres.count(db, "select count(*) from event");
     long cpuBefore = cpuTicks(serverPid);
-    // Positions on today's runs (the script's default time is another day's).
+    // Positions on today's runs (the script's default time is another day's), dated when the
+    // server's clock started: never ahead of it, however far the step's day went.
     JsonObject r =
         new Wrk(dir.resolve("wrk"))
             .result(
@@ -253,7 +262,7 @@ final class CapacityStep {
                 "single",
                 "1",
                 runs,
-                LocalDate.now(LONDON) + "T08:05:00Z");
+                LocalDate.now(LONDON).atTime(clockStart).atZone(LONDON).toInstant().toString());
     double cpu = (cpuTicks(serverPid) - cpuBefore) / (double) TICKS_PER_SECOND;
     long stored = TestPostgres.count(db, "select count(*) from event") - storedBefore;
     return new JsonObject()
