@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonArray;
@@ -23,13 +24,16 @@ import org.openqa.selenium.chrome.ChromeDriver;
  * offer only for the browser versions it was built with.
  */
 final class DevToolsSession implements AutoCloseable {
+  // Held for as long as the session: Vert.x closes a client, and its connections, once unreachable.
+  private final WebSocketClient client;
   private final WebSocket socket;
   private final AtomicLong ids = new AtomicLong();
   private final Map<Long, Promise<JsonObject>> waiting = new ConcurrentHashMap<>();
   private final List<JsonObject> traceEvents = new ArrayList<>();
   private volatile Promise<List<JsonObject>> traceComplete;
 
-  private DevToolsSession(WebSocket socket) {
+  private DevToolsSession(WebSocketClient client, WebSocket socket) {
+    this.client = client;
     this.socket = socket;
     socket.textMessageHandler(this::received);
     socket.closeHandler(
@@ -62,14 +66,15 @@ final class DevToolsSession implements AutoCloseable {
             .map(t -> t.getString("webSocketDebuggerUrl"))
             .findFirst()
             .orElseThrow(() -> new IllegalStateException("no page target in " + targets));
+    WebSocketClient client =
+        vertx.createWebSocketClient(
+            new WebSocketClientOptions().setMaxFrameSize(64 << 20).setMaxMessageSize(512 << 20));
+    // Chromium refuses a DevTools connection that names an origin it was not told to allow.
     WebSocket socket =
-        vertx
-            .createWebSocketClient(
-                new WebSocketClientOptions().setMaxFrameSize(64 << 20).setMaxMessageSize(512 << 20))
-            // Chromium refuses a DevTools connection that names an origin it was not told to allow.
+        client
             .connect(new WebSocketConnectOptions().setAbsoluteURI(url).setAllowOriginHeader(false))
             .await();
-    return new DevToolsSession(socket);
+    return new DevToolsSession(client, socket);
   }
 
   /** Sends a command and returns its result. */
@@ -133,5 +138,6 @@ final class DevToolsSession implements AutoCloseable {
   @Override
   public void close() {
     socket.close();
+    client.close();
   }
 }
