@@ -23,6 +23,12 @@ const positions = new Map();
 let map = null;
 let vehicles = null;
 const markers = new Map();
+// What each marker's icon shows, so that a position that changes only where it is moves the marker.
+const iconKeys = new Map();
+// Positions arrive by the hundred each second on a busy morning: the map is drawn once a frame,
+// with the latest position of each vehicle that moved since.
+const pending = new Map();
+let drawing = false;
 let shownDay = null;
 let live = false;
 let runMap = null;
@@ -33,8 +39,11 @@ export function initMap() {
     if (live) {
       const p = JSON.parse(e.data);
       positions.set(p.runId, p);
-      place(p);
-      summary();
+      pending.set(p.runId, p);
+      if (!drawing) {
+        drawing = true;
+        requestAnimationFrame(drawPending);
+      }
     }
   });
   onRunShown(drawRun);
@@ -89,7 +98,9 @@ export async function showMapDay(day, isToday) {
     return;
   }
   positions.clear();
+  pending.clear();
   markers.clear();
+  iconKeys.clear();
   vehicles.clearLayers();
   for (const p of read.items) {
     positions.set(p.runId, p);
@@ -102,9 +113,20 @@ export async function showMapDay(day, isToday) {
   }
 }
 
+function drawPending() {
+  drawing = false;
+  for (const p of pending.values()) place(p);
+  pending.clear();
+  summary();
+}
+
 function stateOf(p) {
   if (p.feedSilent) return 'silent';
   return (p.minutesLate || 0) > 0 ? 'late' : 'on-time';
+}
+
+function iconKey(p) {
+  return `${stateOf(p)}|${p.minutesLate || 0}|${clock(p.at)}`;
 }
 
 /** A vehicle's marker: its state as a symbol and in words, never by colour alone. */
@@ -134,11 +156,20 @@ function place(p) {
     return;
   }
   const known = markers.get(p.runId);
+  const key = iconKey(p);
   if (known) {
     known.setLatLng([p.lat, p.lon]);
-    known.setIcon(vehicleIcon(p));
+    const pill = known.getElement() && known.getElement().querySelector('.vehicle');
+    if (iconKeys.get(p.runId) !== key || !pill) {
+      known.setIcon(vehicleIcon(p));
+      iconKeys.set(p.runId, key);
+    } else {
+      pill.dataset.lat = p.lat;
+      pill.dataset.lon = p.lon;
+    }
     return;
   }
+  iconKeys.set(p.runId, key);
   const marker = window.L.marker([p.lat, p.lon], {
     icon: vehicleIcon(p),
     keyboard: true,
@@ -159,9 +190,11 @@ function summary() {
   const counts = { late: 0, silent: 0, 'on-time': 0 };
   for (const p of positions.values()) counts[stateOf(p)] += 1;
   const total = positions.size;
-  $('map-summary').textContent = total
+  const text = total
     ? `${total} vehicles: ${counts.late} late, ${counts.silent} with the feed silent, ${counts['on-time']} on time.`
     : 'No vehicle has reported a position on this day.';
+  // A live region: say it again only when it says something new.
+  if ($('map-summary').textContent !== text) $('map-summary').textContent = text;
 }
 
 function drawSchools(target) {

@@ -32,7 +32,8 @@ export function initDetail() {
     if (openRunId && JSON.parse(e.data).id === openRunId) readSoon();
   });
   onStream('position', (e) => {
-    if (mine(JSON.parse(e.data))) readSoon();
+    // Hundreds a second on a busy morning: read only while a run is open.
+    if (openRunId && mine(JSON.parse(e.data))) readSoon();
   });
 }
 

@@ -40,7 +40,8 @@ public final class BenchmarkSuite {
     Progress.say(
         "benchmarks: %d cores, %d s per measured run",
         Runtime.getRuntime().availableProcessors(), each.toSeconds());
-    // -Dbench.only=ingest|monitor|kpi|cluster|crew|parent|tracker|mi|capacity runs just that one.
+    // -Dbench.only=ingest|monitor|kpi|cluster|crew|parent|controlroom|tracker|mi|capacity runs
+    // just that one.
     String only = System.getProperty("bench.only", "").trim();
     if (only.isEmpty() || only.equals("ingest")) {
       report.put("ingest", IngestBenchmark.run(work.resolve("ingest"), each));
@@ -61,6 +62,10 @@ public final class BenchmarkSuite {
     if (only.equals("parent")
         || only.isEmpty() && Files.isExecutable(travelwatch.support.Browser.CHROMIUM)) {
       report.put("parent", ParentBenchmark.run(work.resolve("parent"), each));
+    }
+    if (only.equals("controlroom")
+        || only.isEmpty() && Files.isExecutable(travelwatch.support.Browser.CHROMIUM)) {
+      report.put("controlroom", ControlRoomBenchmark.run(work.resolve("controlroom")));
     }
     if (only.isEmpty() || only.equals("tracker")) {
       report.put("tracker", TrackerBenchmark.run(work.resolve("tracker"), each));
@@ -257,6 +262,10 @@ public final class BenchmarkSuite {
     if (parent != null) {
       parentMarkdown(md, parent);
     }
+    JsonObject controlRoom = r.getJsonObject("controlroom");
+    if (controlRoom != null) {
+      controlRoomMarkdown(md, controlRoom);
+    }
     JsonObject tracker = r.getJsonObject("tracker");
     if (tracker != null) {
       trackerMarkdown(md, tracker);
@@ -266,6 +275,97 @@ public final class BenchmarkSuite {
       miMarkdown(md, mi);
     }
     return md.toString();
+  }
+
+  private static void controlRoomMarkdown(StringBuilder md, JsonObject c) {
+    JsonObject server = c.getJsonObject("server");
+    JsonObject load = c.getJsonObject("loadAverage");
+    md.append("\n## The control-room page under a live morning\n\n")
+        .append(
+            String.format(
+                "One `serve` (own JVM) on today's plan (%d routes, %d runs), clock from %s at %.0f×;"
+                    + " %d AM runs started (%d events), each vehicle's position posted every %d s of"
+                    + " service time through the operators' event API (%s). %s, signed in as a"
+                    + " controller. Map at the start: \"%s\"; at the end: \"%s\". Alerts at the end:"
+                    + " %s. Load average (1 min) sampled every 30 s: min %.2f, mean %.2f, max %.2f"
+                    + " on %d cores.%n%n",
+                server.getInteger("routes"),
+                server.getInteger("runs"),
+                server.getString("clockStart"),
+                server.getDouble("clockSpeed"),
+                server.getInteger("movingRuns"),
+                server.getJsonObject("startEvents").getLong("events"),
+                server.getLong("positionEveryServiceSeconds"),
+                c.getJsonObject("feed").encode(),
+                c.getString("browser"),
+                c.getString("mapSummaryAtStart"),
+                c.getString("mapSummaryAtEnd"),
+                c.getJsonObject("alertsAtEnd").encode(),
+                load.getDouble("min1m"),
+                load.getDouble("mean1m"),
+                load.getDouble("max1m"),
+                Runtime.getRuntime().availableProcessors()))
+        .append(
+            "| window | frames presented | duration p50 / p95 / p99 ms | over 16.7 ms | over 50 ms"
+                + " | frames by state | between frames drawn p50 / p99 ms | long tasks (count,"
+                + " total, max ms) | positions posted |\n")
+        .append("|---|---|---|---|---|---|---|---|---|\n");
+    for (String which : new String[] {"framesAtStart", "framesAtEnd"}) {
+      JsonObject f = c.getJsonObject(which);
+      JsonObject frames = f.getJsonObject("frames");
+      JsonObject draws = f.getJsonObject("drawFrameIntervals");
+      JsonObject tasks = f.getJsonObject("longTasks");
+      md.append(
+          String.format(
+              "| %s, %d s | %d | %s | %s | %s | %s | %s | %d, %d, %d | %d |%n",
+              which.equals("framesAtStart")
+                  ? "start"
+                  : "after " + c.getLong("pageMinutes") + " min",
+              f.getLong("seconds"),
+              frames.getInteger("count"),
+              p50to99(frames, true),
+              percent(frames.getDouble("over16_7Share")),
+              percent(frames.getDouble("over50Share")),
+              f.getJsonObject("frameStates").encode(),
+              p50to99(draws, false),
+              tasks.getLong("count"),
+              tasks.getLong("totalMillis"),
+              tasks.getLong("maxMillis"),
+              f.getLong("positionsPosted")));
+    }
+    JsonObject start = c.getJsonObject("heapAtStart");
+    JsonObject end = c.getJsonObject("heapAtEnd");
+    JsonObject stream = c.getJsonObject("stream");
+    md.append(
+        String.format(
+            "%nPage after a collection: JS heap %.1f MB at the start, %.1f MB after %d min; DOM"
+                + " nodes %d → %d (elements in the document %d → %d). The stream to a second"
+                + " controller's client: %d bytes/s, %.1f `position` entries/s over %.0f s (%s).%n",
+            start.getLong("jsHeapUsedBytes") / 1048576.0,
+            end.getLong("jsHeapUsedBytes") / 1048576.0,
+            end.getLong("minutes"),
+            start.getLong("domNodes"),
+            end.getLong("domNodes"),
+            start.getLong("elementsInDocument"),
+            end.getLong("elementsInDocument"),
+            stream.getLong("bytesPerSecond"),
+            stream.getDouble("positionEntriesPerSecond"),
+            stream.getDouble("seconds"),
+            stream.getJsonObject("entriesPerSecondByKind").encode()));
+  }
+
+  private static String p50to99(JsonObject d, boolean p95) {
+    if (d.getInteger("count") == 0) {
+      return "—";
+    }
+    return d.getDouble("p50Millis")
+        + (p95 ? " / " + d.getDouble("p95Millis") : "")
+        + " / "
+        + d.getDouble("p99Millis");
+  }
+
+  private static String percent(Double share) {
+    return share == null ? "—" : String.format("%.1f%%", share * 100);
   }
 
   private static void miMarkdown(StringBuilder md, JsonObject m) {

@@ -7,11 +7,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalTime;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -37,7 +33,7 @@ import travelwatch.support.TwoOperators;
         + " cancellation's reason and the operator's phone, whatever the reference's case")
 class PupilLookupTest {
   private static final Duration WAIT = Duration.ofSeconds(10);
-  private static final String RUN_A_PM = "RA-PM";
+  private static final String RUN_A_PM = TwoOperators.RUN_A_PM;
   private static final TestClock clock = new TestClock(Instant.parse("2026-11-23T07:55:00Z"));
   private static final Contract contract = new Contract();
   private static TestServer server;
@@ -51,36 +47,7 @@ class PupilLookupTest {
         new TestServer(
             Map.of("TW_MONITOR_TICK_MS", "200", "TW_INGEST_MAX_FUTURE_SECONDS", "7200"), clock);
     String admin = server.scopeKey(Scope.ADMIN);
-    Plan base = TwoOperators.plan();
-    List<Plan.Run> runs = new ArrayList<>(base.runs());
-    runs.add(
-        new Plan.Run(
-            RUN_A_PM,
-            "RA",
-            TwoOperators.DATE,
-            Plan.Direction.PM,
-            LocalTime.of(15, 50),
-            Optional.of(TwoOperators.DRIVER_A),
-            Optional.of(TwoOperators.GUIDE_A),
-            List.of(
-                new Plan.Stop(
-                    "SCH1",
-                    1,
-                    52.48,
-                    -1.89,
-                    LocalTime.of(15, 20),
-                    List.of(TwoOperators.PUPIL_A),
-                    List.of()),
-                new Plan.Stop(
-                    "H1",
-                    2,
-                    52.50,
-                    -1.90,
-                    LocalTime.of(15, 45),
-                    List.of(),
-                    List.of(TwoOperators.PUPIL_A)))));
-    Plan plan =
-        new Plan(base.operators(), base.schools(), base.pupils(), base.crew(), base.routes(), runs);
+    Plan plan = TwoOperators.withWayHome();
     assertThat(server.post("/api/v1/plan", admin, PlanJson.write(plan)).statusCode())
         .isEqualTo(200);
     viewer = server.scopeKey(Scope.CONTROL);
@@ -147,13 +114,7 @@ class PupilLookupTest {
     Events.store(
         server,
         operatorA,
-        Events.event("run.started", "2026-11-23T07:55:00Z")
-            .put("runId", TwoOperators.RUN_A)
-            .put("driverId", TwoOperators.DRIVER_A)
-            .put("guideId", TwoOperators.GUIDE_A)
-            .put("vehicleReg", "BX19 ABC")
-            .put("lat", 52.53)
-            .put("lon", -1.93));
+        TwoOperators.startedA(TwoOperators.RUN_A, "2026-11-23T07:55:00Z", 52.53, -1.93));
     JarProcess.await(
         "the pick-up ETA",
         WAIT,
@@ -164,12 +125,7 @@ class PupilLookupTest {
     assertThat(pickUp).isAfter(Instant.parse("2026-11-23T07:55:00Z")).isBefore(arrival);
 
     Events.store(
-        server,
-        operatorA,
-        Events.event("pupil.boarded", "2026-11-23T08:09:00Z")
-            .put("runId", TwoOperators.RUN_A)
-            .put("pupilId", TwoOperators.PUPIL_A)
-            .put("stopId", "H1"));
+        server, operatorA, TwoOperators.boardedA(TwoOperators.RUN_A, "2026-11-23T08:09:00Z", "H1"));
     JarProcess.await(
         "the pupil on board",
         WAIT,
@@ -191,17 +147,8 @@ class PupilLookupTest {
     Events.store(
         server,
         operatorA,
-        Events.event("run.started", "2026-11-23T15:20:00Z")
-            .put("runId", RUN_A_PM)
-            .put("driverId", TwoOperators.DRIVER_A)
-            .put("guideId", TwoOperators.GUIDE_A)
-            .put("vehicleReg", "BX19 ABC")
-            .put("lat", 52.48)
-            .put("lon", -1.89),
-        Events.event("pupil.boarded", "2026-11-23T15:21:00Z")
-            .put("runId", RUN_A_PM)
-            .put("pupilId", TwoOperators.PUPIL_A)
-            .put("stopId", "SCH1"));
+        TwoOperators.startedA(RUN_A_PM, "2026-11-23T15:20:00Z", 52.48, -1.89),
+        TwoOperators.boardedA(RUN_A_PM, "2026-11-23T15:21:00Z", "SCH1"));
     JarProcess.await(
         "the drop-off ETA",
         WAIT,
@@ -217,12 +164,7 @@ class PupilLookupTest {
   @Order(4)
   @DisplayName("A cancelled run says why; an unknown reference says there is no such pupil")
   void cancelledAndUnknown() {
-    Events.store(
-        server,
-        operatorB,
-        Events.event("run.cancelled", "2026-11-23T07:30:00Z")
-            .put("runId", TwoOperators.RUN_B)
-            .put("reason", "vehicle breakdown"));
+    Events.store(server, operatorB, TwoOperators.cancelledB("vehicle breakdown"));
     JarProcess.await(
         "run B cancelled",
         WAIT,

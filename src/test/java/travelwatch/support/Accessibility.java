@@ -2,9 +2,12 @@ package travelwatch.support;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.deque.html.axecore.args.AxeRunOnlyOptions;
+import com.deque.html.axecore.args.AxeRunOptions;
 import com.deque.html.axecore.results.Results;
 import com.deque.html.axecore.results.Rule;
 import com.deque.html.axecore.selenium.AxeBuilder;
+import java.time.Duration;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.openqa.selenium.WebDriver;
@@ -18,7 +21,41 @@ public final class Accessibility {
 
   /** Fails naming each violated rule and where, if axe-core finds any on this screen. */
   public static void assertNoViolations(WebDriver driver, String screen) {
-    Results results = new AxeBuilder().withTags(WCAG_22_AA).analyze(driver);
+    report(new AxeBuilder().withTags(WCAG_22_AA).analyze(driver), screen);
+  }
+
+  /**
+   * The same over a page of thousands of elements. axe-core lists every element it checked unless
+   * told to list only the violations, and sending that list back to the test is what takes longest;
+   * the rules and the elements checked are the same. It runs as one {@code axe.run} (AxeBuilder's
+   * legacy mode: the page has no frames), given {@code patience} as the WebDriver script timeout:
+   * AxeBuilder's frame-by-frame mode sets the page-load timeout to one second while it runs, and
+   * ChromeDriver gives up on a renderer busy for longer than that.
+   */
+  public static void assertNoViolationsOnLargePage(
+      WebDriver driver, String screen, Duration patience) {
+    AxeRunOnlyOptions tags = new AxeRunOnlyOptions();
+    tags.setType("tag");
+    tags.setValues(WCAG_22_AA);
+    AxeRunOptions options = new AxeRunOptions();
+    options.setRunOnly(tags);
+    options.setResultTypes(List.of("violations"));
+    Duration before = driver.manage().timeouts().getScriptTimeout();
+    driver.manage().timeouts().scriptTimeout(patience);
+    try {
+      report(
+          new AxeBuilder()
+              .withOptions(options)
+              .setTimeout((int) patience.toSeconds())
+              .setLegacyMode(true)
+              .analyze(driver),
+          screen);
+    } finally {
+      driver.manage().timeouts().scriptTimeout(before);
+    }
+  }
+
+  private static void report(Results results, String screen) {
     assertThat(results.isErrored())
         .as("axe-core ran on %s: %s", screen, results.getErrorMessage())
         .isFalse();

@@ -51,11 +51,6 @@ public record PageDriver(ChromeDriver browser, String base) {
     return waiting(Duration.ofSeconds(20)).until(ExpectedConditions.visibilityOfElementLocated(by));
   }
 
-  /** axe-core takes a while over thousands of rows: give the page's scripts the time. */
-  public void patientScripts() {
-    browser.manage().timeouts().scriptTimeout(Duration.ofSeconds(180));
-  }
-
   /** Clicks what {@code by} finds, finding it again if a live update replaced it meanwhile. */
   public void click(By by) {
     waiting(Duration.ofSeconds(20))

@@ -30,6 +30,7 @@ public final class TwoOperators {
   public static final String RUN_A = "RA-AM";
   public static final String OPA_PHONE = "0121 496 0000";
   public static final String RUN_B = "RB-AM";
+  public static final String RUN_A_PM = "RA-PM";
   public static final String PUPIL_A = "P-A1";
   public static final String PUPIL_B = "P-B1";
   public static final String DRIVER_A = "A-D1";
@@ -110,6 +111,54 @@ public final class TwoOperators {
         List.of(
             new Stop("H1", 1, 52.50, -1.90, LocalTime.of(8, 10), List.of(pupil), List.of()),
             new Stop("SCH1", 2, 52.48, -1.89, LocalTime.of(8, 35), List.of(), List.of(pupil))));
+  }
+
+  /** The same plan with route A's way home: from the school at 15:20 to pupil A's home stop. */
+  public static Plan withWayHome() {
+    Plan base = plan();
+    List<Run> runs = new java.util.ArrayList<>(base.runs());
+    runs.add(
+        new Run(
+            RUN_A_PM,
+            "RA",
+            DATE,
+            Direction.PM,
+            LocalTime.of(15, 50),
+            Optional.of(DRIVER_A),
+            Optional.of(GUIDE_A),
+            List.of(
+                new Stop(
+                    "SCH1", 1, 52.48, -1.89, LocalTime.of(15, 20), List.of(PUPIL_A), List.of()),
+                new Stop(
+                    "H1", 2, 52.50, -1.90, LocalTime.of(15, 45), List.of(), List.of(PUPIL_A)))));
+    return new Plan(
+        base.operators(), base.schools(), base.pupils(), base.crew(), base.routes(), runs);
+  }
+
+  /** Route A's run ({@code runId}) started at {@code at} by its planned crew, at (lat, lon). */
+  public static JsonObject startedA(String runId, String at, double lat, double lon) {
+    return Events.event("run.started", at)
+        .put("runId", runId)
+        .put("driverId", DRIVER_A)
+        .put("guideId", GUIDE_A)
+        .put("vehicleReg", "BX19 ABC")
+        .put("lat", lat)
+        .put("lon", lon);
+  }
+
+  /** Pupil A on board route A's run {@code runId} at {@code stopId}. */
+  public static JsonObject boardedA(String runId, String at, String stopId) {
+    return Events.event("pupil.boarded", at)
+        .put("runId", runId)
+        .put("pupilId", PUPIL_A)
+        .put("stopId", stopId);
+  }
+
+  /** Run B cancelled at 07:30 for {@code reason}. */
+  public static JsonObject cancelledB(String reason) {
+    return Events.event("run.cancelled", "2026-11-23T07:30:00Z")
+        .put("runId", RUN_B)
+        .put("reason", reason);
   }
 
   public static JsonObject json() {
