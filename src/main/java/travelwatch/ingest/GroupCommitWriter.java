@@ -35,8 +35,9 @@ import travelwatch.platform.http.FieldProblem;
  * request answered only once its rows are committed. A request's events are never split across
  * groups, so a batch is stored whole or not at all.
  *
- * <p>A group is flushed at once when nothing else is being written; while writes are in flight
- * requests gather until {@code flushRows} rows or {@code flushDelayMillis} have passed.
+ * <p>A group is flushed at once when nothing else is being written and none began within {@code
+ * flushDelayMillis}; otherwise requests gather until {@code flushRows} rows or that delay have
+ * passed.
  *
  * <p>Each HTTP event loop has a writer of its own, created on that loop with a pool of its own: a
  * request, its group's insert and its answer all run on the one thread, with no hand-over between
@@ -102,6 +103,7 @@ public final class GroupCommitWriter {
   private int queuedRows;
   private int inFlight;
   private long timer = -1;
+  private long lastFlushNanos = System.nanoTime() - 1_000_000_000L;
   private long refusalWindow = -1;
   private int refusalsSuppressed;
 
@@ -149,11 +151,12 @@ public final class GroupCommitWriter {
 
   private void maybeFlush() {
     while (!queue.isEmpty() && inFlight < tuning.maxInFlight()) {
-      if (inFlight > 0 && queuedRows < tuning.flushRows()) {
+      long gathering = gatherMillis();
+      if (gathering > 0 && queuedRows < tuning.flushRows()) {
         if (timer < 0) {
           timer =
               vertx.setTimer(
-                  tuning.flushDelayMillis(),
+                  gathering,
                   t -> {
                     timer = -1;
                     if (!queue.isEmpty() && inFlight < tuning.maxInFlight()) {
@@ -168,7 +171,23 @@ public final class GroupCommitWriter {
     }
   }
 
+  /**
+   * How long requests should still gather before the next group: while another write is in flight,
+   * {@code flushDelayMillis}; otherwise what is left of it since the last group began, so that at
+   * most one group begins per delay unless one fills. Many single-event requests a second
+   * (trackers, small operators' systems) then share commits instead of paying one each, and a quiet
+   * moment's request is written at once.
+   */
+  private long gatherMillis() {
+    if (inFlight > 0) {
+      return tuning.flushDelayMillis();
+    }
+    long since = (System.nanoTime() - lastFlushNanos) / 1_000_000;
+    return since >= tuning.flushDelayMillis() ? 0 : Math.max(1, tuning.flushDelayMillis() - since);
+  }
+
   private void flush() {
+    lastFlushNanos = System.nanoTime();
     List<Pending> group = new ArrayList<>();
     int rows = 0;
     while (!queue.isEmpty()

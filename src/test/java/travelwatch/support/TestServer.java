@@ -57,7 +57,7 @@ public final class TestServer implements AutoCloseable {
     env.putIfAbsent("TW_RETENTION_EVENTS_DAYS", "36500");
     env.putIfAbsent("TW_RETENTION_POSITIONS_DAYS", "36500");
     env.put("TW_HTTP_PORT", String.valueOf(port));
-    env.put("TW_HTTP_INSTANCES", "2");
+    env.putIfAbsent("TW_HTTP_INSTANCES", "2");
     env.put(
         "TW_PG_URL",
         "postgresql://postgres@localhost:" + database.port() + "/" + database.database());
