@@ -159,12 +159,10 @@ public final class MonitorStore {
     }
     java.util.Map<String, RunState> byId = new java.util.HashMap<>();
     runs.forEach(r -> byId.put(r.plan().id(), r));
-    // The journey rows the committed transaction wrote (the last try's, should one be retried).
-    List<List<JourneyRow>> tries = new ArrayList<>();
+    // The journey rows the transaction writes, marked as stored once it has committed.
+    List<JourneyRow> written = new ArrayList<>();
     Function<SqlConnection, Future<List<LiveEvent>>> work =
         conn -> {
-          List<JourneyRow> written = new ArrayList<>();
-          tries.add(written);
           Future<List<LiveEvent>> chain =
               conn.preparedQuery(MonitorSql.UPSERT_RUN_STATE)
                   .execute(
@@ -209,7 +207,7 @@ public final class MonitorStore {
     // Only a save that appends to the live stream needs the stream's lock.
     Future<List<LiveEvent>> saved =
         changes.isEmpty() ? pool.withTransaction(work) : LiveEvents.transaction(pool, work);
-    return saved.onSuccess(v -> tries.get(tries.size() - 1).forEach(JourneyRow::stored));
+    return saved.onSuccess(v -> written.forEach(JourneyRow::stored));
   }
 
   /** Each listener in turn, in the status changes' transaction. */
