@@ -3,8 +3,11 @@ package travelwatch.cli;
 import io.vertx.core.Vertx;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.LocalTime;
 import java.time.ZoneId;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -19,8 +22,22 @@ import travelwatch.sim.SimulatedDay;
       "Start the server with the same --clock-start and --clock-speed so both share the day."
     })
 public final class SimulateCommand implements Callable<Integer> {
-  @Option(names = "--url", required = true, description = "The server, e.g. http://localhost:8080")
-  URI url;
+  @Option(
+      names = "--url",
+      required = true,
+      description =
+          "The server, e.g. http://localhost:8080. Repeat it for a cluster's nodes: each"
+              + " operator's system then sends to one of them, and the rest goes to the first.")
+  List<URI> urls;
+
+  @Option(
+      names = "--batch-every",
+      paramLabel = "SECONDS",
+      defaultValue = "5",
+      description =
+          "How often, in service time, an operator's system forwards what its vehicles reported"
+              + " (one request at a time; drivers' phones send at once). Default ${DEFAULT-VALUE}.")
+  double batchEvery;
 
   @Option(
       names = "--key",
@@ -82,8 +99,14 @@ public final class SimulateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    if (councils < 1 || councils > 100 || routes < 1 || routes > 100_000) {
-      System.err.println("travelwatch: --councils must be 1 to 100 and --routes 1 to 100000");
+    if (councils < 1
+        || councils > 100
+        || routes < 1
+        || routes > 100_000
+        || !(batchEvery >= 0 && batchEvery <= 300)) {
+      System.err.println(
+          "travelwatch: --councils must be 1 to 100, --routes 1 to 100000 and --batch-every 0 to"
+              + " 300 seconds");
       return 2;
     }
     ClockOptions clockOptions = new ClockOptions();
@@ -95,11 +118,16 @@ public final class SimulateCommand implements Callable<Integer> {
     try {
       SimulatedDay day =
           new SimulatedDay(
-              vertx, url, clockOptions.clock(zone, null, 1.0), zone, System.out::println);
+              vertx, urls, clockOptions.clock(zone, null, 1.0), zone, System.out::println);
       day.run(
               key,
               new SimulatedDay.Options(
-                  routes, seed, until, councils, java.util.Optional.ofNullable(report)))
+                  routes,
+                  seed,
+                  until,
+                  councils,
+                  Optional.ofNullable(report),
+                  Duration.ofMillis(Math.round(batchEvery * 1000))))
           .await();
       day.close();
       return 0;

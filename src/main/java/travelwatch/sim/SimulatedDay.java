@@ -2,6 +2,7 @@ package travelwatch.sim;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
@@ -9,6 +10,7 @@ import io.vertx.ext.web.client.WebClientOptions;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalTime;
@@ -31,13 +33,22 @@ public final class SimulatedDay {
    * file, what is measured goes there as JSON lines (see {@link DayReport}).
    */
   public record Options(
-      int routes, long seed, LocalTime until, int councils, Optional<Path> report) {
+      int routes,
+      long seed,
+      LocalTime until,
+      int councils,
+      Optional<Path> report,
+      Duration batchEvery) {
+    /** How often, in service time, an operator's system forwards what its vehicles reported. */
+    public static final Duration BATCH_EVERY = Duration.ofSeconds(5);
+
     public Options(int routes, long seed, LocalTime until) {
-      this(routes, seed, until, 1, Optional.empty());
+      this(routes, seed, until, 1, Optional.empty(), BATCH_EVERY);
     }
   }
 
   private final Vertx vertx;
+  private final List<WebClient> nodes;
   private final WebClient client;
   private final Clock clock;
   private final ZoneId zone;
@@ -45,18 +56,32 @@ public final class SimulatedDay {
   private final URI url;
 
   public SimulatedDay(Vertx vertx, URI url, Clock clock, ZoneId zone, Consumer<String> out) {
+    this(vertx, List.of(url), clock, zone, out);
+  }
+
+  /**
+   * Against a cluster: each operator's system sends to one of {@code urls} (chosen by operator, as
+   * behind a load balancer with sticky connections); plan, keys and alerts go to the first.
+   */
+  public SimulatedDay(Vertx vertx, List<URI> urls, Clock clock, ZoneId zone, Consumer<String> out) {
     this.vertx = vertx;
-    this.client =
-        WebClient.create(
-            vertx,
-            new WebClientOptions()
-                .setDefaultHost(url.getHost())
-                .setDefaultPort(url.getPort() < 0 ? 80 : url.getPort())
-                .setSsl("https".equals(url.getScheme())));
+    this.nodes = urls.stream().map(u -> client(vertx, u)).toList();
+    this.client = nodes.get(0);
+    URI url = urls.get(0);
     this.clock = clock;
     this.zone = zone;
     this.out = out;
     this.url = url;
+  }
+
+  private static WebClient client(Vertx vertx, URI url) {
+    return WebClient.create(
+        vertx,
+        new WebClientOptions()
+            .setDefaultHost(url.getHost())
+            .setDefaultPort(url.getPort() < 0 ? 80 : url.getPort())
+            .setSsl("https".equals(url.getScheme())),
+        new PoolOptions().setHttp1MaxSize(Simulator.MAX_IN_FLIGHT));
   }
 
   public LocalDate date() {
@@ -106,7 +131,8 @@ public final class SimulatedDay {
                     Simulator simulator =
                         new Simulator(
                             vertx,
-                            client,
+                            nodes,
+                            options.batchEvery(),
                             clock,
                             zone,
                             keys.bySender(),
@@ -204,6 +230,6 @@ public final class SimulatedDay {
   }
 
   public void close() {
-    client.close();
+    nodes.forEach(WebClient::close);
   }
 }

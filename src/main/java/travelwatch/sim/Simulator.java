@@ -9,6 +9,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -31,12 +32,15 @@ import travelwatch.sim.DayScript.Scripted;
 /**
  * Plays a {@link DayScript} against a running server through its public API, as the operators'
  * dispatch systems and the council's telephony would: events go out as the (shared, possibly
- * accelerated) clock passes their time, batched per sender; a 429, 503 or network error is retried
- * with the same eventIds, so a retry can only ever be a duplicate.
+ * accelerated) clock passes their time, gathered per sender (see {@link Sender}); a 429, 503 or
+ * network error is retried with the same eventIds, so a retry can only ever be a duplicate.
  */
 public final class Simulator {
-  private static final int MAX_BATCH = 500;
-  private static final int MAX_IN_FLIGHT = 8;
+  private static final int MAX_BATCH = 1000; // the most a request may carry
+
+  /** Requests out at once over all senders: the simulator's connections to each node. */
+  public static final int MAX_IN_FLIGHT = 64;
+
   private static final DateTimeFormatter HMS = DateTimeFormatter.ofPattern("HH:mm:ss");
 
   /** What was sent, what the server said, and what was injected. */
@@ -50,7 +54,9 @@ public final class Simulator {
       Script script) {}
 
   private final Vertx vertx;
+  private final List<WebClient> nodes;
   private final WebClient client;
+  private final Duration batchEvery;
   private final Clock clock;
   private final ZoneId zone;
   private final Map<String, String> keys;
@@ -65,15 +71,45 @@ public final class Simulator {
   private Iterator<Scripted> upcoming;
   private Scripted head;
   private int inFlight;
-  private final ArrayDeque<Batch> queue = new ArrayDeque<>();
+  private long gathered;
+  private final Map<String, Sender> senders = new LinkedHashMap<>();
+  private final ArrayDeque<Sender> ready = new ArrayDeque<>();
   private final AtomicLong sent = new AtomicLong();
   private final AtomicLong accepted = new AtomicLong();
   private final AtomicLong duplicates = new AtomicLong();
   private final AtomicLong retries = new AtomicLong();
   private final AtomicLong rejected = new AtomicLong();
+  private final AtomicLong requests = new AtomicLong();
   private volatile int alertsSeen;
 
-  private record Batch(String sender, JsonArray events) {}
+  /**
+   * One sender: an operator's dispatch system, gathering what its vehicles report and forwarding it
+   * at most once per gap with one request in flight, or a driver's phone (the crew app), which
+   * sends at once. Everything that came due while a request was out goes in the next one.
+   */
+  private static final class Sender {
+    final String id;
+    final WebClient client;
+    final long gapNanos;
+    final ArrayDeque<JsonObject> waiting = new ArrayDeque<>();
+    boolean sending;
+    boolean queued;
+    long lastSentNanos;
+
+    Sender(String id, WebClient client, long gapNanos) {
+      this.id = id;
+      this.client = client;
+      this.gapNanos = gapNanos;
+      this.lastSentNanos = System.nanoTime() - gapNanos;
+    }
+
+    boolean canSend(long now) {
+      return !sending
+          && !queued
+          && !waiting.isEmpty()
+          && (waiting.size() >= MAX_BATCH || now - lastSentNanos >= gapNanos);
+    }
+  }
 
   /**
    * With {@code latency}, also times each fault's alert; with {@code measures}, hands it what has
@@ -81,7 +117,8 @@ public final class Simulator {
    */
   public Simulator(
       Vertx vertx,
-      WebClient client,
+      List<WebClient> nodes,
+      Duration batchEvery,
       Clock clock,
       ZoneId zone,
       Map<String, String> keysBySender,
@@ -93,7 +130,9 @@ public final class Simulator {
     this.latency = latency;
     this.measures = measures;
     this.vertx = vertx;
-    this.client = client;
+    this.nodes = List.copyOf(nodes);
+    this.client = nodes.get(0);
+    this.batchEvery = batchEvery;
     this.clock = clock;
     this.zone = zone;
     this.keys = keysBySender;
@@ -118,7 +157,6 @@ public final class Simulator {
               if (latency != null) {
                 latency.clockAt(now, System.nanoTime(), speed());
               }
-              Map<String, JsonArray> due = new LinkedHashMap<>();
               while (head != null && !head.at().isAfter(now) && !head.at().isAfter(until)) {
                 Scripted s = head;
                 head = upcoming.hasNext() ? upcoming.next() : null;
@@ -126,18 +164,20 @@ public final class Simulator {
                 if (latency != null) {
                   latency.sending(s);
                 }
-                JsonArray batch = due.computeIfAbsent(s.sender(), k -> new JsonArray());
-                batch.add(new JsonObject(s.event()));
-                if (batch.size() == MAX_BATCH) {
-                  queue.add(new Batch(s.sender(), batch));
-                  due.remove(s.sender());
+                sender(s.sender()).waiting.add(new JsonObject(s.event()));
+                gathered++;
+              }
+              long nanos = System.nanoTime();
+              for (Sender sender : senders.values()) {
+                if (sender.canSend(nanos)) {
+                  sender.queued = true;
+                  ready.add(sender);
                 }
               }
-              due.forEach((sender, batch) -> queue.add(new Batch(sender, batch)));
               pump();
               boolean finished =
                   (head == null || head.at().isAfter(until) || now.isAfter(until))
-                      && queue.isEmpty()
+                      && gathered == 0
                       && inFlight == 0;
               if (finished) {
                 vertx.cancelTimer(timers[0]);
@@ -178,6 +218,7 @@ public final class Simulator {
             .put("duplicates", duplicates.get())
             .put("retried", retries.get())
             .put("refused", rejected.get())
+            .put("requests", requests.get())
             .put("backlog", backlog())
             .put("alerts", alertsSeen)
             .put(
@@ -244,35 +285,60 @@ public final class Simulator {
     return next - (accepted.get() + duplicates.get() + rejected.get());
   }
 
+  private Sender sender(String id) {
+    Sender sender = senders.get(id);
+    if (sender == null) {
+      long gap =
+          id.startsWith(DayScript.crewSender(""))
+              ? 0
+              : Math.round(batchEvery.toNanos() / Math.max(speed(), 1e-9));
+      sender = new Sender(id, nodes.get(Math.floorMod(id.hashCode(), nodes.size())), gap);
+      senders.put(id, sender);
+    }
+    return sender;
+  }
+
   private void pump() {
-    while (inFlight < MAX_IN_FLIGHT && !queue.isEmpty()) {
-      Batch b = queue.poll();
+    while (inFlight < MAX_IN_FLIGHT && !ready.isEmpty()) {
+      Sender sender = ready.poll();
+      sender.queued = false;
+      JsonArray batch = new JsonArray();
+      while (batch.size() < MAX_BATCH && !sender.waiting.isEmpty()) {
+        batch.add(sender.waiting.poll());
+      }
+      gathered -= batch.size();
+      sender.sending = true;
+      sender.lastSentNanos = System.nanoTime();
       inFlight++;
-      send(b, 0)
+      sent.addAndGet(batch.size());
+      send(sender, batch, 0)
           .onComplete(
               x -> {
                 inFlight--;
+                sender.sending = false;
+                if (sender.waiting.size() >= MAX_BATCH) {
+                  sender.queued = true;
+                  ready.add(sender);
+                }
                 pump();
               });
     }
   }
 
-  private Future<Void> send(Batch batch, int attempt) {
-    String key = keys.get(batch.sender());
-    if (attempt == 0) {
-      sent.addAndGet(batch.events().size());
-    }
-    return client
+  private Future<Void> send(Sender sender, JsonArray batch, int attempt) {
+    requests.incrementAndGet();
+    return sender
+        .client
         .post("/api/v1/events")
-        .putHeader("Authorization", "Bearer " + key)
+        .putHeader("Authorization", "Bearer " + keys.get(sender.id))
         .putHeader("Content-Type", "application/json")
-        .sendBuffer(batch.events().toBuffer())
+        .sendBuffer(batch.toBuffer())
         .transform(
             result -> {
               if (result.succeeded() && result.result().statusCode() == 202) {
                 JsonObject body = result.result().bodyAsJsonObject();
                 if (latency != null) {
-                  latency.acknowledged(batch.events(), System.nanoTime());
+                  latency.acknowledged(batch, System.nanoTime());
                 }
                 accepted.addAndGet(body.getInteger("accepted"));
                 duplicates.addAndGet(body.getInteger("duplicates"));
@@ -284,10 +350,10 @@ public final class Simulator {
                 retries.incrementAndGet();
                 long wait = retryAfterMillis(response, attempt);
                 Promise<Void> retried = Promise.promise();
-                vertx.setTimer(wait, t -> send(batch, attempt + 1).onComplete(retried));
+                vertx.setTimer(wait, t -> send(sender, batch, attempt + 1).onComplete(retried));
                 return retried.future();
               }
-              rejected.addAndGet(batch.events().size());
+              rejected.addAndGet(batch.size());
               if (rejected.get() <= 5 * MAX_BATCH) {
                 progress.accept("refused (" + status + "): " + response.bodyAsString());
               }
