@@ -14,7 +14,10 @@ import java.util.List;
  * {@code serve} on one embedded PostgreSQL, server and simulator in JVMs of their own; the ramp
  * stops after the first step that does not hold (see {@link CapacityReport#judge}). Run alone with
  * {@code -Dbench.only=capacity}; {@code -Dbench.capacity.steps=1x10,4x10,4x25} (councils × speed),
- * {@code -Dbench.capacity.until=09:30}, {@code -Dbench.capacity.monitorTickMs=500}.
+ * {@code -Dbench.capacity.until=09:30}, {@code -Dbench.capacity.monitorTickMs=500}, {@code
+ * -Dbench.capacity.batchEvery=5} (service seconds between an operator system's requests); with
+ * {@code -Dbench.capacity.cluster=true} each step is played again on two {@code serve --cluster}
+ * nodes and compared with one.
  */
 final class CapacityBenchmark {
   private static final String DEFAULT_STEPS = "1x10,2x10,4x10,4x25,10x10,10x25";
@@ -30,10 +33,9 @@ final class CapacityBenchmark {
   private CapacityBenchmark() {}
 
   static JsonObject run(Path dir) throws Exception {
-    if (Boolean.getBoolean("bench.capacity.cluster")) {
-      throw new IllegalStateException("bench.capacity.cluster is not supported yet");
-    }
+    boolean cluster = Boolean.getBoolean("bench.capacity.cluster");
     LocalTime until = LocalTime.parse(System.getProperty("bench.capacity.until", "09:30"));
+    double batchEvery = Double.parseDouble(System.getProperty("bench.capacity.batchEvery", "5"));
     List<CapacityStep.Settings> steps = new ArrayList<>();
     for (String step : System.getProperty("bench.capacity.steps", DEFAULT_STEPS).split(",")) {
       String[] parts = step.trim().split("x");
@@ -45,40 +47,41 @@ final class CapacityBenchmark {
               CLOCK_START,
               until,
               1,
-              Integer.getInteger("bench.capacity.monitorTickMs", MONITOR_TICK_MILLIS)));
+              Integer.getInteger("bench.capacity.monitorTickMs", MONITOR_TICK_MILLIS),
+              1,
+              batchEvery));
     }
     JsonArray results = new JsonArray();
     JsonObject top = null;
     double topBe = 0;
     for (CapacityStep.Settings s : steps) {
-      Progress.say(
-          "capacity: step %s (%.1f BE), %s–%s simulated", s.label(), s.be(), CLOCK_START, until);
-      JsonObject step = CapacityStep.run(dir.resolve(s.label()), s, SINGLE_EVENTS);
-      CapacityReport.Judged judged = CapacityReport.judge(step, s);
-      JsonObject summary = step.getJsonObject("summary");
-      step.put("holds", judged.holds())
-          .put("reasons", new JsonArray(judged.reasons()))
-          .put("backlogGrew", judged.backlogGrew())
-          .put("rates", CapacityReport.rates(step.getJsonArray("progress")))
-          .put("eventToAlertSteady", CapacityReport.steadyLatency(step));
-      JsonObject latency = step.getJsonObject("eventToAlertSteady");
-      Progress.say(
-          "capacity: %s %s: peak %d events/s offered, %d stored; event-to-alert p50 %.0f ms, p99"
-              + " %.0f ms (%d); CPU server %.0f s, PostgreSQL %.0f s, simulator %.0f s; load %s%s",
-          s.label(),
-          judged.holds() ? "holds" : "does not hold",
-          step.getJsonObject("rates").getLong("peakOfferedPerSecond"),
-          step.getJsonObject("rates").getLong("peakStoredPerSecond"),
-          latency.getDouble("p50Millis"),
-          latency.getDouble("p99Millis"),
-          latency.getInteger("count"),
-          step.getJsonObject("cpuSeconds").getDouble("server"),
-          step.getJsonObject("cpuSeconds").getDouble("postgres"),
-          step.getJsonObject("cpuSeconds").getDouble("simulator"),
-          step.getString("loadAverage"),
-          judged.holds() ? "" : " — " + String.join("; ", judged.reasons()));
+      JsonObject step = measure(dir, s, SINGLE_EVENTS);
       results.add(step);
-      if (!judged.holds()) {
+      if (cluster) {
+        CapacityStep.Settings two =
+            new CapacityStep.Settings(
+                s.councils(),
+                s.routes(),
+                s.speed(),
+                s.clockStart(),
+                s.until(),
+                s.seed(),
+                s.monitorTickMillis(),
+                2,
+                s.batchEverySeconds());
+        JsonObject clustered = measure(dir, two, null);
+        step.put("cluster", clusterComparison(step, clustered));
+        JsonObject c = step.getJsonObject("cluster");
+        Progress.say(
+            "capacity: %s on 2 clustered nodes %s; server CPU per 1,000 events %.0f ms against one"
+                + " node's %.0f ms: ratio %.2f",
+            s.label(),
+            clustered.getBoolean("holds") ? "holds" : "does not hold",
+            clustered.getDouble("serverCpuMillisPer1000Events"),
+            step.getDouble("serverCpuMillisPer1000Events"),
+            c.getDouble("ratio"));
+      }
+      if (!step.getBoolean("holds")) {
         break;
       }
       if (s.be() > topBe) {
@@ -94,25 +97,75 @@ final class CapacityBenchmark {
         .put("steps", results);
   }
 
+  /** One step run, judged, and said. */
+  static JsonObject measure(Path dir, CapacityStep.Settings s, Duration singleEvents)
+      throws Exception {
+    Progress.say(
+        "capacity: step %s (%.1f BE), %s–%s simulated",
+        s.label(), s.be(), s.clockStart(), s.until());
+    JsonObject step = CapacityStep.run(dir.resolve(s.label()), s, singleEvents);
+    CapacityReport.Judged judged = CapacityReport.judge(step, s);
+    step.put("holds", judged.holds())
+        .put("reasons", new JsonArray(judged.reasons()))
+        .put("backlogGrew", judged.backlogGrew())
+        .put("maxBacklog", CapacityReport.maxBacklogOnceCaughtUp(step.getJsonArray("progress")))
+        .put("rates", CapacityReport.rates(step.getJsonArray("progress")))
+        .put("eventToAlertSteady", CapacityReport.steadyLatency(step));
+    JsonObject latency = step.getJsonObject("eventToAlertSteady");
+    Progress.say(
+        "capacity: %s %s: peak %d events/s offered, %d stored, %.1f events a request, backlog at"
+            + " most %d; event-to-alert p50 %.0f ms, p99 %.0f ms (%d); CPU server %.0f s,"
+            + " PostgreSQL %.0f s, simulator %.0f s; load %s%s",
+        s.label(),
+        judged.holds() ? "holds" : "does not hold",
+        step.getJsonObject("rates").getLong("peakOfferedPerSecond"),
+        step.getJsonObject("rates").getLong("peakStoredPerSecond"),
+        step.getDouble("eventsPerRequest"),
+        step.getLong("maxBacklog"),
+        latency.getDouble("p50Millis"),
+        latency.getDouble("p99Millis"),
+        latency.getInteger("count"),
+        step.getJsonObject("cpuSeconds").getDouble("server"),
+        step.getJsonObject("cpuSeconds").getDouble("postgres"),
+        step.getJsonObject("cpuSeconds").getDouble("simulator"),
+        step.getString("loadAverage"),
+        judged.holds() ? "" : " — " + String.join("; ", judged.reasons()));
+    return step;
+  }
+
+  /**
+   * Two clustered nodes against one at the same BE: the ratio is one node's server CPU per 1,000
+   * events over the cluster's (both nodes' together), so 0.8 means coordination cost 25% more.
+   */
+  static JsonObject clusterComparison(JsonObject one, JsonObject two) {
+    double single = one.getDouble("serverCpuMillisPer1000Events");
+    double both = two.getDouble("serverCpuMillisPer1000Events");
+    return new JsonObject()
+        .put("step", two)
+        .put("ratio", both == 0 ? 0 : Math.round(single / both * 100) / 100.0);
+  }
+
   /** The report's table: one row a step. */
   static void markdown(StringBuilder md, JsonObject c) {
     md.append("## Capacity: live load on one node\n\n")
         .append(
             "N Birmingham-scale councils (1,050 routes each) played at clock speed S: N × S"
-                + " Birmingham-equivalents (BE). A step holds when its backlog did not grow over"
-                + " the last 30 simulated minutes, nothing was refused, the fault check passed and"
+                + " Birmingham-equivalents (BE). A step holds when its backlog stayed within 5 s of"
+                + " the peak's offered load once caught up and did not grow over the last 30"
+                + " simulated minutes, nothing was refused, the fault check passed and"
                 + " event-to-alert p99 ≤ 1 s. Highest BE that held: ")
         .append(c.getDouble("highestHoldingBe"))
         .append(". Chart of step ")
         .append(c.getString("chartedStep"))
         .append(": `capacity.svg`.\n\n")
         .append(
-            "| step | BE | holds | peak offered ev/s | peak stored ev/s | backlog grew |"
+            "| step | BE | holds | peak offered ev/s | peak stored ev/s | events a request |"
+                + " backlog max / grew |"
                 + " event-to-alert p50 / p99 ms (n), once caught up | all: p99 ms (n) | CPU s server"
                 + " / PostgreSQL / simulator |"
                 + " heap max / after GC MB | group-commit rows | server CPU ms per 1,000 events"
                 + " (day / single events, ratio) | fault check | load average |\n")
-        .append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        .append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     JsonArray steps = c.getJsonArray("steps");
     for (int i = 0; i < steps.size(); i++) {
       JsonObject s = steps.getJsonObject(i);
@@ -132,7 +185,8 @@ final class CapacityBenchmark {
                   day / Math.max(0.001, single.getDouble("serverCpuMillisPer1000Events")));
       md.append(
           String.format(
-              "| %s | %.1f | %s | %d | %d | %s | %.0f / %.0f (%d) | %.0f (%d) | %.0f / %.0f / %.0f |"
+              "| %s | %.1f | %s | %d | %d | %.1f | %d / %s | %.0f / %.0f (%d) | %.0f (%d) |"
+                  + " %.0f / %.0f / %.0f |"
                   + " %d / %d |"
                   + " %.1f | %s | %s | %s |%n",
               s.getString("step"),
@@ -140,6 +194,8 @@ final class CapacityBenchmark {
               s.getBoolean("holds") ? "yes" : "no: " + String.join("; ", reasons(s)),
               s.getJsonObject("rates").getLong("peakOfferedPerSecond"),
               s.getJsonObject("rates").getLong("peakStoredPerSecond"),
+              s.getDouble("eventsPerRequest"),
+              s.getLong("maxBacklog"),
               s.getBoolean("backlogGrew") ? "yes" : "no",
               l.getDouble("p50Millis"),
               l.getDouble("p99Millis"),
@@ -157,6 +213,29 @@ final class CapacityBenchmark {
               s.getString("loadAverage")));
     }
     md.append('\n');
+    for (int i = 0; i < steps.size(); i++) {
+      JsonObject s = steps.getJsonObject(i);
+      JsonObject comparison = s.getJsonObject("cluster");
+      if (comparison != null) {
+        JsonObject two = comparison.getJsonObject("step");
+        md.append(
+            String.format(
+                "Step %s on two clustered nodes: %s; peak stored %d ev/s, event-to-alert p99 %.0f"
+                    + " ms, server CPU %.0f s (both nodes), PostgreSQL %.0f s; %.0f ms per 1,000"
+                    + " events against one node's %.0f: ratio %.2f.%n%n",
+                s.getString("step"),
+                two.getBoolean("holds")
+                    ? "holds"
+                    : "does not hold: " + String.join("; ", reasons(two)),
+                two.getJsonObject("rates").getLong("peakStoredPerSecond"),
+                two.getJsonObject("eventToAlertSteady").getDouble("p99Millis"),
+                two.getJsonObject("cpuSeconds").getDouble("server"),
+                two.getJsonObject("cpuSeconds").getDouble("postgres"),
+                two.getDouble("serverCpuMillisPer1000Events"),
+                s.getDouble("serverCpuMillisPer1000Events"),
+                comparison.getDouble("ratio")));
+      }
+    }
     for (int i = 0; i < steps.size(); i++) {
       JsonObject s = steps.getJsonObject(i);
       JsonObject kinds =

@@ -27,7 +27,7 @@ class CapacityHarnessTest {
           + " and the fault check passes")
   void shortStepReportsItsFigures() throws Exception {
     CapacityStep.Settings settings =
-        new CapacityStep.Settings(1, 35, 60, LocalTime.of(6, 30), LocalTime.of(7, 0), 1, 500);
+        new CapacityStep.Settings(1, 35, 60, LocalTime.of(6, 30), LocalTime.of(7, 0), 1, 500, 1, 5);
     assertThat(settings.be()).isEqualTo(2.0);
 
     JsonObject step = CapacityStep.run(dir, settings, null);

@@ -21,16 +21,24 @@ final class CapacityReport {
   /** The simulated minutes at the end of a step in which the backlog must not grow. */
   static final int TAIL_MINUTES = 30;
 
+  /**
+   * The most real seconds of the peak's offered load the backlog may reach once the simulator first
+   * caught up: at 25× five real seconds are two service minutes, about when a deadline rule would
+   * begin to judge runs by events still waiting in line.
+   */
+  static final double BACKLOG_LIMIT_SECONDS = 5;
+
   /** Whether a step held and, if not, why. */
   record Judged(boolean holds, List<String> reasons, boolean backlogGrew) {}
 
   private CapacityReport() {}
 
   /**
-   * A step holds when its backlog did not grow over the last 30 simulated minutes (the mean of the
-   * last third of that window is within half again, plus a thousand events, of the first third's),
-   * no event was refused, the fault check passed, every shown fault's alert arrived and the
-   * event-to-alert p99 is at most a second.
+   * A step holds when its backlog stayed bounded through the peak (once caught up, never more than
+   * {@link #BACKLOG_LIMIT_SECONDS} of the peak's offered load, or a thousand events) and did not
+   * grow over the last 30 simulated minutes (the mean of the last third of that window is within
+   * half again, plus a thousand events, of the first third's), no event was refused, the fault
+   * check passed, every shown fault's alert arrived and the event-to-alert p99 is at most a second.
    */
   static Judged judge(JsonObject step, CapacityStep.Settings s) {
     JsonObject summary = step.getJsonObject("summary");
@@ -38,6 +46,19 @@ final class CapacityReport {
     boolean grew = backlogGrew(step.getJsonArray("progress"), s.until());
     if (grew) {
       reasons.add("the backlog grew over the last " + TAIL_MINUTES + " simulated minutes");
+    }
+    long limit =
+        Math.round(
+            BACKLOG_LIMIT_SECONDS
+                * rates(step.getJsonArray("progress")).getLong("peakOfferedPerSecond"));
+    long worst = maxBacklogOnceCaughtUp(step.getJsonArray("progress"));
+    if (worst > Math.max(limit, 1000)) {
+      reasons.add(
+          "the backlog reached "
+              + worst
+              + " events, more than "
+              + BACKLOG_LIMIT_SECONDS
+              + " s of the peak's offered load");
     }
     if (summary.getLong("refused") > 0) {
       reasons.add(summary.getLong("refused") + " events refused");
@@ -54,6 +75,20 @@ final class CapacityReport {
       reasons.add("event-to-alert p99 " + steady.getDouble("p99Millis") + " ms");
     }
     return new Judged(reasons.isEmpty(), reasons, grew);
+  }
+
+  /** The largest backlog after the simulator first caught up (see {@link #steadyLatency}). */
+  static long maxBacklogOnceCaughtUp(JsonArray progress) {
+    long worst = 0;
+    boolean caughtUp = false;
+    for (int i = 0; i < progress.size(); i++) {
+      JsonObject p = progress.getJsonObject(i);
+      caughtUp |= p.getLong("due") > 0 && p.getLong("backlog") == 0;
+      if (caughtUp) {
+        worst = Math.max(worst, p.getLong("backlog"));
+      }
+    }
+    return worst;
   }
 
   /**

@@ -17,9 +17,13 @@ import java.time.LocalDate;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import travelwatch.Main;
 import travelwatch.access.AccessStore;
@@ -52,14 +56,19 @@ final class CapacityStep {
       LocalTime clockStart,
       LocalTime until,
       long seed,
-      int monitorTickMillis) {
+      int monitorTickMillis,
+      int nodes,
+      double batchEverySeconds) {
     /** Birmingham-equivalents of live load. */
     double be() {
       return councils * (double) routes / BIRMINGHAM_ROUTES * speed;
     }
 
     String label() {
-      return councils + "x" + (speed == Math.rint(speed) ? String.valueOf((long) speed) : speed);
+      return councils
+          + "x"
+          + (speed == Math.rint(speed) ? String.valueOf((long) speed) : speed)
+          + (nodes == 1 ? "" : "-" + nodes + "nodes");
     }
   }
 
@@ -78,47 +87,30 @@ final class CapacityStep {
       vertx.close().await();
     }
     long postmaster = postmaster(db);
-    int port = TestServer.freePort();
     Path report = dir.resolve("simulator.jsonl");
     long serverLaunched = System.currentTimeMillis();
-    Process server =
-        java(
-            dir.resolve("server.log"),
-            "-Xmx1g",
-            Map.of(
-                "TW_PG_URL",
-                "postgresql://postgres@localhost:" + db.port() + "/" + db.database(),
-                "TW_HTTP_PORT",
-                String.valueOf(port),
-                "TW_DATA_DIR",
-                dir.resolve("data").toString(),
-                // Capacity, not one operator's allowance: no per-key limit.
-                "TW_INGEST_RATE_PER_KEY",
-                "0",
-                // Deadline rules (not started, late) are checked each tick: the tick bounds the
-                // wait for their alerts.
-                "TW_MONITOR_TICK_MS",
-                String.valueOf(s.monitorTickMillis())),
-            "serve",
-            "--clock-start",
-            s.clockStart().toString(),
-            "--clock-speed",
-            String.valueOf(s.speed()),
-            "--clock-anchor",
-            String.valueOf(serverLaunched));
+    List<Integer> ports = new ArrayList<>();
+    List<Integer> clusterPorts = new ArrayList<>();
+    for (int i = 0; i < s.nodes(); i++) {
+      ports.add(TestServer.freePort());
+      clusterPorts.add(TestServer.freePort());
+    }
+    List<Process> servers = new ArrayList<>();
     Process simulator = null;
     try {
-      JarProcess.await("the server to be ready", Duration.ofSeconds(120), () -> ready(port));
-      long[] before = {cpuTicks(server.pid()), postgresTicks(postmaster)};
+      for (int i = 0; i < s.nodes(); i++) {
+        servers.add(server(dir, s, db, i, ports, clusterPorts, serverLaunched));
+      }
+      JarProcess.await(
+          s.nodes() + " server(s) to be ready, sharing every shard",
+          Duration.ofSeconds(180),
+          () -> balanced(ports));
+      long[] before = {cpuTicks(servers), postgresTicks(postmaster)};
       long realStart = System.nanoTime();
-      simulator =
-          java(
-              dir.resolve("simulator.log"),
-              "-Xmx2g",
-              Map.of(),
-              "simulate",
-              "--url",
-              "http://localhost:" + port,
+      List<String> args = new ArrayList<>(List.of("simulate"));
+      ports.forEach(port -> args.addAll(List.of("--url", "http://localhost:" + port)));
+      args.addAll(
+          List.of(
               "--key",
               admin,
               "--speed",
@@ -136,9 +128,13 @@ final class CapacityStep {
               String.valueOf(s.seed()),
               "--until",
               s.until().toString(),
+              "--batch-every",
+              String.valueOf(s.batchEverySeconds()),
               "--report",
-              report.toString());
-      long maxHeap = 0;
+              report.toString()));
+      simulator =
+          java(dir.resolve("simulator.log"), "-Xmx2g", Map.of(), args.toArray(String[]::new));
+      long[] maxHeap = new long[s.nodes()];
       long dayNanos = (long) (Duration.between(s.clockStart(), s.until()).toNanos() / s.speed());
       long deadline = realStart + 3 * dayNanos + TimeUnit.MINUTES.toNanos(5);
       while (simulator.isAlive()) {
@@ -146,12 +142,16 @@ final class CapacityStep {
           throw new IllegalStateException(
               "the simulator did not finish in time; see " + dir.resolve("simulator.log"));
         }
-        maxHeap =
-            Math.max(maxHeap, Math.round(metric(port, "jvm_memory_used_bytes", "area=\"heap\"")));
+        for (int i = 0; i < ports.size(); i++) {
+          maxHeap[i] =
+              Math.max(
+                  maxHeap[i],
+                  Math.round(metric(ports.get(i), "jvm_memory_used_bytes", "area=\"heap\"")));
+        }
         simulator.waitFor(2, TimeUnit.SECONDS);
       }
       double realSeconds = (System.nanoTime() - realStart) / 1e9;
-      double serverCpu = (cpuTicks(server.pid()) - before[0]) / (double) TICKS_PER_SECOND;
+      double serverCpu = (cpuTicks(servers) - before[0]) / (double) TICKS_PER_SECOND;
       double postgresCpu = (postgresTicks(postmaster) - before[1]) / (double) TICKS_PER_SECOND;
       List<JsonObject> lines = lines(report);
       if (lines.isEmpty() || !"summary".equals(lines.get(lines.size() - 1).getString("line"))) {
@@ -162,22 +162,36 @@ final class CapacityStep {
                 + dir.resolve("simulator.log"));
       }
       JsonObject summary = lines.get(lines.size() - 1);
-      double batchRowsSum = metric(port, "travelwatch_ingest_batch_rows_sum", "");
-      double batchRowsCount = metric(port, "travelwatch_ingest_batch_rows_count", "");
-      OpenPages.jcmd(server.pid(), "GC.run");
-      long heapAfterGc = Math.round(metric(port, "jvm_memory_used_bytes", "area=\"heap\""));
+      double batchRowsSum = 0;
+      double batchRowsCount = 0;
+      long heapAfterGc = 0;
+      JsonArray storedByNode = new JsonArray();
+      for (int i = 0; i < ports.size(); i++) {
+        storedByNode.add(Math.round(metric(ports.get(i), "travelwatch_events_ingested_total", "")));
+        batchRowsSum += metric(ports.get(i), "travelwatch_ingest_batch_rows_sum", "");
+        batchRowsCount += metric(ports.get(i), "travelwatch_ingest_batch_rows_count", "");
+        OpenPages.jcmd(servers.get(i).pid(), "GC.run");
+        heapAfterGc =
+            Math.max(
+                heapAfterGc,
+                Math.round(metric(ports.get(i), "jvm_memory_used_bytes", "area=\"heap\"")));
+      }
       JsonObject result =
           new JsonObject()
               .put("step", s.label())
+              .put("nodes", s.nodes())
+              .put("storedByNode", storedByNode)
               .put("councils", s.councils())
               .put("routes", s.councils() * s.routes())
               .put("speed", s.speed())
               .put("monitorTickMillis", s.monitorTickMillis())
+              .put("batchEverySeconds", s.batchEverySeconds())
               .put("be", Math.round(s.be() * 10) / 10.0)
               .put("clock", s.clockStart() + "–" + s.until())
               .put("realSeconds", Math.round(realSeconds))
               .put("cpuSeconds", cpu(serverCpu, postgresCpu, summary.getDouble("cpuSeconds", 0.0)))
-              .put("serverHeapMaxBytes", maxHeap)
+              // The largest node's: what one node's heap must hold.
+              .put("serverHeapMaxBytes", java.util.Arrays.stream(maxHeap).max().orElse(0))
               .put("serverHeapAfterGcBytes", heapAfterGc)
               .put(
                   "groupCommitMeanRows",
@@ -186,14 +200,18 @@ final class CapacityStep {
               .put("progress", new JsonArray(new ArrayList<>(lines.subList(0, lines.size() - 1))))
               .put("loadAverage", loadAverage());
       long accepted = summary.getLong("accepted");
+      long requests = summary.getLong("requests", 0L);
       result.put(
           "serverCpuMillisPer1000Events",
           accepted == 0 ? 0 : Math.round(serverCpu * 10_000_000 / accepted) / 10.0);
-      if (wrkSeconds != null && Wrk.installed()) {
+      result.put(
+          "eventsPerRequest", requests == 0 ? 0 : Math.round(accepted * 10.0 / requests) / 10.0);
+      if (wrkSeconds != null && s.nodes() == 1 && Wrk.installed()) {
         try {
           result.put(
               "singleEvents",
-              singleEvents(dir, db, port, server.pid(), admin, wrkSeconds, s.clockStart()));
+              singleEvents(
+                  dir, db, ports.get(0), servers.get(0).pid(), admin, wrkSeconds, s.clockStart()));
         } catch (Exception e) { // the day's figures stand without the comparison
           result.put("singleEvents", new JsonObject().put("error", String.valueOf(e)));
         }
@@ -203,11 +221,91 @@ final class CapacityStep {
       if (simulator != null) {
         simulator.destroyForcibly();
       }
-      server.destroy();
-      if (!server.waitFor(60, TimeUnit.SECONDS)) {
-        server.destroyForcibly();
+      for (Process server : servers) {
+        server.destroy();
+      }
+      for (Process server : servers) {
+        if (!server.waitFor(60, TimeUnit.SECONDS)) {
+          server.destroyForcibly();
+        }
       }
     }
+  }
+
+  /**
+   * Node {@code i}: a plain {@code serve} when it is the only one, else {@code serve --cluster}
+   * with the others as members; the nodes share this machine's cores, so each gets its share of
+   * event loops and connections.
+   */
+  private static Process server(
+      Path dir,
+      Settings s,
+      PgEndpoint db,
+      int i,
+      List<Integer> ports,
+      List<Integer> clusterPorts,
+      long launched)
+      throws IOException {
+    Map<String, String> env = new HashMap<>();
+    env.put("TW_PG_URL", "postgresql://postgres@localhost:" + db.port() + "/" + db.database());
+    env.put("TW_HTTP_PORT", String.valueOf(ports.get(i)));
+    env.put("TW_DATA_DIR", dir.resolve("data" + i).toString());
+    // Capacity, not one operator's allowance: no per-key limit.
+    env.put("TW_INGEST_RATE_PER_KEY", "0");
+    // Deadline rules (not started, late) are checked each tick: the tick bounds the wait for
+    // their alerts.
+    env.put("TW_MONITOR_TICK_MS", String.valueOf(s.monitorTickMillis()));
+    List<String> args = new ArrayList<>(List.of("serve"));
+    if (s.nodes() > 1) {
+      args.add("--cluster");
+      env.put("TW_CLUSTER_HOST", "127.0.0.1");
+      env.put("TW_CLUSTER_PORT", String.valueOf(clusterPorts.get(i)));
+      env.put(
+          "TW_CLUSTER_MEMBERS",
+          clusterPorts.stream().map(p -> "127.0.0.1:" + p).collect(Collectors.joining(",")));
+      env.put(
+          "TW_HTTP_INSTANCES",
+          String.valueOf(Math.max(1, Runtime.getRuntime().availableProcessors() / s.nodes())));
+      env.put("TW_PG_POOL_SIZE", "8");
+    }
+    args.addAll(
+        List.of(
+            "--clock-start",
+            s.clockStart().toString(),
+            "--clock-speed",
+            String.valueOf(s.speed()),
+            "--clock-anchor",
+            String.valueOf(launched)));
+    return java(
+        dir.resolve(s.nodes() == 1 ? "server.log" : "server" + i + ".log"),
+        "-Xmx1g",
+        env,
+        args.toArray(String[]::new));
+  }
+
+  /** Every node ready, each seeing all as members, and every shard owned by exactly one. */
+  private static boolean balanced(List<Integer> ports) {
+    Set<Object> owned = new HashSet<>();
+    int total = 0;
+    int units = -1;
+    for (int port : ports) {
+      JsonObject health = health(port);
+      if (health == null) {
+        return false;
+      }
+      JsonObject cluster = health.getJsonObject("cluster");
+      if (ports.size() == 1) {
+        return true;
+      }
+      if (cluster == null || cluster.getInteger("members", 0) != ports.size()) {
+        return false;
+      }
+      units = cluster.getInteger("shards"); // every unit monitored, the council-wide one too
+      JsonArray mine = cluster.getJsonArray("owned", new JsonArray());
+      total += mine.size();
+      mine.forEach(owned::add);
+    }
+    return total > 0 && total == owned.size() && owned.size() == units;
   }
 
   /**
@@ -299,20 +397,21 @@ final class CapacityStep {
     return builder.redirectOutput(log.toFile()).start();
   }
 
-  private static boolean ready(int port) {
+  /** {@code /health/ready}'s body when it answers 200, else null. */
+  private static JsonObject health(int port) {
     try {
-      return HTTP.send(
-                  HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/health/ready"))
-                      .timeout(Duration.ofSeconds(2))
-                      .build(),
-                  HttpResponse.BodyHandlers.discarding())
-              .statusCode()
-          == 200;
+      HttpResponse<String> r =
+          HTTP.send(
+              HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/health/ready"))
+                  .timeout(Duration.ofSeconds(2))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      return r.statusCode() == 200 ? new JsonObject(r.body()) : null;
     } catch (IOException e) {
-      return false;
+      return null;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return false;
+      return null;
     }
   }
 
@@ -387,6 +486,10 @@ final class CapacityStep {
       }
     }
     return ticks;
+  }
+
+  private static long cpuTicks(List<Process> processes) {
+    return processes.stream().mapToLong(p -> cpuTicks(p.pid())).sum();
   }
 
   /** utime + stime of a process, every thread of it; 0 once it has gone. */
