@@ -230,7 +230,7 @@ public final class PlanGenerator {
       homes.sort(
           Comparator.comparingDouble(
               (HomeStop h) -> -distanceKm(h.lat(), h.lon(), school.lat(), school.lon())));
-      homes = withinJourneyLimit(homes, school);
+      homes = withinJourneyLimit(pickedUpOnTheWay(withinJourneyLimit(homes, school)), school);
       shapes.add(
           new RouteShape(routeId, school, driver.id(), guide == null ? null : guide.id(), homes));
     }
@@ -274,6 +274,63 @@ public final class PlanGenerator {
       fitted = closer;
     }
     return fitted;
+  }
+
+  /**
+   * How far each leg of a morning route keeps from the homes visited after it: well beyond the 150
+   * m within which the monitor counts a vehicle at a stop, even after the route is pulled in twice
+   * more to fit the journey limit.
+   */
+  private static final double CLEAR_OF_LATER_HOMES_KM = 0.25;
+
+  /**
+   * Orders the homes so the vehicle never drives past a home it is to come back to: a home that
+   * lies by a leg between two stops before it is visited on that leg instead. Farthest first alone
+   * can zig-zag across the corridor and pass a nearer home on the way to a farther one. (The school
+   * is never passed: every home lies out from it within one narrow corridor.)
+   */
+  private static List<HomeStop> pickedUpOnTheWay(List<HomeStop> homes) {
+    List<HomeStop> route = new ArrayList<>(homes);
+    for (int moves = 0; moves < route.size() * route.size(); moves++) {
+      int[] passed = passedHome(route);
+      if (passed == null) {
+        break;
+      }
+      route.add(passed[0] + 1, route.remove(passed[1]));
+    }
+    return route;
+  }
+
+  /**
+   * The first leg that passes a home visited after the leg's end, as {leg's first stop, home}; null
+   * if none does.
+   */
+  private static int[] passedHome(List<HomeStop> route) {
+    for (int i = 0; i + 2 < route.size(); i++) {
+      HomeStop from = route.get(i);
+      HomeStop to = route.get(i + 1);
+      for (int j = i + 2; j < route.size(); j++) {
+        HomeStop later = route.get(j);
+        if (kmFromLeg(later.lat(), later.lon(), from.lat(), from.lon(), to.lat(), to.lon())
+            < CLEAR_OF_LATER_HOMES_KM) {
+          return new int[] {i, j};
+        }
+      }
+    }
+    return null;
+  }
+
+  /** The distance from a point to the straight leg between two others, on a local flat map. */
+  static double kmFromLeg(
+      double lat, double lon, double lat1, double lon1, double lat2, double lon2) {
+    double kmPerLon = 111.32 * Math.cos(Math.toRadians(lat1));
+    double x = (lon - lon1) * kmPerLon;
+    double y = (lat - lat1) * 111.32;
+    double legX = (lon2 - lon1) * kmPerLon;
+    double legY = (lat2 - lat1) * 111.32;
+    double length2 = legX * legX + legY * legY;
+    double along = length2 == 0 ? 0 : Math.max(0, Math.min(1, (x * legX + y * legY) / length2));
+    return Math.hypot(x - along * legX, y - along * legY);
   }
 
   private static long journeyMinutes(List<HomeStop> homes, School school) {

@@ -50,17 +50,7 @@ class ScriptedDayTest {
         now = now.plusSeconds(5)) {
       List<Observation> batch = new ArrayList<>();
       while (next < events.size() && !events.get(next).at().isAfter(now)) {
-        DayScript.Scripted s = events.get(next++);
-        JsonObject body = new JsonObject(s.event());
-        batch.add(
-            travelwatch.monitor.ObservationCodec.decode(
-                new JsonObject()
-                    .put("seq", ++seq)
-                    .put("eventId", body.getString("eventId"))
-                    .put("type", body.getString("type"))
-                    .put("occurredAt", body.getString("occurredAt"))
-                    .put("receivedAt", body.getString("occurredAt"))
-                    .put("body", body.encode())));
+        batch.add(ScriptedObservations.stored(events.get(next++), ++seq));
       }
       monitor.apply(batch, now).raised().forEach(c -> raised.putIfAbsent(c.dedupKey(), c));
       if (now.getEpochSecond() % 60 == 0) {
