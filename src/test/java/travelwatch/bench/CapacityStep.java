@@ -276,9 +276,11 @@ final class CapacityStep {
             String.valueOf(s.speed()),
             "--clock-anchor",
             String.valueOf(launched)));
+    // -Dbench.capacity.serverJvm adds options, e.g. a flight recording of the step.
     return java(
         dir.resolve(s.nodes() == 1 ? "server.log" : "server" + i + ".log"),
-        "-Xmx1g",
+        ("-Xmx1g " + System.getProperty("bench.capacity.serverJvm", ""))
+            .replace("{node}", String.valueOf(i)),
         env,
         args.toArray(String[]::new));
   }
@@ -382,11 +384,13 @@ final class CapacityStep {
   }
 
   /** A java process running {@link Main} on this classpath, its output to {@code log}. */
-  private static Process java(Path log, String heap, Map<String, String> env, String... args)
+  private static Process java(Path log, String jvm, Map<String, String> env, String... args)
       throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add(heap);
+    for (String option : jvm.trim().split("\\s+")) {
+      command.add(option);
+    }
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     command.add(Main.class.getName());
