@@ -38,7 +38,9 @@ final class CapacityBenchmark {
     double batchEvery = Double.parseDouble(System.getProperty("bench.capacity.batchEvery", "5"));
     List<CapacityStep.Settings> steps = new ArrayList<>();
     for (String step : System.getProperty("bench.capacity.steps", DEFAULT_STEPS).split(",")) {
-      String[] parts = step.trim().split("x");
+      // councils x speed, and @nodes for a step on that many clustered nodes alone
+      String[] at = step.trim().split("@");
+      String[] parts = at[0].split("x");
       steps.add(
           new CapacityStep.Settings(
               Integer.parseInt(parts[0]),
@@ -48,16 +50,16 @@ final class CapacityBenchmark {
               until,
               1,
               Integer.getInteger("bench.capacity.monitorTickMs", MONITOR_TICK_MILLIS),
-              1,
+              at.length > 1 ? Integer.parseInt(at[1]) : 1,
               batchEvery));
     }
     JsonArray results = new JsonArray();
     JsonObject top = null;
     double topBe = 0;
     for (CapacityStep.Settings s : steps) {
-      JsonObject step = measure(dir, s, SINGLE_EVENTS);
+      JsonObject step = measure(dir, s, s.nodes() == 1 ? SINGLE_EVENTS : null);
       results.add(step);
-      if (cluster) {
+      if (cluster && s.nodes() == 1) {
         CapacityStep.Settings two =
             new CapacityStep.Settings(
                 s.councils(),
