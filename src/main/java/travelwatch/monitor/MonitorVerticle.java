@@ -68,7 +68,7 @@ public final class MonitorVerticle extends VerticleBase implements ShardOwnershi
   /** Where nodes tell each other the oldest of their hand-offs in flight, and how often. */
   static final String WATERMARK_ADDRESS = "travelwatch.intake.watermark";
 
-  private static final long MARK_EVERY_MILLIS = 1_000;
+  private static final long MARK_EVERY_MILLIS = 200;
 
   private final ServiceClock time;
   private final Clock clock;

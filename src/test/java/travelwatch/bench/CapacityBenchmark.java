@@ -9,15 +9,15 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * How much live load one node carries: all of England is about ten Birminghams. Each step plays N
+ * How much live load one node carries: all of England is about forty Birminghams. Each step plays N
  * Birmingham-scale councils' morning at clock speed S (N × S Birmingham-equivalents, "BE") against
  * {@code serve} on one embedded PostgreSQL, server and simulator in JVMs of their own; the ramp
  * stops after the first step that does not hold (see {@link CapacityReport#judge}). Run alone with
- * {@code -Dbench.only=capacity}; {@code -Dbench.capacity.steps=1x10,4x10,4x25} (councils × speed),
- * {@code -Dbench.capacity.until=09:30}, {@code -Dbench.capacity.monitorTickMs=500}, {@code
- * -Dbench.capacity.batchEvery=5} (service seconds between an operator system's requests); with
- * {@code -Dbench.capacity.cluster=true} each step is played again on two {@code serve --cluster}
- * nodes and compared with one.
+ * {@code -Dbench.only=capacity}; {@code -Dbench.capacity.steps=1x10,4x10,4x25} (councils × speed;
+ * {@code 4x25@2}: on two clustered nodes alone), {@code -Dbench.capacity.until=09:30}, {@code
+ * -Dbench.capacity.monitorTickMs=500}, {@code -Dbench.capacity.batchEvery=5} (service seconds
+ * between an operator system's requests); with {@code -Dbench.capacity.cluster=true} each step is
+ * played again on two {@code serve --cluster} nodes and compared with one.
  */
 final class CapacityBenchmark {
   private static final String DEFAULT_STEPS = "1x10,2x10,4x10,4x25,10x10,10x25";
@@ -76,12 +76,13 @@ final class CapacityBenchmark {
         JsonObject c = step.getJsonObject("cluster");
         Progress.say(
             "capacity: %s on 2 clustered nodes %s; server CPU per 1,000 events %.0f ms against one"
-                + " node's %.0f ms: ratio %.2f",
+                + " node's %.0f ms: ratio %.2f (%.2f without the JIT compiler's warm-up)",
             s.label(),
             clustered.getBoolean("holds") ? "holds" : "does not hold",
             clustered.getDouble("serverCpuMillisPer1000Events"),
             step.getDouble("serverCpuMillisPer1000Events"),
-            c.getDouble("ratio"));
+            c.getDouble("ratio"),
+            c.getDouble("ratioWithoutJit"));
       }
       if (!step.getBoolean("holds")) {
         break;
@@ -137,14 +138,19 @@ final class CapacityBenchmark {
 
   /**
    * Two clustered nodes against one at the same BE: the ratio is one node's server CPU per 1,000
-   * events over the cluster's (both nodes' together), so 0.8 means coordination cost 25% more.
+   * events over the cluster's (both nodes' together), so 0.8 means coordination cost 25% more; the
+   * ratio without JIT leaves out each JVM's compiler threads, a warm-up the second node pays again.
    */
   static JsonObject clusterComparison(JsonObject one, JsonObject two) {
-    double single = one.getDouble("serverCpuMillisPer1000Events");
-    double both = two.getDouble("serverCpuMillisPer1000Events");
     return new JsonObject()
         .put("step", two)
-        .put("ratio", both == 0 ? 0 : Math.round(single / both * 100) / 100.0);
+        .put("ratio", ratio(one, two, "serverCpuMillisPer1000Events"))
+        .put("ratioWithoutJit", ratio(one, two, "serverCpuMillisPer1000EventsWithoutJit"));
+  }
+
+  private static double ratio(JsonObject one, JsonObject two, String field) {
+    double both = two.getDouble(field);
+    return both == 0 ? 0 : Math.round(one.getDouble(field) / both * 100) / 100.0;
   }
 
   /** The report's table: one row a step. */
@@ -224,7 +230,8 @@ final class CapacityBenchmark {
             String.format(
                 "Step %s on two clustered nodes: %s; peak stored %d ev/s, event-to-alert p99 %.0f"
                     + " ms, server CPU %.0f s (both nodes), PostgreSQL %.0f s; %.0f ms per 1,000"
-                    + " events against one node's %.0f: ratio %.2f.%n%n",
+                    + " events against one node's %.0f: ratio %.2f (%.2f without each JVM's JIT"
+                    + " compiler); server CPU by thread %s against one node's %s.%n%n",
                 s.getString("step"),
                 two.getBoolean("holds")
                     ? "holds"
@@ -235,7 +242,10 @@ final class CapacityBenchmark {
                 two.getJsonObject("cpuSeconds").getDouble("postgres"),
                 two.getDouble("serverCpuMillisPer1000Events"),
                 s.getDouble("serverCpuMillisPer1000Events"),
-                comparison.getDouble("ratio")));
+                comparison.getDouble("ratio"),
+                comparison.getDouble("ratioWithoutJit"),
+                two.getJsonObject("serverCpuByThread").encode(),
+                s.getJsonObject("serverCpuByThread").encode()));
       }
     }
     for (int i = 0; i < steps.size(); i++) {

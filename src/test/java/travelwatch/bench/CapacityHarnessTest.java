@@ -53,6 +53,10 @@ class CapacityHarnessTest {
     assertThat(step.getJsonObject("cpuSeconds").getDouble("postgres")).isPositive();
     assertThat(step.getJsonObject("cpuSeconds").getDouble("simulator")).isPositive();
     assertThat(step.getLong("serverHeapMaxBytes")).isPositive();
+    JsonObject byThread = step.getJsonObject("serverCpuByThread");
+    assertThat(byThread.getDouble("eventLoops")).isPositive();
+    assertThat(step.getDouble("serverCpuMillisPer1000EventsWithoutJit"))
+        .isLessThanOrEqualTo(step.getDouble("serverCpuMillisPer1000Events"));
     assertThat(step.getDouble("groupCommitMeanRows")).isGreaterThanOrEqualTo(1.0);
 
     CapacityReport.Judged judged = CapacityReport.judge(step, settings);

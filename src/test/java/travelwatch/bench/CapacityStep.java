@@ -106,6 +106,7 @@ final class CapacityStep {
           Duration.ofSeconds(180),
           () -> balanced(ports));
       long[] before = {cpuTicks(servers), postgresTicks(postmaster)};
+      Map<String, Long> threadsBefore = threadTicks(servers);
       long realStart = System.nanoTime();
       List<String> args = new ArrayList<>(List.of("simulate"));
       ports.forEach(port -> args.addAll(List.of("--url", "http://localhost:" + port)));
@@ -152,6 +153,7 @@ final class CapacityStep {
       }
       double realSeconds = (System.nanoTime() - realStart) / 1e9;
       double serverCpu = (cpuTicks(servers) - before[0]) / (double) TICKS_PER_SECOND;
+      JsonObject byThread = byThreadKind(threadsBefore, threadTicks(servers));
       double postgresCpu = (postgresTicks(postmaster) - before[1]) / (double) TICKS_PER_SECOND;
       List<JsonObject> lines = lines(report);
       if (lines.isEmpty() || !"summary".equals(lines.get(lines.size() - 1).getString("line"))) {
@@ -204,6 +206,15 @@ final class CapacityStep {
       result.put(
           "serverCpuMillisPer1000Events",
           accepted == 0 ? 0 : Math.round(serverCpu * 10_000_000 / accepted) / 10.0);
+      // The JIT compiler's CPU is a JVM's warm-up, paid again by every node in a short step;
+      // without
+      // it, what each event costs a warm node.
+      double jit = byThread.getDouble("jitCompiler");
+      result
+          .put("serverCpuByThread", byThread)
+          .put(
+              "serverCpuMillisPer1000EventsWithoutJit",
+              accepted == 0 ? 0 : Math.round((serverCpu - jit) * 10_000_000 / accepted) / 10.0);
       result.put(
           "eventsPerRequest", requests == 0 ? 0 : Math.round(accepted * 10.0 / requests) / 10.0);
       if (wrkSeconds != null && s.nodes() == 1 && Wrk.installed()) {
@@ -490,6 +501,59 @@ final class CapacityStep {
       }
     }
     return ticks;
+  }
+
+  /** utime + stime of every thread of these processes, by process and thread id, with its name. */
+  private static Map<String, Long> threadTicks(List<Process> processes) {
+    Map<String, Long> ticks = new HashMap<>();
+    for (Process p : processes) {
+      try (Stream<Path> tasks = Files.list(Path.of("/proc", String.valueOf(p.pid()), "task"))) {
+        for (Path task : tasks.toList()) {
+          try {
+            String stat = Files.readString(task.resolve("stat"));
+            String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            ticks.put(
+                p.pid() + "/" + task.getFileName() + "/" + name,
+                Long.parseLong(f[11]) + Long.parseLong(f[12]));
+          } catch (IOException e) { // the thread ended meanwhile
+          }
+        }
+      } catch (IOException e) { // the process ended
+      }
+    }
+    return ticks;
+  }
+
+  /**
+   * CPU seconds between two readings of {@link #threadTicks} by kind of thread: event loops,
+   * workers, the JIT compiler, garbage collection, Hazelcast and the rest (threads that ended in
+   * between are not counted).
+   */
+  private static JsonObject byThreadKind(Map<String, Long> before, Map<String, Long> after) {
+    Map<String, Long> kinds = new java.util.TreeMap<>();
+    for (String kind :
+        List.of("eventLoops", "workers", "jitCompiler", "garbageCollector", "hazelcast", "other")) {
+      kinds.put(kind, 0L);
+    }
+    after.forEach(
+        (id, ticks) -> {
+          String name = id.substring(id.indexOf('/', id.indexOf('/') + 1) + 1);
+          String kind =
+              name.startsWith("vert.x-eventloo")
+                  ? "eventLoops"
+                  : name.startsWith("vert.x-worker")
+                      ? "workers"
+                      : name.contains("CompilerThre")
+                          ? "jitCompiler"
+                          : name.startsWith("GC ") || name.startsWith("G1 ")
+                              ? "garbageCollector"
+                              : name.startsWith("hz.") ? "hazelcast" : "other";
+          kinds.merge(kind, ticks - before.getOrDefault(id, 0L), Long::sum);
+        });
+    JsonObject seconds = new JsonObject();
+    kinds.forEach((k, v) -> seconds.put(k, v / (double) TICKS_PER_SECOND));
+    return seconds;
   }
 
   private static long cpuTicks(List<Process> processes) {

@@ -12,11 +12,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs a job's pass every {@code every}, and when a message on {@code address} matches {@code
- * wakeOn} (at once, or at most once a second while such messages keep coming): never two passes at
- * a time (a pass asked for while one runs follows it). Each pass is recorded as the job ({@link
- * JobHealth}); a failed pass is logged and tried again at the next. The pass answers how many
- * things it did, logged when any.
+ * Runs a job's pass every {@code every}, and when a message published on this node to {@code
+ * address} matches {@code wakeOn} (at once, or at most once a second while such messages keep
+ * coming): never two passes at a time (a pass asked for while one runs follows it). Each pass is
+ * recorded as the job ({@link JobHealth}); a failed pass is logged and tried again at the next. The
+ * pass answers how many things it did, logged when any.
  */
 public final class Passes extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(Passes.class);
@@ -59,10 +59,12 @@ public final class Passes extends VerticleBase {
   @Override
   public Future<?> start() {
     timer = vertx.setPeriodic(every.toMillis(), id -> pass());
+    // Woken by this node's messages only: the node whose monitor changed a run runs the pass (every
+    // node has one), so in a cluster nothing crosses between nodes to wake it.
     wake =
         vertx
             .eventBus()
-            .<JsonObject>consumer(address)
+            .<JsonObject>localConsumer(address)
             .handler(
                 m -> {
                   if (wakeOn.test(m.body())) {
