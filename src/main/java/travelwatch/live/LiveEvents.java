@@ -2,6 +2,7 @@ package travelwatch.live;
 
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -60,11 +61,38 @@ public final class LiveEvents {
         .map(rows -> new LiveEvent(rows.iterator().next().getLong(0), kind, data));
   }
 
-  /** Publishes committed events to every node's streams. */
+  /**
+   * Publishes committed events to every node's streams: one message for all of them (in a cluster,
+   * one frame to each other node rather than one for each entry; see {@link #entries}).
+   */
   public static void publish(EventBus bus, List<LiveEvent> events) {
-    for (LiveEvent e : events) {
-      bus.publish(ADDRESS, e.toJson());
+    if (events.size() == 1) {
+      bus.publish(ADDRESS, events.get(0).toJson());
+    } else if (!events.isEmpty()) {
+      JsonArray entries = new JsonArray(new ArrayList<>(events.size()));
+      events.forEach(e -> entries.add(e.toJson()));
+      bus.publish(ADDRESS, new JsonObject().put(ENTRIES, entries));
     }
+  }
+
+  private static final String ENTRIES = "entries";
+
+  /** The entries one message on {@link #ADDRESS} carries, in order: one, or several together. */
+  public static List<JsonObject> entries(JsonObject message) {
+    JsonArray several = message.getJsonArray(ENTRIES);
+    if (several == null) {
+      return List.of(message);
+    }
+    List<JsonObject> entries = new ArrayList<>(several.size());
+    for (int i = 0; i < several.size(); i++) {
+      entries.add(several.getJsonObject(i));
+    }
+    return entries;
+  }
+
+  /** Whether any entry the message carries is of {@code kind}. */
+  public static boolean carries(JsonObject message, String kind) {
+    return entries(message).stream().anyMatch(e -> kind.equals(e.getString("kind")));
   }
 
   public static Future<List<LiveEvent>> after(Pool pool, long seq, int limit) {

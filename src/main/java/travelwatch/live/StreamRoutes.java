@@ -87,15 +87,22 @@ public final class StreamRoutes {
             .consumer(
                 LiveEvents.ADDRESS,
                 m -> {
-                  LiveEvent e = LiveEvent.fromJson(m.body());
-                  if (!e.logged()) {
-                    if (caughtUp[0]) {
-                      send(response, e, visible); // now or never: it is in no store
+                  // Entries published together are written together: one write for the lot.
+                  StringBuilder out = new StringBuilder();
+                  for (JsonObject entry : LiveEvents.entries(m.body())) {
+                    LiveEvent e = LiveEvent.fromJson(entry);
+                    if (!e.logged()) {
+                      if (caughtUp[0]) {
+                        append(out, e, visible); // now or never: it is in no store
+                      }
+                    } else if (!caughtUp[0]) {
+                      early.add(e);
+                    } else if (e.seq() > after && !sentFromStore.contains(e.seq())) {
+                      append(out, e, visible);
                     }
-                  } else if (!caughtUp[0]) {
-                    early.add(e);
-                  } else if (e.seq() > after && !sentFromStore.contains(e.seq())) {
-                    send(response, e, visible);
+                  }
+                  if (!out.isEmpty()) {
+                    response.write(out.toString());
                   }
                 });
     long heartbeat = vertx.setPeriodic(heartbeatMillis, t -> response.write(": heartbeat\n\n"));
@@ -149,16 +156,25 @@ public final class StreamRoutes {
   }
 
   private static void send(HttpServerResponse response, LiveEvent e, Predicate<LiveEvent> visible) {
+    StringBuilder out = new StringBuilder();
+    append(out, e, visible);
+    if (!out.isEmpty()) {
+      response.write(out.toString());
+    }
+  }
+
+  private static void append(StringBuilder out, LiveEvent e, Predicate<LiveEvent> visible) {
     if (!visible.test(e)) {
       return;
     }
     // An entry the log does not keep has no number, so the client's Last-Event-ID stays put.
-    response.write(
-        (!e.logged() ? "" : "id: " + e.seq() + "\n")
-            + "event: "
-            + e.kind()
-            + "\ndata: "
-            + e.data().encode()
-            + "\n\n");
+    if (e.logged()) {
+      out.append("id: ").append(e.seq()).append('\n');
+    }
+    out.append("event: ")
+        .append(e.kind())
+        .append("\ndata: ")
+        .append(e.data().encode())
+        .append("\n\n");
   }
 }

@@ -39,7 +39,7 @@ final class MiOverdue {
         jobs.job("mi_overdue"),
         every,
         LiveEvents.ADDRESS,
-        entry -> false,
+        message -> false,
         this::raiseDue,
         "overdue monthly return(s) raised");
   }

@@ -40,7 +40,7 @@ final class ParentNotices {
         jobs.job("parent_notices"),
         every,
         LiveEvents.ADDRESS,
-        entry -> "run".equals(entry.getString("kind")),
+        message -> LiveEvents.carries(message, "run"),
         this::sendDue,
         "notice(s) to parents written to the outbox");
   }

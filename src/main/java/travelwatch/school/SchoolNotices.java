@@ -39,7 +39,7 @@ final class SchoolNotices {
         jobs.job("school_notices"),
         every,
         LiveEvents.ADDRESS,
-        entry -> "run".equals(entry.getString("kind")),
+        message -> LiveEvents.carries(message, "run"),
         this::sendDue,
         "notice(s) to schools written to the outbox");
   }

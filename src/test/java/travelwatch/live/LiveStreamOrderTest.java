@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -62,6 +63,31 @@ class LiveStreamOrderTest {
       bus.publish(LiveEvents.ADDRESS, entry(2002).toJson());
       stream.await("entry 2002", Duration.ofSeconds(10), e -> e.id() == 2002);
       assertThat(stream.events()).noneMatch(e -> e.id() == 1999);
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "Entries published together (one message, one frame between nodes) each reach the client,"
+          + " in order, once; the notice passes see the run among them")
+  void entriesPublishedTogetherAreEachSent() {
+    try (SseClient stream = new SseClient(vertx, server.port, viewer, null)) {
+      var bus = server.server.vertx().eventBus();
+      subscribed(stream, 3000);
+      LiveEvent run = new LiveEvent(3003, "run", new JsonObject().put("runId", "R1"));
+      LiveEvents.publish(bus, List.of(entry(3001), entry(3002), run));
+      stream.await("entry 3003", Duration.ofSeconds(10), e -> e.id() == 3003);
+      assertThat(stream.events().stream().filter(e -> e.id() > 3000).map(SseClient.Event::id))
+          .containsExactly(3001L, 3002L, 3003L);
+
+      JsonObject together =
+          new JsonObject()
+              .put(
+                  "entries",
+                  new io.vertx.core.json.JsonArray(List.of(entry(1).toJson(), run.toJson())));
+      assertThat(LiveEvents.entries(together)).hasSize(2);
+      assertThat(LiveEvents.carries(together, "run")).isTrue();
+      assertThat(LiveEvents.carries(entry(1).toJson(), "run")).isFalse();
     }
   }
 
