@@ -344,9 +344,8 @@ public final class TravelWatchServer implements AutoCloseable {
               ingestConfig.flushDelayMillis(),
               ingestConfig.maxInFlight(),
               ingestConfig.maxQueuedRows());
-      EventHandOff handOff = new EventHandOff(vertx.eventBus(), ingestConfig.shards(), watermark);
       // Called on each HTTP event loop: its writer's pool is created there, so the inserts run
-      // on that loop, and the pool closes with that loop's verticle.
+      // on that loop, and the pool closes with that loop's verticle; so is its hand-off.
       Supplier<GroupCommitWriter> writers =
           () ->
               new GroupCommitWriter(
@@ -356,7 +355,7 @@ public final class TravelWatchServer implements AutoCloseable {
                   clock,
                   tuning,
                   ingestMetrics,
-                  handOff);
+                  new EventHandOff(vertx.eventBus(), ingestConfig.shards(), watermark));
       EventParser parser =
           new EventParser(
               EventSchemas.fromContract(), config.zone(), clock, ingestConfig.maxAhead());
