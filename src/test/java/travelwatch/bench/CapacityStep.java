@@ -106,7 +106,7 @@ final class CapacityStep {
           Duration.ofSeconds(180),
           () -> balanced(ports));
       long[] before = {cpuTicks(servers), postgresTicks(postmaster)};
-      Map<String, Long> threadsBefore = threadTicks(servers);
+      Map<String, ThreadTicks> threadsBefore = threadTicks(servers);
       long realStart = System.nanoTime();
       List<String> args = new ArrayList<>(List.of("simulate"));
       ports.forEach(port -> args.addAll(List.of("--url", "http://localhost:" + port)));
@@ -503,26 +503,48 @@ final class CapacityStep {
     return ticks;
   }
 
-  /** utime + stime of every thread of these processes, by process and thread id, with its name. */
-  private static Map<String, Long> threadTicks(List<Process> processes) {
-    Map<String, Long> ticks = new HashMap<>();
+  /** One thread's kind (see {@link #kindOf}) and its utime + stime so far. */
+  private record ThreadTicks(String kind, long ticks) {}
+
+  /** Every thread of these processes, by process and thread id. */
+  private static Map<String, ThreadTicks> threadTicks(List<Process> processes) {
+    Map<String, ThreadTicks> threads = new HashMap<>();
     for (Process p : processes) {
       try (Stream<Path> tasks = Files.list(Path.of("/proc", String.valueOf(p.pid()), "task"))) {
         for (Path task : tasks.toList()) {
-          try {
-            String stat = Files.readString(task.resolve("stat"));
-            String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            ticks.put(
-                p.pid() + "/" + task.getFileName() + "/" + name,
-                Long.parseLong(f[11]) + Long.parseLong(f[12]));
-          } catch (IOException e) { // the thread ended meanwhile
+          String text = statText(task.resolve("stat"));
+          if (text != null) { // null: the thread ended meanwhile
+            String[] f = fields(text);
+            threads.put(
+                p.pid() + "/" + task.getFileName(),
+                new ThreadTicks(
+                    kindOf(text.substring(text.indexOf('(') + 1, text.lastIndexOf(')'))),
+                    Long.parseLong(f[11]) + Long.parseLong(f[12])));
           }
         }
       } catch (IOException e) { // the process ended
       }
     }
-    return ticks;
+    return threads;
+  }
+
+  private static final List<String> THREAD_KINDS =
+      List.of("eventLoops", "workers", "jitCompiler", "garbageCollector", "hazelcast", "other");
+
+  private static String kindOf(String threadName) {
+    if (threadName.startsWith("vert.x-eventloo")) {
+      return "eventLoops";
+    }
+    if (threadName.startsWith("vert.x-worker")) {
+      return "workers";
+    }
+    if (threadName.contains("CompilerThre")) {
+      return "jitCompiler";
+    }
+    if (threadName.startsWith("GC ") || threadName.startsWith("G1 ")) {
+      return "garbageCollector";
+    }
+    return threadName.startsWith("hz.") ? "hazelcast" : "other";
   }
 
   /**
@@ -530,26 +552,14 @@ final class CapacityStep {
    * workers, the JIT compiler, garbage collection, Hazelcast and the rest (threads that ended in
    * between are not counted).
    */
-  private static JsonObject byThreadKind(Map<String, Long> before, Map<String, Long> after) {
+  private static JsonObject byThreadKind(
+      Map<String, ThreadTicks> before, Map<String, ThreadTicks> after) {
     Map<String, Long> kinds = new java.util.TreeMap<>();
-    for (String kind :
-        List.of("eventLoops", "workers", "jitCompiler", "garbageCollector", "hazelcast", "other")) {
-      kinds.put(kind, 0L);
-    }
+    THREAD_KINDS.forEach(kind -> kinds.put(kind, 0L));
     after.forEach(
-        (id, ticks) -> {
-          String name = id.substring(id.indexOf('/', id.indexOf('/') + 1) + 1);
-          String kind =
-              name.startsWith("vert.x-eventloo")
-                  ? "eventLoops"
-                  : name.startsWith("vert.x-worker")
-                      ? "workers"
-                      : name.contains("CompilerThre")
-                          ? "jitCompiler"
-                          : name.startsWith("GC ") || name.startsWith("G1 ")
-                              ? "garbageCollector"
-                              : name.startsWith("hz.") ? "hazelcast" : "other";
-          kinds.merge(kind, ticks - before.getOrDefault(id, 0L), Long::sum);
+        (id, now) -> {
+          ThreadTicks then = before.get(id);
+          kinds.merge(now.kind(), now.ticks() - (then == null ? 0 : then.ticks()), Long::sum);
         });
     JsonObject seconds = new JsonObject();
     kinds.forEach((k, v) -> seconds.put(k, v / (double) TICKS_PER_SECOND));
@@ -573,12 +583,22 @@ final class CapacityStep {
 
   /** /proc/PID/stat's fields after the command name: [0] is the state, [1] the parent. */
   private static String[] stat(long pid) {
+    String text = statText(Path.of("/proc", String.valueOf(pid), "stat"));
+    return text == null ? null : fields(text);
+  }
+
+  /** A stat file's text; null once its process or thread has gone. */
+  private static String statText(Path file) {
     try {
-      String s = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
-      return s.substring(s.lastIndexOf(')') + 2).split(" ");
+      return Files.readString(file);
     } catch (IOException e) {
       return null;
     }
+  }
+
+  /** A stat file's fields after the command name (which may hold spaces and brackets). */
+  private static String[] fields(String stat) {
+    return stat.substring(stat.lastIndexOf(')') + 2).split(" ");
   }
 
   private static String loadAverage() {
