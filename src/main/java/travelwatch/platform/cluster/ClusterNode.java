@@ -22,8 +22,9 @@ import travelwatch.config.ConfigException;
 /**
  * Starts Vert.x for this process: on its own, or clustered with Hazelcast (TCP-IP join with the
  * configured member list, no multicast or auto-detection, a short heartbeat so a dead member is
- * noticed within seconds). Hazelcast only carries the event bus and the member list: nothing that
- * must be safe depends on it (shards are owned through PostgreSQL advisory locks).
+ * noticed within seconds, none of its own metrics). Hazelcast only carries the event bus and the
+ * member list: nothing that must be safe depends on it (shards are owned through PostgreSQL
+ * advisory locks).
  */
 public final class ClusterNode {
   /** Vert.x and who else is in its cluster. */
@@ -73,6 +74,9 @@ public final class ClusterNode {
     hz.setProperty("hazelcast.merge.first.run.delay.seconds", "5");
     hz.setProperty("hazelcast.merge.next.run.delay.seconds", "5");
     hz.setProperty("hazelcast.graceful.shutdown.max.wait", "10");
+    // Hazelcast's own metrics feed its management centre, which nothing here runs; collecting them
+    // every few seconds costs each node CPU for no reader (the service's metrics are Prometheus').
+    hz.getMetricsConfig().setEnabled(false);
     NetworkConfig network = hz.getNetworkConfig();
     network.setPort(config.port()).setPortAutoIncrement(false);
     network.setPublicAddress(address + ":" + config.port());
