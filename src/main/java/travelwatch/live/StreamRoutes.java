@@ -7,7 +7,6 @@ import static travelwatch.access.Rule.schoolOr;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
@@ -81,7 +80,7 @@ public final class StreamRoutes {
     List<LiveEvent> early = new ArrayList<>();
     boolean[] caughtUp = {false};
     // Subscribe first, then read the store, so nothing falls between the two.
-    MessageConsumer<JsonObject> consumer =
+    MessageConsumer<LiveEvents.Published> consumer =
         vertx
             .eventBus()
             .consumer(
@@ -89,8 +88,7 @@ public final class StreamRoutes {
                 m -> {
                   // Entries published together are written together: one write for the lot.
                   StringBuilder out = new StringBuilder();
-                  for (JsonObject entry : LiveEvents.entries(m.body())) {
-                    LiveEvent e = LiveEvent.fromJson(entry);
+                  for (LiveEvent e : m.body().entries()) {
                     if (!e.logged()) {
                       if (caughtUp[0]) {
                         append(out, e, visible); // now or never: it is in no store
@@ -171,10 +169,6 @@ public final class StreamRoutes {
     if (e.logged()) {
       out.append("id: ").append(e.seq()).append('\n');
     }
-    out.append("event: ")
-        .append(e.kind())
-        .append("\ndata: ")
-        .append(e.data().encode())
-        .append("\n\n");
+    out.append("event: ").append(e.kind()).append("\ndata: ").append(e.dataJson()).append("\n\n");
   }
 }

@@ -34,8 +34,8 @@ final class MiOverdue {
   }
 
   /** The job: a pass every {@code every}; nothing on the bus wakes it. */
-  Passes job(Duration every, JobHealth jobs) {
-    return new Passes(
+  Passes<LiveEvents.Published> job(Duration every, JobHealth jobs) {
+    return new Passes<>(
         jobs.job("mi_overdue"),
         every,
         LiveEvents.ADDRESS,

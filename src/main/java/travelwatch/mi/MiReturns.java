@@ -6,6 +6,7 @@ import io.vertx.sqlclient.Pool;
 import java.net.URI;
 import travelwatch.alert.AlertStore;
 import travelwatch.config.MiConfig;
+import travelwatch.live.LiveEvents;
 import travelwatch.platform.ServiceClock;
 import travelwatch.platform.jobs.JobHealth;
 import travelwatch.platform.jobs.Passes;
@@ -16,9 +17,9 @@ import travelwatch.platform.jobs.Passes;
  */
 public final class MiReturns {
   private final MiRoutes routes;
-  private final Passes overdue;
+  private final Passes<LiveEvents.Published> overdue;
 
-  private MiReturns(MiRoutes routes, Passes overdue) {
+  private MiReturns(MiRoutes routes, Passes<LiveEvents.Published> overdue) {
     this.routes = routes;
     this.overdue = overdue;
   }
@@ -47,7 +48,7 @@ public final class MiReturns {
   }
 
   /** The verticle that raises overdue returns. */
-  public Passes overdue() {
+  public Passes<LiveEvents.Published> overdue() {
     return overdue;
   }
 }

@@ -35,12 +35,12 @@ final class ParentNotices {
    * The job: a pass every {@code every} and at once on every run status change, recorded as {@code
    * parent_notices}.
    */
-  Passes job(Duration every, JobHealth jobs) {
-    return new Passes(
+  Passes<LiveEvents.Published> job(Duration every, JobHealth jobs) {
+    return new Passes<>(
         jobs.job("parent_notices"),
         every,
         LiveEvents.ADDRESS,
-        message -> LiveEvents.carries(message, "run"),
+        message -> message.carries("run"),
         this::sendDue,
         "notice(s) to parents written to the outbox");
   }

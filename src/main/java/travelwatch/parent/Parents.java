@@ -7,6 +7,7 @@ import java.net.URI;
 import java.time.Instant;
 import travelwatch.access.ParentLinks;
 import travelwatch.config.ParentConfig;
+import travelwatch.live.LiveEvents;
 import travelwatch.platform.ServiceClock;
 import travelwatch.platform.jobs.JobHealth;
 import travelwatch.platform.jobs.Passes;
@@ -17,10 +18,10 @@ import travelwatch.platform.jobs.Passes;
  */
 public final class Parents {
   private final ParentRoutes routes;
-  private final Passes notices;
+  private final Passes<LiveEvents.Published> notices;
   private final ParentStore store;
 
-  private Parents(ParentRoutes routes, Passes notices, ParentStore store) {
+  private Parents(ParentRoutes routes, Passes<LiveEvents.Published> notices, ParentStore store) {
     this.routes = routes;
     this.notices = notices;
     this.store = store;
@@ -57,7 +58,7 @@ public final class Parents {
     return routes;
   }
 
-  public Passes notices() {
+  public Passes<LiveEvents.Published> notices() {
     return notices;
   }
 }

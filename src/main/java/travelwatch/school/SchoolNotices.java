@@ -34,12 +34,12 @@ final class SchoolNotices {
    * The job: a pass every {@code every} and at once on every run status change, recorded as {@code
    * school_notices}.
    */
-  Passes job(Duration every, JobHealth jobs) {
-    return new Passes(
+  Passes<LiveEvents.Published> job(Duration every, JobHealth jobs) {
+    return new Passes<>(
         jobs.job("school_notices"),
         every,
         LiveEvents.ADDRESS,
-        message -> LiveEvents.carries(message, "run"),
+        message -> message.carries("run"),
         this::sendDue,
         "notice(s) to schools written to the outbox");
   }

@@ -5,6 +5,7 @@ import io.vertx.sqlclient.Pool;
 import java.net.URI;
 import travelwatch.alert.AlertStore;
 import travelwatch.config.SchoolConfig;
+import travelwatch.live.LiveEvents;
 import travelwatch.monitor.RunBoard;
 import travelwatch.platform.ServiceClock;
 import travelwatch.platform.jobs.JobHealth;
@@ -16,9 +17,9 @@ import travelwatch.platform.jobs.Passes;
  */
 public final class Schools {
   private final SchoolRoutes routes;
-  private final Passes notices;
+  private final Passes<LiveEvents.Published> notices;
 
-  private Schools(SchoolRoutes routes, Passes notices) {
+  private Schools(SchoolRoutes routes, Passes<LiveEvents.Published> notices) {
     this.routes = routes;
     this.notices = notices;
   }
@@ -47,7 +48,7 @@ public final class Schools {
     return routes;
   }
 
-  public Passes notices() {
+  public Passes<LiveEvents.Published> notices() {
     return notices;
   }
 }

@@ -56,6 +56,7 @@ import travelwatch.ingest.PlanOwnersRefresh;
 import travelwatch.ingest.RateLimiter;
 import travelwatch.ingest.RecentEvents;
 import travelwatch.kpi.Kpi;
+import travelwatch.live.LiveEvents;
 import travelwatch.live.StreamRoutes;
 import travelwatch.mi.MiReturns;
 import travelwatch.monitor.ControlRoomRoutes;
@@ -311,6 +312,7 @@ public final class TravelWatchServer implements AutoCloseable {
       this.health = new Health(pool, () -> shardOwnership.status().toJson(), jobs);
 
       CommittedEvents.register(vertx.eventBus());
+      LiveEvents.register(vertx.eventBus());
       IntakeWatermark watermark = new IntakeWatermark(real);
       Duration behindAfter = config.monitor().behindAfter();
       MonitorMetrics.intakeLag(metrics.registry(), () -> watermark.lag(clock.instant()));

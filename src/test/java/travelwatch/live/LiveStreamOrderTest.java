@@ -45,8 +45,8 @@ class LiveStreamOrderTest {
     try (SseClient stream = new SseClient(vertx, server.port, viewer, null)) {
       var bus = server.server.vertx().eventBus();
       subscribed(stream, 500);
-      bus.publish(LiveEvents.ADDRESS, entry(1002).toJson());
-      bus.publish(LiveEvents.ADDRESS, entry(1001).toJson());
+      LiveEvents.publish(bus, List.of(entry(1002)));
+      LiveEvents.publish(bus, List.of(entry(1001)));
       stream.await("entry 1001", Duration.ofSeconds(10), e -> e.id() == 1001);
       stream.await("entry 1002", Duration.ofSeconds(10), e -> e.id() == 1002);
       assertThat(stream.events().stream().filter(e -> e.id() >= 1001)).hasSize(2);
@@ -59,8 +59,8 @@ class LiveStreamOrderTest {
     try (SseClient stream = new SseClient(vertx, server.port, viewer, 2000L)) {
       var bus = server.server.vertx().eventBus();
       subscribed(stream, 2001);
-      bus.publish(LiveEvents.ADDRESS, entry(1999).toJson());
-      bus.publish(LiveEvents.ADDRESS, entry(2002).toJson());
+      LiveEvents.publish(bus, List.of(entry(1999)));
+      LiveEvents.publish(bus, List.of(entry(2002)));
       stream.await("entry 2002", Duration.ofSeconds(10), e -> e.id() == 2002);
       assertThat(stream.events()).noneMatch(e -> e.id() == 1999);
     }
@@ -80,15 +80,35 @@ class LiveStreamOrderTest {
       assertThat(stream.events().stream().filter(e -> e.id() > 3000).map(SseClient.Event::id))
           .containsExactly(3001L, 3002L, 3003L);
 
-      JsonObject together =
-          new JsonObject()
-              .put(
-                  "entries",
-                  new io.vertx.core.json.JsonArray(List.of(entry(1).toJson(), run.toJson())));
-      assertThat(LiveEvents.entries(together)).hasSize(2);
-      assertThat(LiveEvents.carries(together, "run")).isTrue();
-      assertThat(LiveEvents.carries(entry(1).toJson(), "run")).isFalse();
+      assertThat(new LiveEvents.Published(List.of(entry(1), run)).carries("run")).isTrue();
+      assertThat(new LiveEvents.Published(List.of(entry(1))).carries("run")).isFalse();
     }
+  }
+
+  @Test
+  @DisplayName(
+      "Entries travel to another node as their number, kind and the data's JSON text, and arrive"
+          + " as they were sent")
+  void entriesCrossBetweenNodesUnchanged() {
+    LiveEvents.Published sent =
+        new LiveEvents.Published(
+            List.of(
+                entry(41),
+                new LiveEvent(
+                    0,
+                    "position",
+                    new JsonObject().put("runId", "R-é1").put("schoolId", "S1").put("lat", 52.48)),
+                new LiveEvent(42, "message", new JsonObject().put("text", "Bus 12 — 5 min late"))));
+    io.vertx.core.buffer.Buffer wire = io.vertx.core.buffer.Buffer.buffer().appendString("head");
+    LiveEvents.Codec codec = new LiveEvents.Codec();
+    codec.encodeToWire(wire, sent);
+
+    LiveEvents.Published received = codec.decodeFromWire(4, wire);
+
+    assertThat(received).isEqualTo(sent);
+    assertThat(received.entries().get(1).data().getString("runId")).isEqualTo("R-é1");
+    assertThat(received.entries().get(1).logged()).isFalse();
+    assertThat(codec.transform(sent)).as("shared on a node, not copied").isSameAs(sent);
   }
 
   /**
@@ -101,7 +121,7 @@ class LiveStreamOrderTest {
         "the stream to subscribe",
         Duration.ofSeconds(10),
         () -> {
-          bus.publish(LiveEvents.ADDRESS, entry(seq).toJson());
+          LiveEvents.publish(bus, List.of(entry(seq)));
           return stream.find(e -> e.id() == seq).isPresent();
         });
   }

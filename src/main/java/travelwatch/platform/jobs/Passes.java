@@ -3,7 +3,6 @@ package travelwatch.platform.jobs;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
-import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
@@ -18,18 +17,18 @@ import org.slf4j.LoggerFactory;
  * recorded as the job ({@link JobHealth}); a failed pass is logged and tried again at the next. The
  * pass answers how many things it did, logged when any.
  */
-public final class Passes extends VerticleBase {
+public final class Passes<T> extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(Passes.class);
 
   private final JobHealth.Job job;
   private final Duration every;
   private final String address;
-  private final Predicate<JsonObject> wakeOn;
+  private final Predicate<T> wakeOn;
   private final Supplier<Future<Integer>> pass;
   private final String did;
   private final AtomicBoolean running = new AtomicBoolean();
   private final AtomicBoolean again = new AtomicBoolean();
-  private MessageConsumer<JsonObject> wake;
+  private MessageConsumer<T> wake;
   private long timer = -1;
   private long lastWakePass = Long.MIN_VALUE / 2;
   private long wakeTimer = -1;
@@ -45,7 +44,7 @@ public final class Passes extends VerticleBase {
       JobHealth.Job job,
       Duration every,
       String address,
-      Predicate<JsonObject> wakeOn,
+      Predicate<T> wakeOn,
       Supplier<Future<Integer>> pass,
       String did) {
     this.job = job;
@@ -64,7 +63,7 @@ public final class Passes extends VerticleBase {
     wake =
         vertx
             .eventBus()
-            .<JsonObject>localConsumer(address)
+            .<T>localConsumer(address)
             .handler(
                 m -> {
                   if (wakeOn.test(m.body())) {

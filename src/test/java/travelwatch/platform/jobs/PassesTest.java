@@ -32,12 +32,12 @@ class PassesTest {
   void wakesAreGathered() {
     List<Long> passes = new CopyOnWriteArrayList<>();
     JobHealth jobs = new JobHealth(new SimpleMeterRegistry(), Clock.systemUTC(), ZoneId.of("UTC"));
-    Passes job =
-        new Passes(
+    Passes<JsonObject> job =
+        new Passes<>(
             jobs.job("test_passes"),
             Duration.ofHours(1),
             ADDRESS,
-            m -> "run".equals(m.getString("kind")),
+            (JsonObject m) -> "run".equals(m.getString("kind")),
             () -> {
               passes.add(System.nanoTime());
               return Future.succeededFuture(0);
