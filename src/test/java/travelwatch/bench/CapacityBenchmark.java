@@ -60,25 +60,19 @@ final class CapacityBenchmark {
       JsonObject step = measure(dir, s, s.nodes() == 1 ? SINGLE_EVENTS : null);
       results.add(step);
       if (cluster && s.nodes() == 1) {
-        CapacityStep.Settings two =
-            new CapacityStep.Settings(
-                s.councils(),
-                s.routes(),
-                s.speed(),
-                s.clockStart(),
-                s.until(),
-                s.seed(),
-                s.monitorTickMillis(),
-                2,
-                s.batchEverySeconds());
-        JsonObject clustered = measure(dir, two, null);
+        JsonObject clustered = measure(dir, s.on(2), null);
         step.put("cluster", clusterComparison(step, clustered));
         JsonObject c = step.getJsonObject("cluster");
         Progress.say(
-            "capacity: %s on 2 clustered nodes %s; server CPU per 1,000 events %.0f ms against one"
-                + " node's %.0f ms: ratio %.2f (%.2f without the JIT compiler's warm-up)",
+            "capacity: %s on 2 clustered nodes %s; server CPU per 1,000 events from %s (warm) %.0f"
+                + " ms against one node's %.0f ms: ratio %.2f; over the whole step %.0f against"
+                + " %.0f ms, ratio %.2f (%.2f without the JIT compiler)",
             s.label(),
             clustered.getBoolean("holds") ? "holds" : "does not hold",
+            s.warmFrom(),
+            warmPer1000(clustered),
+            warmPer1000(step),
+            c.getDouble("warmRatio"),
             clustered.getDouble("serverCpuMillisPer1000Events"),
             step.getDouble("serverCpuMillisPer1000Events"),
             c.getDouble("ratio"),
@@ -138,19 +132,35 @@ final class CapacityBenchmark {
 
   /**
    * Two clustered nodes against one at the same BE: the ratio is one node's server CPU per 1,000
-   * events over the cluster's (both nodes' together), so 0.8 means coordination cost 25% more; the
-   * ratio without JIT leaves out each JVM's compiler threads, a warm-up the second node pays again.
+   * events over the cluster's (both nodes' together), so 0.8 means coordination cost 25% more. The
+   * warm ratio compares the nodes past their warm-up (see {@link CapacityStep.Settings#warmFrom}),
+   * as a service running all day runs; the whole step's ratio counts each JVM's warm-up too, which
+   * the second node pays again, and the ratio without JIT leaves out only the compiler's threads.
    */
   static JsonObject clusterComparison(JsonObject one, JsonObject two) {
     return new JsonObject()
         .put("step", two)
-        .put("ratio", ratio(one, two, "serverCpuMillisPer1000Events"))
-        .put("ratioWithoutJit", ratio(one, two, "serverCpuMillisPer1000EventsWithoutJit"));
+        .put("warmRatio", ratio(warmPer1000(one), warmPer1000(two)))
+        .put(
+            "ratio",
+            ratio(
+                one.getDouble("serverCpuMillisPer1000Events"),
+                two.getDouble("serverCpuMillisPer1000Events")))
+        .put(
+            "ratioWithoutJit",
+            ratio(
+                one.getDouble("serverCpuMillisPer1000EventsWithoutJit"),
+                two.getDouble("serverCpuMillisPer1000EventsWithoutJit")));
   }
 
-  private static double ratio(JsonObject one, JsonObject two, String field) {
-    double both = two.getDouble(field);
-    return both == 0 ? 0 : Math.round(one.getDouble(field) / both * 100) / 100.0;
+  /** Server CPU ms per 1,000 events once warm; 0 when the step ended before it was. */
+  static double warmPer1000(JsonObject step) {
+    JsonObject warm = step.getJsonObject("warm");
+    return warm == null ? 0 : warm.getDouble("serverCpuMillisPer1000Events");
+  }
+
+  private static double ratio(double one, double both) {
+    return both == 0 ? 0 : Math.round(one / both * 100) / 100.0;
   }
 
   /** The report's table: one row a step. */
@@ -172,8 +182,9 @@ final class CapacityBenchmark {
                 + " event-to-alert p50 / p99 ms (n), once caught up | all: p99 ms (n) | CPU s server"
                 + " / PostgreSQL / simulator |"
                 + " heap max / after GC MB | group-commit rows | server CPU ms per 1,000 events"
-                + " (day / single events, ratio) | fault check | load average |\n")
-        .append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+                + " (day / single events, ratio) | the same once warm | fault check | load"
+                + " average |\n")
+        .append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     JsonArray steps = c.getJsonArray("steps");
     for (int i = 0; i < steps.size(); i++) {
       JsonObject s = steps.getJsonObject(i);
@@ -191,12 +202,22 @@ final class CapacityBenchmark {
                   day,
                   single.getDouble("serverCpuMillisPer1000Events"),
                   day / Math.max(0.001, single.getDouble("serverCpuMillisPer1000Events")));
+      double warm = warmPer1000(s);
+      String warmPerEvent =
+          warm == 0
+              ? "–"
+              : single == null || !single.containsKey("serverCpuMillisPer1000Events")
+                  ? String.format("%.0f", warm)
+                  : String.format(
+                      "%.0f, %.2f",
+                      warm,
+                      warm / Math.max(0.001, single.getDouble("serverCpuMillisPer1000Events")));
       md.append(
           String.format(
               "| %s | %.1f | %s | %d | %d | %.1f | %d / %s | %.0f / %.0f (%d) | %.0f (%d) |"
                   + " %.0f / %.0f / %.0f |"
                   + " %d / %d |"
-                  + " %.1f | %s | %s | %s |%n",
+                  + " %.1f | %s | %s | %s | %s |%n",
               s.getString("step"),
               s.getDouble("be"),
               s.getBoolean("holds") ? "yes" : "no: " + String.join("; ", reasons(s)),
@@ -217,6 +238,7 @@ final class CapacityBenchmark {
               s.getLong("serverHeapAfterGcBytes") >> 20,
               s.getDouble("groupCommitMeanRows"),
               perEvent,
+              warmPerEvent,
               summary.getJsonObject("faultCheck").getBoolean("passed") ? "passed" : "failed",
               s.getString("loadAverage")));
     }
@@ -229,9 +251,12 @@ final class CapacityBenchmark {
         md.append(
             String.format(
                 "Step %s on two clustered nodes: %s; peak stored %d ev/s, event-to-alert p99 %.0f"
-                    + " ms, server CPU %.0f s (both nodes), PostgreSQL %.0f s; %.0f ms per 1,000"
-                    + " events against one node's %.0f: ratio %.2f (%.2f without each JVM's JIT"
-                    + " compiler); server CPU by thread %s against one node's %s.%n%n",
+                    + " ms, server CPU %.0f s (both nodes), PostgreSQL %.0f s. Once warm (from %s):"
+                    + " %.0f ms per 1,000 events against one node's %.0f, **ratio %.2f**; server"
+                    + " CPU by thread %s against one node's %s. Over the whole step, warm-up"
+                    + " included: %.0f ms per 1,000 events against one node's %.0f: ratio %.2f"
+                    + " (%.2f without each JVM's JIT compiler); server CPU by thread %s against one"
+                    + " node's %s.%n%n",
                 s.getString("step"),
                 two.getBoolean("holds")
                     ? "holds"
@@ -240,6 +265,12 @@ final class CapacityBenchmark {
                 two.getJsonObject("eventToAlertSteady").getDouble("p99Millis"),
                 two.getJsonObject("cpuSeconds").getDouble("server"),
                 two.getJsonObject("cpuSeconds").getDouble("postgres"),
+                warmFrom(two),
+                warmPer1000(two),
+                warmPer1000(s),
+                comparison.getDouble("warmRatio"),
+                warmByThread(two),
+                warmByThread(s),
                 two.getDouble("serverCpuMillisPer1000Events"),
                 s.getDouble("serverCpuMillisPer1000Events"),
                 comparison.getDouble("ratio"),
@@ -270,6 +301,16 @@ final class CapacityBenchmark {
           });
       md.append(String.join("; ", parts)).append(".\n\n");
     }
+  }
+
+  private static String warmFrom(JsonObject step) {
+    JsonObject warm = step.getJsonObject("warm");
+    return warm == null ? "–" : warm.getString("from");
+  }
+
+  private static String warmByThread(JsonObject step) {
+    JsonObject warm = step.getJsonObject("warm");
+    return warm == null ? "{}" : warm.getJsonObject("serverCpuByThread").encode();
   }
 
   private static List<String> reasons(JsonObject step) {

@@ -58,6 +58,17 @@ class CapacityHarnessTest {
     assertThat(step.getDouble("serverCpuMillisPer1000EventsWithoutJit"))
         .isLessThanOrEqualTo(step.getDouble("serverCpuMillisPer1000Events"));
     assertThat(step.getDouble("groupCommitMeanRows")).isGreaterThanOrEqualTo(1.0);
+    // Past the first sixth of the day (06:35 here): the events and CPU of that part alone.
+    JsonObject warm = step.getJsonObject("warm");
+    assertThat(warm.getString("from")).isEqualTo("06:35");
+    assertThat(warm.getLong("stored"))
+        .isPositive()
+        .isLessThanOrEqualTo(summary.getLong("accepted"));
+    assertThat(warm.getDouble("serverCpuSeconds"))
+        .isPositive()
+        .isLessThanOrEqualTo(step.getJsonObject("cpuSeconds").getDouble("server"));
+    assertThat(warm.getDouble("serverCpuMillisPer1000Events")).isPositive();
+    assertThat(step.getJsonArray("timeline")).isNotEmpty();
 
     CapacityReport.Judged judged = CapacityReport.judge(step, settings);
     assertThat(judged.reasons()).doesNotContain("the fault check failed");

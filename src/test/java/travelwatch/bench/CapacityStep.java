@@ -59,6 +59,28 @@ final class CapacityStep {
       int monitorTickMillis,
       int nodes,
       double batchEverySeconds) {
+    /**
+     * Where the warm figures start: after the first sixth of the step's day (07:00 in 06:30–09:30),
+     * each server JVM's warm-up behind it.
+     */
+    LocalTime warmFrom() {
+      return clockStart.plus(Duration.between(clockStart, until).dividedBy(6));
+    }
+
+    /** The same step on {@code n} nodes. */
+    Settings on(int n) {
+      return new Settings(
+          councils,
+          routes,
+          speed,
+          clockStart,
+          until,
+          seed,
+          monitorTickMillis,
+          n,
+          batchEverySeconds);
+    }
+
     /** Birmingham-equivalents of live load. */
     double be() {
       return councils * (double) routes / BIRMINGHAM_ROUTES * speed;
@@ -138,23 +160,52 @@ final class CapacityStep {
       long[] maxHeap = new long[s.nodes()];
       long dayNanos = (long) (Duration.between(s.clockStart(), s.until()).toNanos() / s.speed());
       long deadline = realStart + 3 * dayNanos + TimeUnit.MINUTES.toNanos(5);
+      LocalTime warmFrom = s.warmFrom();
+      Reading warm = null;
+      JsonArray timeline = new JsonArray();
+      long nextTimelineNanos = realStart;
       while (simulator.isAlive()) {
         if (System.nanoTime() > deadline) {
           throw new IllegalStateException(
               "the simulator did not finish in time; see " + dir.resolve("simulator.log"));
         }
+        long stored = 0;
         for (int i = 0; i < ports.size(); i++) {
+          String metrics = metrics(ports.get(i));
           maxHeap[i] =
               Math.max(
                   maxHeap[i],
-                  Math.round(metric(ports.get(i), "jvm_memory_used_bytes", "area=\"heap\"")));
+                  Math.round(metric(metrics, "jvm_memory_used_bytes", "area=\"heap\"")));
+          stored += Math.round(metric(metrics, "travelwatch_events_ingested_total", ""));
         }
-        simulator.waitFor(2, TimeUnit.SECONDS);
+        LocalTime serviceNow = serviceTime(s, serverLaunched);
+        if (warm == null && !serviceNow.isBefore(warmFrom)) {
+          warm = reading(servers, postmaster, stored);
+        }
+        if (System.nanoTime() >= nextTimelineNanos) {
+          Reading r = reading(servers, postmaster, stored);
+          timeline.add(
+              new JsonObject()
+                  .put("serviceTime", serviceNow.withNano(0).toString())
+                  .put(
+                      "serverCpuSeconds", (r.serverTicks() - before[0]) / (double) TICKS_PER_SECOND)
+                  .put(
+                      "jitCompilerSeconds",
+                      byThreadKind(threadsBefore, r.threads()).getDouble("jitCompiler"))
+                  .put("stored", stored));
+          nextTimelineNanos += TimeUnit.SECONDS.toNanos(10);
+        }
+        simulator.waitFor(5, TimeUnit.SECONDS);
       }
       double realSeconds = (System.nanoTime() - realStart) / 1e9;
-      double serverCpu = (cpuTicks(servers) - before[0]) / (double) TICKS_PER_SECOND;
-      JsonObject byThread = byThreadKind(threadsBefore, threadTicks(servers));
-      double postgresCpu = (postgresTicks(postmaster) - before[1]) / (double) TICKS_PER_SECOND;
+      long storedAtEnd = 0;
+      for (int port : ports) {
+        storedAtEnd += Math.round(metric(metrics(port), "travelwatch_events_ingested_total", ""));
+      }
+      Reading end = reading(servers, postmaster, storedAtEnd);
+      double serverCpu = (end.serverTicks() - before[0]) / (double) TICKS_PER_SECOND;
+      JsonObject byThread = byThreadKind(threadsBefore, end.threads());
+      double postgresCpu = (end.postgresTicks() - before[1]) / (double) TICKS_PER_SECOND;
       List<JsonObject> lines = lines(report);
       if (lines.isEmpty() || !"summary".equals(lines.get(lines.size() - 1).getString("line"))) {
         throw new IllegalStateException(
@@ -217,6 +268,10 @@ final class CapacityStep {
               accepted == 0 ? 0 : Math.round((serverCpu - jit) * 10_000_000 / accepted) / 10.0);
       result.put(
           "eventsPerRequest", requests == 0 ? 0 : Math.round(accepted * 10.0 / requests) / 10.0);
+      result.put("timeline", timeline);
+      if (warm != null) {
+        result.put("warm", warm(warmFrom, warm, end));
+      }
       if (wrkSeconds != null && s.nodes() == 1 && Wrk.installed()) {
         try {
           result.put(
@@ -319,6 +374,51 @@ final class CapacityStep {
       mine.forEach(owned::add);
     }
     return total > 0 && total == owned.size() && owned.size() == units;
+  }
+
+  /** The servers' and PostgreSQL's CPU so far, by thread, and the events the servers stored. */
+  private record Reading(
+      long serverTicks, Map<String, ThreadTicks> threads, long postgresTicks, long stored) {}
+
+  private static Reading reading(List<Process> servers, long postmaster, long stored)
+      throws IOException {
+    return new Reading(cpuTicks(servers), threadTicks(servers), postgresTicks(postmaster), stored);
+  }
+
+  /** The time of day on the servers' clock (started at {@code clockStart} when launched). */
+  private static LocalTime serviceTime(Settings s, long launchedEpochMillis) {
+    long serviceMillis = (long) ((System.currentTimeMillis() - launchedEpochMillis) * s.speed());
+    Duration sinceStart = Duration.ofMillis(serviceMillis);
+    Duration toMidnight = Duration.between(s.clockStart(), LocalTime.MAX);
+    return sinceStart.compareTo(toMidnight) > 0 ? LocalTime.MAX : s.clockStart().plus(sinceStart);
+  }
+
+  /**
+   * The same figures from {@code warmFrom} to the end: what an event costs nodes past their JVM's
+   * warm-up (the JIT compiler's first minutes, interpreted code), as a service running all day pays
+   * it.
+   */
+  private static JsonObject warm(LocalTime from, Reading start, Reading end) {
+    long stored = end.stored() - start.stored();
+    double server = (end.serverTicks() - start.serverTicks()) / (double) TICKS_PER_SECOND;
+    JsonObject byThread = byThreadKind(start.threads(), end.threads());
+    double jit = byThread.getDouble("jitCompiler");
+    return new JsonObject()
+        .put("from", from.toString())
+        .put("stored", stored)
+        .put("serverCpuSeconds", Math.round(server * 10) / 10.0)
+        .put(
+            "postgresCpuSeconds",
+            Math.round(
+                    (end.postgresTicks() - start.postgresTicks()) / (double) TICKS_PER_SECOND * 10)
+                / 10.0)
+        .put("serverCpuByThread", byThread)
+        .put(
+            "serverCpuMillisPer1000Events",
+            stored == 0 ? 0 : Math.round(server * 10_000_000 / stored) / 10.0)
+        .put(
+            "serverCpuMillisPer1000EventsWithoutJit",
+            stored == 0 ? 0 : Math.round((server - jit) * 10_000_000 / stored) / 10.0);
   }
 
   /**
@@ -432,21 +532,28 @@ final class CapacityStep {
 
   /** The sum of a metric's series whose labels include {@code label}; 0 if unreadable. */
   static double metric(int port, String name, String label) {
-    String text;
+    return metric(metrics(port), name, label);
+  }
+
+  /** A node's {@code /metrics} page; empty if unreadable. */
+  private static String metrics(int port) {
     try {
-      text =
-          HTTP.send(
-                  HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/metrics"))
-                      .timeout(Duration.ofSeconds(30))
-                      .build(),
-                  HttpResponse.BodyHandlers.ofString())
-              .body();
+      return HTTP.send(
+              HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/metrics"))
+                  .timeout(Duration.ofSeconds(30))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString())
+          .body();
     } catch (IOException e) {
-      return 0;
+      return "";
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return 0;
+      return "";
     }
+  }
+
+  /** The sum of the series of {@code name} in a {@code /metrics} page whose labels include it. */
+  private static double metric(String text, String name, String label) {
     double sum = 0;
     for (String line : text.split("\n")) {
       if (line.startsWith("#") || !(line.startsWith(name + "{") || line.startsWith(name + " "))) {
