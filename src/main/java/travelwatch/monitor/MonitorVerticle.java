@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.time.Duration;
@@ -31,6 +32,7 @@ import travelwatch.config.MonitorSettings;
 import travelwatch.ingest.CommittedEvents;
 import travelwatch.ingest.EventHandOff;
 import travelwatch.ingest.IntakeWatermark;
+import travelwatch.ingest.ShardDirectory;
 import travelwatch.live.LiveEvents;
 import travelwatch.live.LiveEvents.LiveEvent;
 import travelwatch.plan.Plan;
@@ -83,7 +85,12 @@ public final class MonitorVerticle extends VerticleBase implements ShardOwnershi
   private final MonitorMetrics metrics;
   private final ShardOwnership ownership;
   private final IntakeWatermark watermark;
+  private final ShardDirectory directory;
   private final String node = UUID.randomUUID().toString();
+
+  /** Where events for any of this node's ready shards may come together (see EventHandOff). */
+  private final String inbox = EventHandOff.INBOX_ADDRESS + node;
+
   private long marker = -1;
 
   /** The monitors of the shards this node owns and has rebuilt. */
@@ -127,7 +134,8 @@ public final class MonitorVerticle extends VerticleBase implements ShardOwnershi
       AlertStore alerts,
       MonitorMetrics metrics,
       ShardOwnership ownership,
-      IntakeWatermark watermark) {
+      IntakeWatermark watermark,
+      ShardDirectory directory) {
     this.time = time;
     this.clock = time.clock();
     this.zone = time.zone();
@@ -141,6 +149,7 @@ public final class MonitorVerticle extends VerticleBase implements ShardOwnershi
     this.metrics = metrics;
     this.ownership = ownership;
     this.watermark = watermark;
+    this.directory = directory;
   }
 
   /** Shards to own: the run shards and the council-wide one. */
@@ -162,11 +171,20 @@ public final class MonitorVerticle extends VerticleBase implements ShardOwnershi
     // Each node tells the others how far its intake has reached the monitors.
     MessageConsumer<JsonObject> marks =
         vertx.eventBus().consumer(WATERMARK_ADDRESS, m -> heard(m.body()));
+    // Events for several of this node's shards in one message.
+    MessageConsumer<CommittedEvents> atInbox =
+        vertx.eventBus().consumer(inbox, this::receiveAtInbox);
     shared.add(crew);
     shared.add(planChanged);
     shared.add(marks);
+    shared.add(atInbox);
     marker = vertx.setPeriodic(MARK_EVERY_MILLIS, t -> tellOthers());
-    return Future.all(crew.completion(), planChanged.completion(), marks.completion())
+    return Future.all(
+            List.of(
+                crew.completion(),
+                planChanged.completion(),
+                marks.completion(),
+                atInbox.completion()))
         .compose(v -> ownership.start(vertx, this))
         .onSuccess(v -> ticker = vertx.setPeriodic(tickEvery.toMillis(), t -> step(this::tick)));
   }
@@ -207,6 +225,7 @@ public final class MonitorVerticle extends VerticleBase implements ShardOwnershi
         consumer.unregister();
       }
     }
+    directory.heard(inbox, readyShards()); // this node's hand-offs stop sending them here at once
   }
 
   private String address(int shard) {
@@ -222,6 +241,36 @@ public final class MonitorVerticle extends VerticleBase implements ShardOwnershi
     } else {
       message.reply(null); // not ours: the owner reads it from the store
     }
+  }
+
+  /**
+   * Events for any of this node's shards: applied like a shard's message when every one of their
+   * shards is ready here, else turned away (the hand-off then sends them to each shard's address).
+   */
+  private void receiveAtInbox(Message<CommittedEvents> message) {
+    for (CommittedEvents.Committed c : message.body().events()) {
+      int shard = EventHandOff.shardOf(c, shards);
+      if (!ready(shard)) {
+        message.fail(EventHandOff.NOT_HERE, "shard " + shard + " is not monitored here");
+        return;
+      }
+    }
+    enqueue(message.body(), message);
+  }
+
+  /** Whether this node monitors {@code shard} and has rebuilt it. */
+  private boolean ready(int shard) {
+    return monitors.containsKey(shard) && !buffered.containsKey(shard);
+  }
+
+  private List<Integer> readyShards() {
+    List<Integer> ready = new ArrayList<>();
+    for (int shard : monitors.keySet()) {
+      if (ready(shard)) {
+        ready.add(shard);
+      }
+    }
+    return ready;
   }
 
   private void enqueue(CommittedEvents events) {
@@ -554,8 +603,15 @@ public final class MonitorVerticle extends VerticleBase implements ShardOwnershi
     return Future.succeededFuture();
   }
 
+  /**
+   * Tells every node (this one too) how far this node's intake has reached the monitors, and which
+   * shards its monitor is ready for, at which inbox.
+   */
   private void tellOthers() {
-    JsonObject mark = new JsonObject().put("node", node);
+    List<Integer> ready = readyShards();
+    directory.heard(inbox, ready);
+    JsonObject mark =
+        new JsonObject().put("node", node).put("inbox", inbox).put("shards", new JsonArray(ready));
     watermark.oldestHere().ifPresent(t -> mark.put("oldest", t.toEpochMilli()));
     vertx.eventBus().publish(WATERMARK_ADDRESS, mark);
   }
@@ -566,6 +622,15 @@ public final class MonitorVerticle extends VerticleBase implements ShardOwnershi
       Long oldest = mark.getLong("oldest");
       watermark.heard(
           from, oldest == null ? Optional.empty() : Optional.of(Instant.ofEpochMilli(oldest)));
+      JsonArray ready = mark.getJsonArray("shards");
+      String theirs = mark.getString("inbox");
+      if (ready != null && theirs != null) {
+        List<Integer> shardsThere = new ArrayList<>(ready.size());
+        for (int i = 0; i < ready.size(); i++) {
+          shardsThere.add(ready.getInteger(i));
+        }
+        directory.heard(theirs, shardsThere);
+      }
     }
   }
 
@@ -573,6 +638,7 @@ public final class MonitorVerticle extends VerticleBase implements ShardOwnershi
   public Future<?> stop() {
     vertx.cancelTimer(ticker);
     vertx.cancelTimer(marker);
+    directory.forget(inbox);
     catchUps.forEach(vertx::cancelTimer);
     catchUps.clear();
     return ownership

@@ -55,6 +55,7 @@ import travelwatch.ingest.PlanOwners;
 import travelwatch.ingest.PlanOwnersRefresh;
 import travelwatch.ingest.RateLimiter;
 import travelwatch.ingest.RecentEvents;
+import travelwatch.ingest.ShardDirectory;
 import travelwatch.kpi.Kpi;
 import travelwatch.live.LiveEvents;
 import travelwatch.live.StreamRoutes;
@@ -314,6 +315,7 @@ public final class TravelWatchServer implements AutoCloseable {
       CommittedEvents.register(vertx.eventBus());
       LiveEvents.register(vertx.eventBus());
       IntakeWatermark watermark = new IntakeWatermark(real);
+      ShardDirectory directory = new ShardDirectory(real);
       Duration behindAfter = config.monitor().behindAfter();
       MonitorMetrics.intakeLag(metrics.registry(), () -> watermark.lag(clock.instant()));
       health.condition(
@@ -357,7 +359,7 @@ public final class TravelWatchServer implements AutoCloseable {
                   clock,
                   tuning,
                   ingestMetrics,
-                  new EventHandOff(vertx.eventBus(), ingestConfig.shards(), watermark));
+                  new EventHandOff(vertx.eventBus(), ingestConfig.shards(), watermark, directory));
       EventParser parser =
           new EventParser(
               EventSchemas.fromContract(), config.zone(), clock, ingestConfig.maxAhead());
@@ -445,7 +447,8 @@ public final class TravelWatchServer implements AutoCloseable {
               alertStore,
               new MonitorMetrics(metrics.registry()),
               shardOwnership,
-              watermark);
+              watermark,
+              directory);
       this.kpi = Kpi.create(config.kpi(), time, pool, metrics.registry(), notifications, jobs);
       this.parents =
           Parents.create(

@@ -40,7 +40,8 @@ class EventHandOffTest {
     List<Message<CommittedEvents>> received = new CopyOnWriteArrayList<>();
     vertx.eventBus().<CommittedEvents>consumer(address, received::add).completion().await();
     IntakeWatermark watermark = new IntakeWatermark(Clock.systemUTC());
-    EventHandOff handOff = new EventHandOff(vertx.eventBus(), 16, watermark);
+    EventHandOff handOff =
+        new EventHandOff(vertx.eventBus(), 16, watermark, new ShardDirectory(Clock.systemUTC()));
     Context loop = vertx.getOrCreateContext();
 
     loop.runOnContext(v -> handOff.accept(List.of(stored(1))));
@@ -71,7 +72,91 @@ class EventHandOffTest {
     assertThat(received.get(2).body().events()).hasSize(1);
   }
 
+  @Test
+  @DisplayName(
+      "Events for several shards whose monitor is ready at one inbox go there as one message, and"
+          + " count as in flight until it answers")
+  void shardsReadyAtOneInboxShareAMessage() {
+    CommittedEvents.register(vertx.eventBus());
+    String inbox = EventHandOff.INBOX_ADDRESS + "node-a";
+    List<Message<CommittedEvents>> received = new CopyOnWriteArrayList<>();
+    vertx.eventBus().<CommittedEvents>consumer(inbox, received::add).completion().await();
+    ShardDirectory directory = new ShardDirectory(Clock.systemUTC());
+    directory.heard(inbox, java.util.stream.IntStream.rangeClosed(0, 16).boxed().toList());
+    IntakeWatermark watermark = new IntakeWatermark(Clock.systemUTC());
+    EventHandOff handOff = new EventHandOff(vertx.eventBus(), 16, watermark, directory);
+    List<StoredEvent> threeShards = List.of(stored(1, "R-1"), stored(2, "R-2"), stored(3, "R-4"));
+    assertThat(threeShards.stream().map(e -> EventHandOff.shardOf(e.event().runId(), 16)))
+        .doesNotHaveDuplicates();
+
+    vertx.getOrCreateContext().runOnContext(v -> handOff.accept(threeShards));
+
+    JarProcess.await("the message", Duration.ofSeconds(10), () -> received.size() == 1);
+    assertThat(received.get(0).body().events().stream().map(CommittedEvents.Committed::seq))
+        .containsExactly(1L, 2L, 3L);
+    assertThat(watermark.oldestHere()).contains(RECEIVED);
+    received.get(0).reply("applied");
+    JarProcess.await(
+        "nothing in flight", Duration.ofSeconds(10), () -> watermark.oldestHere().isEmpty());
+  }
+
+  @Test
+  @DisplayName(
+      "A monitor that no longer has a shard turns its inbox's message away: the events go to each"
+          + " shard's own address, and the next ones straight there")
+  void turnedAwayEventsGoToEachShard() {
+    CommittedEvents.register(vertx.eventBus());
+    String inbox = EventHandOff.INBOX_ADDRESS + "node-a";
+    List<Message<CommittedEvents>> atInbox = new CopyOnWriteArrayList<>();
+    vertx
+        .eventBus()
+        .<CommittedEvents>consumer(
+            inbox,
+            m -> {
+              atInbox.add(m);
+              m.fail(EventHandOff.NOT_HERE, "shard not monitored here");
+            })
+        .completion()
+        .await();
+    List<Message<CommittedEvents>> atShards = new CopyOnWriteArrayList<>();
+    for (String run : List.of("R-1", "R-2")) {
+      vertx
+          .eventBus()
+          .<CommittedEvents>consumer(
+              EventHandOff.SHARD_ADDRESS + EventHandOff.shardOf(run, 16),
+              m -> {
+                atShards.add(m);
+                m.reply("applied");
+              })
+          .completion()
+          .await();
+    }
+    ShardDirectory directory = new ShardDirectory(Clock.systemUTC());
+    directory.heard(inbox, java.util.stream.IntStream.rangeClosed(0, 16).boxed().toList());
+    IntakeWatermark watermark = new IntakeWatermark(Clock.systemUTC());
+    EventHandOff handOff = new EventHandOff(vertx.eventBus(), 16, watermark, directory);
+    Context loop = vertx.getOrCreateContext();
+
+    loop.runOnContext(v -> handOff.accept(List.of(stored(1, "R-1"), stored(2, "R-2"))));
+
+    JarProcess.await("both shards' messages", Duration.ofSeconds(10), () -> atShards.size() == 2);
+    assertThat(atShards.stream().flatMap(m -> m.body().events().stream()))
+        .extracting(CommittedEvents.Committed::seq)
+        .containsExactlyInAnyOrder(1L, 2L);
+    JarProcess.await(
+        "nothing in flight", Duration.ofSeconds(10), () -> watermark.oldestHere().isEmpty());
+    assertThat(directory.inboxOf(EventHandOff.shardOf("R-1", 16))).isEmpty();
+
+    loop.runOnContext(v -> handOff.accept(List.of(stored(3, "R-1"))));
+    JarProcess.await("the next, to its shard", Duration.ofSeconds(10), () -> atShards.size() == 3);
+    assertThat(atInbox).hasSize(1);
+  }
+
   private static StoredEvent stored(long seq) {
+    return stored(seq, RUN);
+  }
+
+  private static StoredEvent stored(long seq, String runId) {
     return new StoredEvent(
         seq,
         "OP001",
@@ -82,7 +167,7 @@ class EventHandOffTest {
             EventType.VEHICLE_POSITION,
             OffsetDateTime.ofInstant(RECEIVED, ZoneOffset.UTC),
             LocalDate.of(2026, 12, 7),
-            RUN,
+            runId,
             null,
             null,
             "{}",

@@ -8,9 +8,9 @@ import java.util.List;
 import travelwatch.ingest.EventHandOff;
 
 /**
- * Holds back a server's hand-offs of stored events to its monitors (shards and the council-wide
- * one) while {@link #hold()} is in force, as a node that has fallen behind would; {@link
- * #release()} sends them on, each on the context it was sent from.
+ * Holds back a server's hand-offs of stored events to its monitors (shards, the council-wide one
+ * and monitors' inboxes) while {@link #hold()} is in force, as a node that has fallen behind would;
+ * {@link #release()} sends them on, each on the context it was sent from.
  */
 public final class HeldHandOff {
   private record Held(DeliveryContext<?> delivery, Context context) {}
@@ -31,6 +31,7 @@ public final class HeldHandOff {
               String address = delivery.message().address();
               boolean toMonitor =
                   address.startsWith(EventHandOff.SHARD_ADDRESS)
+                      || address.startsWith(EventHandOff.INBOX_ADDRESS)
                       || address.equals(EventHandOff.GLOBAL_ADDRESS);
               synchronized (h.held) {
                 if (h.holding && toMonitor) {
