@@ -48,7 +48,15 @@ public final class CrewRegistry {
 
   private final Map<String, Facts> crew = new HashMap<>();
 
+  /** Changes with every fact registered or applied: what rules found before may be out of date. */
+  private long version;
+
+  long version() {
+    return version;
+  }
+
   public void register(Crew c) {
+    version++;
     Facts f = new Facts(c.operatorId(), c.role());
     c.dbs().ifPresent(d -> f.dbs = new Dated<>(d, PLAN));
     c.hrClearance().ifPresent(h -> f.clearance = new Dated<>(h, PLAN));
@@ -58,6 +66,14 @@ public final class CrewRegistry {
 
   /** Applies a crew event; returns false for crew not in the plan. */
   public boolean apply(Observation o) {
+    boolean applied = applyFact(o);
+    if (applied) {
+      version++;
+    }
+    return applied;
+  }
+
+  private boolean applyFact(Observation o) {
     if (o instanceof Observation.DbsChecked e && crew.containsKey(e.crewId())) {
       Facts f = crew.get(e.crewId());
       f.dbs = later(f.dbs, new Dated<>(e.dbs(), e.at()));

@@ -42,16 +42,19 @@ public final class RunRules {
     List<Condition> found = new ArrayList<>();
     Status status = s.status();
     boolean cancelled = status == Status.CANCELLED;
-    String where =
-        "run "
-            + plan.id()
-            + " ("
-            + plan.direction()
-            + ", route "
-            + plan.routeId()
-            + ", "
-            + plan.schoolName()
-            + ")";
+    if (s.where == null) {
+      s.where =
+          "run "
+              + plan.id()
+              + " ("
+              + plan.direction()
+              + ", route "
+              + plan.routeId()
+              + ", "
+              + plan.schoolName()
+              + ")";
+    }
+    String where = s.where;
 
     if (cancelled) {
       found.add(
@@ -63,7 +66,7 @@ public final class RunRules {
               where + " was cancelled by the operator (the reason is on the run's timeline)"));
     }
 
-    compliance(s, crew, found, where);
+    found.addAll(crewFindings(s, crew, where));
 
     if (!cancelled
         && s.startedAt == 0
@@ -101,6 +104,25 @@ public final class RunRules {
   static boolean feedSilent(RunState s, MonitorSettings settings, Instant now) {
     return s.status() == Status.STARTED
         && !Instant.ofEpochMilli(s.lastEventAt).plus(settings.feedSilentAfter()).isAfter(now);
+  }
+
+  /**
+   * The crew rules' findings: found again only when the run or the crew's facts changed since last
+   * time (they do not depend on the time), else the same as then.
+   */
+  private List<Condition> crewFindings(RunState s, CrewRegistry crew, String where) {
+    if (s.crewFindings == null
+        || s.crewFindingsVersion != s.version
+        || s.crewFindingsRegistry != crew
+        || s.crewFindingsRegistryVersion != crew.version()) {
+      List<Condition> found = new ArrayList<>();
+      compliance(s, crew, found, where);
+      s.crewFindings = List.copyOf(found);
+      s.crewFindingsVersion = s.version;
+      s.crewFindingsRegistry = crew;
+      s.crewFindingsRegistryVersion = crew.version();
+    }
+    return s.crewFindings;
   }
 
   private void compliance(RunState s, CrewRegistry crew, List<Condition> found, String where) {

@@ -2,6 +2,8 @@ package travelwatch.monitor;
 
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.List;
+import travelwatch.alert.Condition;
 import travelwatch.monitor.Observation.CrewAssigned;
 import travelwatch.monitor.Observation.PupilAbsent;
 import travelwatch.monitor.Observation.PupilBoarded;
@@ -81,6 +83,23 @@ public final class RunState {
 
   final long[] journeyEtasSaved;
 
+  /** How many events have been folded in: any change to the state changes it. */
+  long version;
+
+  /**
+   * The crew rules' last findings for this run ({@link RunRules}), with the run's {@link #version}
+   * and the crew registry's version they were found at: they depend on nothing else (not the time),
+   * so a deadline tick reuses them until either moves.
+   */
+  List<Condition> crewFindings;
+
+  long crewFindingsVersion = -1;
+  CrewRegistry crewFindingsRegistry;
+  long crewFindingsRegistryVersion = -1;
+
+  /** How alerts about this run name it; made from the plan once, when first needed. */
+  String where;
+
   public RunState(RunPlan plan) {
     this.plan = plan;
     stopReachedAt = new long[plan.stops().size()];
@@ -116,6 +135,7 @@ public final class RunState {
 
   /** Folds one event of this run into the state. */
   public void apply(Observation o) {
+    version++;
     long at = o.at().toEpochMilli();
     lastEventAt = Math.max(lastEventAt, at);
     if (o instanceof CrewAssigned e) {

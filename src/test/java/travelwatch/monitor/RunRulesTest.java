@@ -92,6 +92,31 @@ class RunRulesTest {
     }
 
     @Test
+    @DisplayName(
+        "Ticks keep the crew findings as they were; a crew change on the run or a clearance between"
+            + " ticks is judged at once and kept by the ticks after")
+    void crewFindingsFollowEveryChangeAndOnlyChanges() {
+      Monitor m = MonitorFixture.monitor(MonitorFixture.run("R1", true));
+      Map<String, Condition> active = new LinkedHashMap<>();
+      track(active, m.apply(List.of(f.assigned("07:40", "D1", "G1")), at("07:40")));
+      track(active, m.tick(at("07:41")));
+      assertThat(types(active)).doesNotContain(AlertType.CREW_DBS_NOT_CLEARED);
+      List<Condition> found = m.run("R1").crewFindings;
+      assertThat(m.tick(at("07:42")).isEmpty()).isTrue();
+      assertThat(m.run("R1").crewFindings).as("reused: nothing changed").isSameAs(found);
+
+      track(active, m.apply(List.of(f.assigned("07:45", "D2", "G1")), at("07:45")));
+      assertThat(types(active)).contains(AlertType.CREW_DBS_NOT_CLEARED);
+      assertThat(m.tick(at("07:46")).isEmpty()).isTrue();
+      assertThat(m.tick(at("07:47")).isEmpty()).isTrue();
+
+      track(active, m.apply(List.of(f.cleared("07:50", "D2")), at("07:50")));
+      assertThat(types(active)).doesNotContain(AlertType.CREW_DBS_NOT_CLEARED);
+      assertThat(m.tick(at("07:51")).isEmpty()).isTrue();
+      assertThat(types(active)).doesNotContain(AlertType.CREW_DBS_NOT_CLEARED);
+    }
+
+    @Test
     @DisplayName("A later HR clearance re-evaluates the live run and clears the condition")
     void laterClearanceClears() {
       Monitor m = MonitorFixture.monitor(MonitorFixture.run("R1", true));
