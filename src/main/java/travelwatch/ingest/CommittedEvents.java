@@ -3,10 +3,10 @@ package travelwatch.ingest;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.MessageCodec;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import travelwatch.platform.cluster.WireText;
 
 /**
  * Committed events on their way to a shard's monitor: what the monitor needs of each, in the order
@@ -46,11 +46,11 @@ public record CommittedEvents(List<Committed> events) {
         buffer.appendLong(c.seq());
         instant(buffer, c.occurredAt());
         instant(buffer, c.receivedAt());
-        text(buffer, c.owner());
-        text(buffer, c.eventId());
-        text(buffer, c.type());
-        text(buffer, c.runId());
-        text(buffer, c.body());
+        WireText.append(buffer, c.owner());
+        WireText.append(buffer, c.eventId());
+        WireText.append(buffer, c.type());
+        WireText.append(buffer, c.runId());
+        WireText.append(buffer, c.body());
       }
     }
 
@@ -65,11 +65,11 @@ public record CommittedEvents(List<Committed> events) {
         at[0] += 8;
         Instant occurredAt = instant(buffer, at);
         Instant receivedAt = instant(buffer, at);
-        String owner = text(buffer, at);
-        String eventId = text(buffer, at);
-        String type = text(buffer, at);
-        String runId = text(buffer, at);
-        String body = text(buffer, at);
+        String owner = WireText.read(buffer, at);
+        String eventId = WireText.read(buffer, at);
+        String type = WireText.read(buffer, at);
+        String runId = WireText.read(buffer, at);
+        String body = WireText.read(buffer, at);
         events.add(new Committed(seq, owner, eventId, type, occurredAt, receivedAt, runId, body));
       }
       return new CommittedEvents(events);
@@ -98,26 +98,6 @@ public record CommittedEvents(List<Committed> events) {
       Instant t = Instant.ofEpochSecond(buffer.getLong(at[0]), buffer.getInt(at[0] + 8));
       at[0] += 12;
       return t;
-    }
-
-    private static void text(Buffer buffer, String s) {
-      if (s == null) {
-        buffer.appendInt(-1);
-        return;
-      }
-      byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
-      buffer.appendInt(bytes.length).appendBytes(bytes);
-    }
-
-    private static String text(Buffer buffer, int[] at) {
-      int length = buffer.getInt(at[0]);
-      at[0] += 4;
-      if (length < 0) {
-        return null;
-      }
-      String s = buffer.getString(at[0], at[0] + length, "UTF-8");
-      at[0] += length;
-      return s;
     }
   }
 }

@@ -125,6 +125,11 @@ public final class EventHandOff implements Consumer<List<StoredEvent>> {
   }
 
   private String shardAddress(int shard) {
+    return addressOf(shard, shards);
+  }
+
+  /** Shard {@code shard}'s own address; shard number {@code shards} is the council-wide one. */
+  public static String addressOf(int shard, int shards) {
     return shard == shards ? GLOBAL_ADDRESS : SHARD_ADDRESS + shard;
   }
 

@@ -33,7 +33,7 @@ public final class ShardDirectory {
   /** A monitor at {@code inbox} is ready for exactly {@code shards} now. */
   public void heard(String inbox, Collection<Integer> shards) {
     long now = clock.millis();
-    byShard.values().removeIf(e -> e.inbox().equals(inbox));
+    forget(inbox);
     for (int shard : shards) {
       byShard.put(shard, new Entry(inbox, now));
     }

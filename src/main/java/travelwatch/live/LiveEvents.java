@@ -10,11 +10,11 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
-import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
+import travelwatch.platform.cluster.WireText;
 
 /**
  * The live stream's log: every alert change and run status change, numbered, stored in the same
@@ -112,8 +112,8 @@ public final class LiveEvents {
       buffer.appendInt(published.entries().size());
       for (LiveEvent e : published.entries()) {
         buffer.appendLong(e.seq());
-        text(buffer, e.kind());
-        text(buffer, e.dataJson());
+        WireText.append(buffer, e.kind());
+        WireText.append(buffer, e.dataJson());
       }
     }
 
@@ -126,8 +126,8 @@ public final class LiveEvents {
       for (int i = 0; i < n; i++) {
         long seq = buffer.getLong(at[0]);
         at[0] += 8;
-        String kind = text(buffer, at);
-        entries.add(new LiveEvent(seq, kind, text(buffer, at)));
+        String kind = WireText.read(buffer, at);
+        entries.add(new LiveEvent(seq, kind, WireText.read(buffer, at)));
       }
       return new Published(entries);
     }
@@ -145,18 +145,6 @@ public final class LiveEvents {
     @Override
     public byte systemCodecID() {
       return -1;
-    }
-
-    private static void text(Buffer buffer, String s) {
-      byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
-      buffer.appendInt(bytes.length).appendBytes(bytes);
-    }
-
-    private static String text(Buffer buffer, int[] at) {
-      int length = buffer.getInt(at[0]);
-      String s = buffer.getString(at[0] + 4, at[0] + 4 + length, "UTF-8");
-      at[0] += 4 + length;
-      return s;
     }
   }
 

@@ -197,7 +197,9 @@ public final class MonitorVerticle extends VerticleBase implements ShardOwnershi
       buffered.putIfAbsent(shard, new ArrayList<>());
       if (!consumers.containsKey(shard)) {
         MessageConsumer<CommittedEvents> consumer =
-            vertx.eventBus().consumer(address(shard), m -> receive(shard, m));
+            vertx
+                .eventBus()
+                .consumer(EventHandOff.addressOf(shard, shards), m -> receive(shard, m));
         consumers.put(shard, consumer);
         listening.add(consumer.completion());
       }
@@ -226,10 +228,6 @@ public final class MonitorVerticle extends VerticleBase implements ShardOwnershi
       }
     }
     directory.heard(inbox, readyShards()); // this node's hand-offs stop sending them here at once
-  }
-
-  private String address(int shard) {
-    return shard == global ? EventHandOff.GLOBAL_ADDRESS : EventHandOff.SHARD_ADDRESS + shard;
   }
 
   private void receive(int shard, Message<CommittedEvents> message) {
@@ -625,11 +623,7 @@ public final class MonitorVerticle extends VerticleBase implements ShardOwnershi
       JsonArray ready = mark.getJsonArray("shards");
       String theirs = mark.getString("inbox");
       if (ready != null && theirs != null) {
-        List<Integer> shardsThere = new ArrayList<>(ready.size());
-        for (int i = 0; i < ready.size(); i++) {
-          shardsThere.add(ready.getInteger(i));
-        }
-        directory.heard(theirs, shardsThere);
+        directory.heard(theirs, ready.stream().map(n -> ((Number) n).intValue()).toList());
       }
     }
   }

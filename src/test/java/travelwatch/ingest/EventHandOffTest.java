@@ -81,8 +81,7 @@ class EventHandOffTest {
     String inbox = EventHandOff.INBOX_ADDRESS + "node-a";
     List<Message<CommittedEvents>> received = new CopyOnWriteArrayList<>();
     vertx.eventBus().<CommittedEvents>consumer(inbox, received::add).completion().await();
-    ShardDirectory directory = new ShardDirectory(Clock.systemUTC());
-    directory.heard(inbox, java.util.stream.IntStream.rangeClosed(0, 16).boxed().toList());
+    ShardDirectory directory = readyForAllShards(inbox);
     IntakeWatermark watermark = new IntakeWatermark(Clock.systemUTC());
     EventHandOff handOff = new EventHandOff(vertx.eventBus(), 16, watermark, directory);
     List<StoredEvent> threeShards = List.of(stored(1, "R-1"), stored(2, "R-2"), stored(3, "R-4"));
@@ -131,8 +130,7 @@ class EventHandOffTest {
           .completion()
           .await();
     }
-    ShardDirectory directory = new ShardDirectory(Clock.systemUTC());
-    directory.heard(inbox, java.util.stream.IntStream.rangeClosed(0, 16).boxed().toList());
+    ShardDirectory directory = readyForAllShards(inbox);
     IntakeWatermark watermark = new IntakeWatermark(Clock.systemUTC());
     EventHandOff handOff = new EventHandOff(vertx.eventBus(), 16, watermark, directory);
     Context loop = vertx.getOrCreateContext();
@@ -150,6 +148,15 @@ class EventHandOffTest {
     loop.runOnContext(v -> handOff.accept(List.of(stored(3, "R-1"))));
     JarProcess.await("the next, to its shard", Duration.ofSeconds(10), () -> atShards.size() == 3);
     assertThat(atInbox).hasSize(1);
+  }
+
+  /**
+   * A directory in which the monitor at {@code inbox} is ready for all 16 shards and the global.
+   */
+  private static ShardDirectory readyForAllShards(String inbox) {
+    ShardDirectory directory = new ShardDirectory(Clock.systemUTC());
+    directory.heard(inbox, java.util.stream.IntStream.rangeClosed(0, 16).boxed().toList());
+    return directory;
   }
 
   private static StoredEvent stored(long seq) {
