@@ -1,6 +1,7 @@
 package travelwatch.monitor;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -21,6 +22,7 @@ public final class MonitorMetrics {
   private final AtomicLong callsOffered = new AtomicLong();
   private final Timer eventToAlert;
   private final Counter ticks;
+  private final DistributionSummary stepEvents;
 
   public MonitorMetrics(MeterRegistry registry) {
     for (Status s : Status.values()) {
@@ -40,6 +42,10 @@ public final class MonitorMetrics {
     ticks =
         Counter.builder("travelwatch_monitor_ticks_total")
             .description("Ticks of this node's monitors: each judges the deadline rules once")
+            .register(registry);
+    stepEvents =
+        DistributionSummary.builder("travelwatch_monitor_step_events")
+            .description("Events each step of this node's monitors applied and stored together")
             .register(registry);
     eventToAlert =
         Timer.builder("travelwatch_event_to_alert")
@@ -73,6 +79,10 @@ public final class MonitorMetrics {
     CallsWindow.Rate rate = calls == null ? new CallsWindow.Rate(0, 0) : calls.callRate(now);
     callsOffered.set(rate.offered());
     answerRate.set(rate.offered() == 0 ? Double.NaN : rate.ratio());
+  }
+
+  void stepped(int events) {
+    stepEvents.record(events);
   }
 
   void eventToAlert(Duration latency) {

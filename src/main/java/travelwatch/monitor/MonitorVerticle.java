@@ -72,11 +72,21 @@ public final class MonitorVerticle extends VerticleBase implements ShardOwnershi
 
   private static final long MARK_EVERY_MILLIS = 200;
 
+  /**
+   * At most one step of events begins in {@code monitorGatherMs} unless this many are waiting:
+   * events that come in sooner wait for the rest of it, and a quiet moment's event is applied at
+   * once. Each step stores its runs in one transaction and answers its hand-offs; events from
+   * several senders (every writer of every node, in a cluster, each waiting for its answer) would
+   * otherwise come a few to a step, each step paying its round trips for a handful of events.
+   */
+  static final int STEP_EVENTS = 256;
+
   private final ServiceClock time;
   private final Clock clock;
   private final ZoneId zone;
   private final MonitorSettings settings;
   private final Duration tickEvery;
+  private final long gatherMillis;
   private final int shards;
   private final int global;
   private final PlanStore plans;
@@ -111,6 +121,16 @@ public final class MonitorVerticle extends VerticleBase implements ShardOwnershi
   private List<Message<CommittedEvents>> toAnswer = new ArrayList<>();
 
   private boolean drainScheduled;
+
+  /** Events among {@code incoming}. */
+  private int incomingEvents;
+
+  /** The timer of a step waiting for more events, or -1. */
+  private long gathering = -1;
+
+  /** When the last step of events began ({@link System#nanoTime}). */
+  private long lastStepNanos;
+
   private LocalDate serviceDate;
   private long ticker = -1;
   private final Set<Long> catchUps = new HashSet<>();
@@ -128,6 +148,7 @@ public final class MonitorVerticle extends VerticleBase implements ShardOwnershi
       ServiceClock time,
       MonitorSettings settings,
       Duration tickEvery,
+      Duration gather,
       int shards,
       PlanStore plans,
       MonitorStore store,
@@ -141,6 +162,8 @@ public final class MonitorVerticle extends VerticleBase implements ShardOwnershi
     this.zone = time.zone();
     this.settings = settings;
     this.tickEvery = tickEvery;
+    this.gatherMillis = gather.toMillis();
+    this.lastStepNanos = System.nanoTime() - gather.toNanos();
     this.shards = shards;
     this.global = shards;
     this.plans = plans;
@@ -281,21 +304,43 @@ public final class MonitorVerticle extends VerticleBase implements ShardOwnershi
    */
   private void enqueue(CommittedEvents events, Message<CommittedEvents> request) {
     incoming.add(events);
+    incomingEvents += events.events().size();
     if (request != null) {
       toAnswer.add(request);
     }
-    if (!drainScheduled) {
-      drainScheduled = true;
-      step(
-          () -> {
-            drainScheduled = false;
-            List<CommittedEvents> batch = incoming;
-            List<Message<CommittedEvents>> answers = toAnswer;
-            incoming = new ArrayList<>();
-            toAnswer = new ArrayList<>();
-            return apply(batch).onComplete(done -> answers.forEach(m -> m.reply(null)));
-          });
+    if (drainScheduled) {
+      if (gathering >= 0 && incomingEvents >= STEP_EVENTS && vertx.cancelTimer(gathering)) {
+        gathering = -1;
+        step(this::drain); // enough for a step: no need to wait longer
+      }
+      return;
     }
+    drainScheduled = true;
+    long sinceLast = (System.nanoTime() - lastStepNanos) / 1_000_000;
+    if (incomingEvents >= STEP_EVENTS || sinceLast >= gatherMillis) {
+      step(this::drain);
+    } else {
+      gathering =
+          vertx.setTimer(
+              gatherMillis - sinceLast,
+              t -> {
+                gathering = -1;
+                step(this::drain);
+              });
+    }
+  }
+
+  /** One step for every event that came in since the last: applied, stored, then answered. */
+  private Future<Void> drain() {
+    drainScheduled = false;
+    lastStepNanos = System.nanoTime();
+    List<CommittedEvents> batch = incoming;
+    List<Message<CommittedEvents>> answers = toAnswer;
+    incoming = new ArrayList<>();
+    toAnswer = new ArrayList<>();
+    metrics.stepped(incomingEvents);
+    incomingEvents = 0;
+    return apply(batch).onComplete(done -> answers.forEach(m -> m.reply(null)));
   }
 
   private LocalDate today() {
@@ -632,6 +677,10 @@ public final class MonitorVerticle extends VerticleBase implements ShardOwnershi
   public Future<?> stop() {
     vertx.cancelTimer(ticker);
     vertx.cancelTimer(marker);
+    if (gathering >= 0 && vertx.cancelTimer(gathering)) {
+      gathering = -1;
+      step(this::drain); // what came in is applied and answered, not left to time out
+    }
     directory.forget(inbox);
     catchUps.forEach(vertx::cancelTimer);
     catchUps.clear();

@@ -441,6 +441,7 @@ public final class TravelWatchServer implements AutoCloseable {
               time,
               monitorConfig.rules(),
               monitorConfig.tick(),
+              monitorConfig.gather(),
               ingestConfig.shards(),
               new PlanStore(pool),
               monitorStore,

@@ -181,10 +181,11 @@ final class CapacityBenchmark {
                 + " backlog max / grew |"
                 + " event-to-alert p50 / p99 ms (n), once caught up | all: p99 ms (n) | CPU s server"
                 + " / PostgreSQL / simulator |"
-                + " heap max / after GC MB | group-commit rows | server CPU ms per 1,000 events"
+                + " heap max / after GC MB | group-commit rows | monitor steps (events a step) |"
+                + " server CPU ms per 1,000 events"
                 + " (day / single events, ratio) | the same once warm | fault check | load"
                 + " average |\n")
-        .append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        .append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     JsonArray steps = c.getJsonArray("steps");
     for (int i = 0; i < steps.size(); i++) {
       JsonObject s = steps.getJsonObject(i);
@@ -217,7 +218,7 @@ final class CapacityBenchmark {
               "| %s | %.1f | %s | %d | %d | %.1f | %d / %s | %.0f / %.0f (%d) | %.0f (%d) |"
                   + " %.0f / %.0f / %.0f |"
                   + " %d / %d |"
-                  + " %.1f | %s | %s | %s | %s |%n",
+                  + " %.1f | %d (%.1f) | %s | %s | %s | %s |%n",
               s.getString("step"),
               s.getDouble("be"),
               s.getBoolean("holds") ? "yes" : "no: " + String.join("; ", reasons(s)),
@@ -237,6 +238,8 @@ final class CapacityBenchmark {
               s.getLong("serverHeapMaxBytes") >> 20,
               s.getLong("serverHeapAfterGcBytes") >> 20,
               s.getDouble("groupCommitMeanRows"),
+              s.getLong("monitorSteps", 0L),
+              s.getDouble("monitorStepMeanEvents", 0.0),
               perEvent,
               warmPerEvent,
               summary.getJsonObject("faultCheck").getBoolean("passed") ? "passed" : "failed",
@@ -251,7 +254,8 @@ final class CapacityBenchmark {
         md.append(
             String.format(
                 "Step %s on two clustered nodes: %s; peak stored %d ev/s, event-to-alert p99 %.0f"
-                    + " ms, server CPU %.0f s (both nodes), PostgreSQL %.0f s. Once warm (from %s):"
+                    + " ms, server CPU %.0f s (both nodes), PostgreSQL %.0f s; %d monitor steps"
+                    + " (%.1f events a step) against one node's %d (%.1f). Once warm (from %s):"
                     + " %.0f ms per 1,000 events against one node's %.0f, **ratio %.2f**; server"
                     + " CPU by thread %s against one node's %s. Over the whole step, warm-up"
                     + " included: %.0f ms per 1,000 events against one node's %.0f: ratio %.2f"
@@ -265,6 +269,10 @@ final class CapacityBenchmark {
                 two.getJsonObject("eventToAlertSteady").getDouble("p99Millis"),
                 two.getJsonObject("cpuSeconds").getDouble("server"),
                 two.getJsonObject("cpuSeconds").getDouble("postgres"),
+                two.getLong("monitorSteps", 0L),
+                two.getDouble("monitorStepMeanEvents", 0.0),
+                s.getLong("monitorSteps", 0L),
+                s.getDouble("monitorStepMeanEvents", 0.0),
                 warmFrom(two),
                 warmPer1000(two),
                 warmPer1000(s),

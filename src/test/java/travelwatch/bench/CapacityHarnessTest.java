@@ -58,6 +58,8 @@ class CapacityHarnessTest {
     assertThat(step.getDouble("serverCpuMillisPer1000EventsWithoutJit"))
         .isLessThanOrEqualTo(step.getDouble("serverCpuMillisPer1000Events"));
     assertThat(step.getDouble("groupCommitMeanRows")).isGreaterThanOrEqualTo(1.0);
+    assertThat(step.getLong("monitorSteps")).isPositive();
+    assertThat(step.getDouble("monitorStepMeanEvents")).isGreaterThanOrEqualTo(1.0);
     // Past the first sixth of the day (06:35 here): the events and CPU of that part alone.
     JsonObject warm = step.getJsonObject("warm");
     assertThat(warm.getString("from")).isEqualTo("06:35");

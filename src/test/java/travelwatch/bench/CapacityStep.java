@@ -217,12 +217,16 @@ final class CapacityStep {
       JsonObject summary = lines.get(lines.size() - 1);
       double batchRowsSum = 0;
       double batchRowsCount = 0;
+      double stepEventsSum = 0;
+      double stepEventsCount = 0;
       long heapAfterGc = 0;
       JsonArray storedByNode = new JsonArray();
       for (int i = 0; i < ports.size(); i++) {
         storedByNode.add(Math.round(metric(ports.get(i), "travelwatch_events_ingested_total", "")));
         batchRowsSum += metric(ports.get(i), "travelwatch_ingest_batch_rows_sum", "");
         batchRowsCount += metric(ports.get(i), "travelwatch_ingest_batch_rows_count", "");
+        stepEventsSum += metric(ports.get(i), "travelwatch_monitor_step_events_sum", "");
+        stepEventsCount += metric(ports.get(i), "travelwatch_monitor_step_events_count", "");
         OpenPages.jcmd(servers.get(i).pid(), "GC.run");
         heapAfterGc =
             Math.max(
@@ -249,6 +253,12 @@ final class CapacityStep {
               .put(
                   "groupCommitMeanRows",
                   batchRowsCount == 0 ? 0 : Math.round(batchRowsSum / batchRowsCount * 10) / 10.0)
+              .put("monitorSteps", Math.round(stepEventsCount))
+              .put(
+                  "monitorStepMeanEvents",
+                  stepEventsCount == 0
+                      ? 0
+                      : Math.round(stepEventsSum / stepEventsCount * 10) / 10.0)
               .put("summary", summary)
               .put("progress", new JsonArray(new ArrayList<>(lines.subList(0, lines.size() - 1))))
               .put("loadAverage", loadAverage());

@@ -32,6 +32,7 @@ class ConfigTest {
     assertThat(config.http().idle()).isEqualTo(java.time.Duration.ofSeconds(60));
     assertThat(config.monitor().streamMaxPerCaller()).isEqualTo(10);
     assertThat(config.monitor().streamMax()).isEqualTo(1000);
+    assertThat(config.monitor().gather()).isEqualTo(java.time.Duration.ofMillis(20));
     assertThat(config.map().tileUrl()).isEqualTo("https://tile.openstreetmap.org/{z}/{x}/{y}.png");
     assertThat(config.map().tileOrigin()).isEqualTo("https://tile.openstreetmap.org");
     assertThat(config.map().attribution()).isEqualTo("© OpenStreetMap contributors");
@@ -66,6 +67,7 @@ class ConfigTest {
         "TW_HTTP_IDLE_SECONDS|1|TW_HTTP_IDLE_SECONDS: must be a whole number from 2 to 3600, got 1",
         "TW_HTTP_IDLE_SECONDS|15|TW_HTTP_IDLE_SECONDS: must be more than TW_STREAM_HEARTBEAT_SECONDS",
         "TW_STREAM_MAX|0|TW_STREAM_MAX: must be a whole number from 1 to 100000, got 0",
+        "TW_MONITOR_GATHER_MS|-1|TW_MONITOR_GATHER_MS: must be a whole number from 0 to 60000, got -1",
         "TW_STREAM_MAX_PER_CALLER|2000|TW_STREAM_MAX_PER_CALLER: must not be more than TW_STREAM_MAX",
         "TW_MAP_TILE_URL|https://tiles.example/{z}/{x}.png|TW_MAP_TILE_URL: must contain {y}",
         "TW_MAP_TILE_URL|https://{s}.tiles.example/{z}/{x}/{y}.png|TW_MAP_TILE_URL: must name one host",

@@ -17,7 +17,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import travelwatch.access.Scope;
 import travelwatch.plan.PlanJson;
 import travelwatch.support.Events;
 import travelwatch.support.TestClock;
@@ -35,10 +34,10 @@ class GroupCommitGatheringTest {
   void start() {
     // One HTTP event loop (one writer), and a delay long enough that timing cannot blur the groups.
     server =
-        new TestServer(Map.of("TW_HTTP_INSTANCES", "1", "TW_INGEST_FLUSH_DELAY_MS", "1000"), clock);
-    String admin = server.scopeKey(Scope.ADMIN);
-    assertThat(server.post("/api/v1/plan", admin, PlanJson.write(TwoOperators.plan())).statusCode())
-        .isEqualTo(200);
+        TestServer.withPlan(
+            clock,
+            PlanJson.write(TwoOperators.plan()),
+            Map.of("TW_HTTP_INSTANCES", "1", "TW_INGEST_FLUSH_DELAY_MS", "1000"));
     operatorA = server.operatorKey("OPA");
   }
 
@@ -49,16 +48,7 @@ class GroupCommitGatheringTest {
 
   /** Groups written so far and the rows in them, from {@code travelwatch_ingest_batch_rows}. */
   private double[] groups() {
-    double count = 0;
-    double sum = 0;
-    for (String line : server.get("/metrics", null).bodyAsString().split("\n")) {
-      if (line.startsWith("travelwatch_ingest_batch_rows_count")) {
-        count += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-      } else if (line.startsWith("travelwatch_ingest_batch_rows_sum")) {
-        sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-      }
-    }
-    return new double[] {count, sum};
+    return server.summary("travelwatch_ingest_batch_rows");
   }
 
   private static String position(int i) {

@@ -81,6 +81,11 @@ public final class TestServer implements AutoCloseable {
     Map<String, String> env = new HashMap<>(extraEnv);
     env.put("TW_MONITOR_TICK_MS", "200");
     env.put("TW_STREAM_HEARTBEAT_SECONDS", "1");
+    return withPlan(clock, plan, env);
+  }
+
+  /** A server with {@code plan} imported. */
+  public static TestServer withPlan(Clock clock, JsonObject plan, Map<String, String> env) {
     TestServer server = new TestServer(env, clock);
     HttpResponse<Buffer> imported =
         server.post("/api/v1/plan", server.scopeKey(travelwatch.access.Scope.ADMIN), plan);
@@ -113,6 +118,22 @@ public final class TestServer implements AutoCloseable {
     var request = client.get(path);
     Optional.ofNullable(key).ifPresent(k -> request.putHeader("Authorization", "Bearer " + k));
     return request.send().await();
+  }
+
+  /** The sum of a metric's samples (every label set) on {@code /metrics}. */
+  public double metric(String name) {
+    double sum = 0;
+    for (String line : get("/metrics", null).bodyAsString().split("\n")) {
+      if (line.startsWith(name + " ") || line.startsWith(name + "{")) {
+        sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      }
+    }
+    return sum;
+  }
+
+  /** A distribution summary's count and sum so far, from {@code /metrics}. */
+  public double[] summary(String name) {
+    return new double[] {metric(name + "_count"), metric(name + "_sum")};
   }
 
   public static int freePort() {
