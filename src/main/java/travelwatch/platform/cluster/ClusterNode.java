@@ -30,6 +30,9 @@ public final class ClusterNode {
   /** Vert.x and who else is in its cluster. */
   public record Started(Vertx vertx, Membership membership) {}
 
+  /** Hazelcast partitions in the cluster (see {@link #hazelcast}). */
+  static final int PARTITIONS = 23;
+
   private ClusterNode() {}
 
   /** Blocking: for {@code main} and tests. */
@@ -77,6 +80,10 @@ public final class ClusterNode {
     // Hazelcast's own metrics feed its management centre, which nothing here runs; collecting them
     // every few seconds costs each node CPU for no reader (the service's metrics are Prometheus').
     hz.getMetricsConfig().setEnabled(false);
+    // The cluster's maps hold only the event bus's subscriptions and the member list: a few
+    // partitions hold them easily, where Hazelcast's 271 each cost every member migrations when one
+    // joins and backup checks every half minute. Every member must use the same count.
+    hz.setProperty("hazelcast.partition.count", String.valueOf(PARTITIONS));
     NetworkConfig network = hz.getNetworkConfig();
     network.setPort(config.port()).setPortAutoIncrement(false);
     network.setPublicAddress(address + ":" + config.port());

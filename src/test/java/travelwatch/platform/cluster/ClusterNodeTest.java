@@ -39,4 +39,11 @@ class ClusterNodeTest {
 
     assertFalse(hz.getMetricsConfig().isEnabled());
   }
+
+  @Test
+  void theClusterKeepsFewPartitionsForTheLittleItHolds() {
+    Config hz = ClusterNode.hazelcast(CONFIG, "127.0.0.1");
+
+    assertEquals("23", hz.getProperty("hazelcast.partition.count"));
+  }
 }
