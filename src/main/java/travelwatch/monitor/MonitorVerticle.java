@@ -79,7 +79,7 @@ public final class MonitorVerticle extends VerticleBase implements ShardOwnershi
    * several senders (every writer of every node, in a cluster, each waiting for its answer) would
    * otherwise come a few to a step, each step paying its round trips for a handful of events.
    */
-  static final int STEP_EVENTS = 256;
+  static final int STEP_EVENTS = 128;
 
   private final ServiceClock time;
   private final Clock clock;
