@@ -233,7 +233,16 @@ public final class MonitorVerticle extends VerticleBase implements ShardOwnershi
   @Override
   public Future<Void> release(Set<Integer> released) {
     lost(released);
+    stepNow();
     return step(Future::succeededFuture); // done once the steps already queued are
+  }
+
+  /** A step waiting out its window begins now. */
+  private void stepNow() {
+    if (gathering >= 0 && vertx.cancelTimer(gathering)) {
+      gathering = -1;
+      step(this::drain);
+    }
   }
 
   @Override
@@ -299,8 +308,9 @@ public final class MonitorVerticle extends VerticleBase implements ShardOwnershi
   }
 
   /**
-   * Events that arrive while a step runs are applied together in the next one; a request is
-   * answered once that step has stored what its events changed.
+   * Events that arrive while a step runs, or while the next waits out its window, are applied
+   * together in the next one; a request is answered once that step has stored what its events
+   * changed.
    */
   private void enqueue(CommittedEvents events, Message<CommittedEvents> request) {
     incoming.add(events);
@@ -309,9 +319,8 @@ public final class MonitorVerticle extends VerticleBase implements ShardOwnershi
       toAnswer.add(request);
     }
     if (drainScheduled) {
-      if (gathering >= 0 && incomingEvents >= STEP_EVENTS && vertx.cancelTimer(gathering)) {
-        gathering = -1;
-        step(this::drain); // enough for a step: no need to wait longer
+      if (incomingEvents >= STEP_EVENTS) {
+        stepNow(); // enough for a step: no need to wait longer
       }
       return;
     }
@@ -677,10 +686,7 @@ public final class MonitorVerticle extends VerticleBase implements ShardOwnershi
   public Future<?> stop() {
     vertx.cancelTimer(ticker);
     vertx.cancelTimer(marker);
-    if (gathering >= 0 && vertx.cancelTimer(gathering)) {
-      gathering = -1;
-      step(this::drain); // what came in is applied and answered, not left to time out
-    }
+    stepNow(); // what came in is applied and answered, not left to time out
     directory.forget(inbox);
     catchUps.forEach(vertx::cancelTimer);
     catchUps.clear();

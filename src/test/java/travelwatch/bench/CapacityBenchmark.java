@@ -65,14 +65,16 @@ final class CapacityBenchmark {
         JsonObject c = step.getJsonObject("cluster");
         Progress.say(
             "capacity: %s on 2 clustered nodes %s; server CPU per 1,000 events from %s (warm) %.0f"
-                + " ms against one node's %.0f ms: ratio %.2f; over the whole step %.0f against"
-                + " %.0f ms, ratio %.2f (%.2f without the JIT compiler)",
+                + " ms against one node's %.0f ms: ratio %.2f (%.2f without the JIT compiler);"
+                + " over the whole step %.0f against %.0f ms, ratio %.2f (%.2f without the JIT"
+                + " compiler)",
             s.label(),
             clustered.getBoolean("holds") ? "holds" : "does not hold",
             s.warmFrom(),
             warmPer1000(clustered),
             warmPer1000(step),
             c.getDouble("warmRatio"),
+            c.getDouble("warmRatioWithoutJit"),
             clustered.getDouble("serverCpuMillisPer1000Events"),
             step.getDouble("serverCpuMillisPer1000Events"),
             c.getDouble("ratio"),
@@ -142,6 +144,11 @@ final class CapacityBenchmark {
         .put("step", two)
         .put("warmRatio", ratio(warmPer1000(one), warmPer1000(two)))
         .put(
+            "warmRatioWithoutJit",
+            ratio(
+                warm(one, "serverCpuMillisPer1000EventsWithoutJit"),
+                warm(two, "serverCpuMillisPer1000EventsWithoutJit")))
+        .put(
             "ratio",
             ratio(
                 one.getDouble("serverCpuMillisPer1000Events"),
@@ -155,8 +162,13 @@ final class CapacityBenchmark {
 
   /** Server CPU ms per 1,000 events once warm; 0 when the step ended before it was. */
   static double warmPer1000(JsonObject step) {
+    return warm(step, "serverCpuMillisPer1000Events");
+  }
+
+  /** A figure of the step once warm; 0 when the step ended before it was. */
+  private static double warm(JsonObject step, String figure) {
     JsonObject warm = step.getJsonObject("warm");
-    return warm == null ? 0 : warm.getDouble("serverCpuMillisPer1000Events");
+    return warm == null ? 0 : warm.getDouble(figure);
   }
 
   private static double ratio(double one, double both) {
@@ -256,7 +268,8 @@ final class CapacityBenchmark {
                 "Step %s on two clustered nodes: %s; peak stored %d ev/s, event-to-alert p99 %.0f"
                     + " ms, server CPU %.0f s (both nodes), PostgreSQL %.0f s; %d monitor steps"
                     + " (%.1f events a step) against one node's %d (%.1f). Once warm (from %s):"
-                    + " %.0f ms per 1,000 events against one node's %.0f, **ratio %.2f**; server"
+                    + " %.0f ms per 1,000 events against one node's %.0f, **ratio %.2f** (%.2f"
+                    + " without each JVM's JIT compiler); server"
                     + " CPU by thread %s against one node's %s. Over the whole step, warm-up"
                     + " included: %.0f ms per 1,000 events against one node's %.0f: ratio %.2f"
                     + " (%.2f without each JVM's JIT compiler); server CPU by thread %s against one"
@@ -277,6 +290,7 @@ final class CapacityBenchmark {
                 warmPer1000(two),
                 warmPer1000(s),
                 comparison.getDouble("warmRatio"),
+                comparison.getDouble("warmRatioWithoutJit"),
                 warmByThread(two),
                 warmByThread(s),
                 two.getDouble("serverCpuMillisPer1000Events"),

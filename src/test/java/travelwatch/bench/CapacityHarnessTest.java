@@ -78,4 +78,29 @@ class CapacityHarnessTest {
     CapacityReport.chart(step, svg);
     assertThat(Files.readString(svg)).startsWith("<svg").contains("polyline");
   }
+
+  private static JsonObject step(double whole, double wholeNoJit, double warm, double warmNoJit) {
+    return new JsonObject()
+        .put("serverCpuMillisPer1000Events", whole)
+        .put("serverCpuMillisPer1000EventsWithoutJit", wholeNoJit)
+        .put(
+            "warm",
+            new JsonObject()
+                .put("serverCpuMillisPer1000Events", warm)
+                .put("serverCpuMillisPer1000EventsWithoutJit", warmNoJit));
+  }
+
+  @Test
+  @DisplayName(
+      "Two nodes against one: one node's CPU per 1,000 events over both nodes', over the whole step"
+          + " and once warm, each with and without the JIT compiler's threads")
+  void clusterRatiosCompareOneNodeWithBoth() {
+    JsonObject c =
+        CapacityBenchmark.clusterComparison(step(100, 60, 80, 50), step(200, 75, 125, 62.5));
+
+    assertThat(c.getDouble("ratio")).isEqualTo(0.5);
+    assertThat(c.getDouble("ratioWithoutJit")).isEqualTo(0.8);
+    assertThat(c.getDouble("warmRatio")).isEqualTo(0.64);
+    assertThat(c.getDouble("warmRatioWithoutJit")).isEqualTo(0.8);
+  }
 }
