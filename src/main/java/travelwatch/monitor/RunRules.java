@@ -107,22 +107,24 @@ public final class RunRules {
   }
 
   /**
-   * The crew rules' findings: found again only when the run or the crew's facts changed since last
-   * time (they do not depend on the time), else the same as then.
+   * The crew rules' findings, with the run's {@link RunState#version} and the crew registry (and
+   * its version) they were found from: they depend on nothing else, not the time.
    */
+  record CrewFindings(
+      List<Condition> found, long runVersion, CrewRegistry registry, long registryVersion) {
+    boolean holdFor(RunState s, CrewRegistry crew) {
+      return runVersion == s.version && registry == crew && registryVersion == crew.version();
+    }
+  }
+
+  /** The crew rules' findings: found again only when the run or the crew's facts changed. */
   private List<Condition> crewFindings(RunState s, CrewRegistry crew, String where) {
-    if (s.crewFindings == null
-        || s.crewFindingsVersion != s.version
-        || s.crewFindingsRegistry != crew
-        || s.crewFindingsRegistryVersion != crew.version()) {
+    if (s.crewFindings == null || !s.crewFindings.holdFor(s, crew)) {
       List<Condition> found = new ArrayList<>();
       compliance(s, crew, found, where);
-      s.crewFindings = List.copyOf(found);
-      s.crewFindingsVersion = s.version;
-      s.crewFindingsRegistry = crew;
-      s.crewFindingsRegistryVersion = crew.version();
+      s.crewFindings = new CrewFindings(List.copyOf(found), s.version, crew, crew.version());
     }
-    return s.crewFindings;
+    return s.crewFindings.found();
   }
 
   private void compliance(RunState s, CrewRegistry crew, List<Condition> found, String where) {

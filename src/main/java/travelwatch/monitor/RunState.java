@@ -2,8 +2,6 @@ package travelwatch.monitor;
 
 import java.time.Instant;
 import java.util.Arrays;
-import java.util.List;
-import travelwatch.alert.Condition;
 import travelwatch.monitor.Observation.CrewAssigned;
 import travelwatch.monitor.Observation.PupilAbsent;
 import travelwatch.monitor.Observation.PupilBoarded;
@@ -86,16 +84,8 @@ public final class RunState {
   /** How many events have been folded in: any change to the state changes it. */
   long version;
 
-  /**
-   * The crew rules' last findings for this run ({@link RunRules}), with the run's {@link #version}
-   * and the crew registry's version they were found at: they depend on nothing else (not the time),
-   * so a deadline tick reuses them until either moves.
-   */
-  List<Condition> crewFindings;
-
-  long crewFindingsVersion = -1;
-  CrewRegistry crewFindingsRegistry;
-  long crewFindingsRegistryVersion = -1;
+  /** The crew rules' last findings for this run: a deadline tick reuses them while they hold. */
+  RunRules.CrewFindings crewFindings;
 
   /** How alerts about this run name it; made from the plan once, when first needed. */
   String where;

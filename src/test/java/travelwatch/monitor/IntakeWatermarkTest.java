@@ -59,11 +59,7 @@ class IntakeWatermarkTest {
   }
 
   private double ticks() {
-    return metric("travelwatch_monitor_ticks_total");
-  }
-
-  private double metric(String name) {
-    return server.metric(name);
+    return server.metric("travelwatch_monitor_ticks_total");
   }
 
   private JsonObject ready() {
@@ -99,7 +95,7 @@ class IntakeWatermarkTest {
     JsonObject health = ready();
     assertThat(health.getString("status")).isEqualTo("DEGRADED");
     assertThat(health.getJsonObject("intake").getDouble("lagSeconds")).isGreaterThan(800.0);
-    assertThat(metric("travelwatch_intake_lag_seconds")).isGreaterThan(800.0);
+    assertThat(server.metric("travelwatch_intake_lag_seconds")).isGreaterThan(800.0);
 
     handOff.release();
 

@@ -101,9 +101,9 @@ class RunRulesTest {
       track(active, m.apply(List.of(f.assigned("07:40", "D1", "G1")), at("07:40")));
       track(active, m.tick(at("07:41")));
       assertThat(types(active)).doesNotContain(AlertType.CREW_DBS_NOT_CLEARED);
-      List<Condition> found = m.run("R1").crewFindings;
+      List<Condition> found = m.run("R1").crewFindings.found();
       assertThat(m.tick(at("07:42")).isEmpty()).isTrue();
-      assertThat(m.run("R1").crewFindings).as("reused: nothing changed").isSameAs(found);
+      assertThat(m.run("R1").crewFindings.found()).as("reused: nothing changed").isSameAs(found);
 
       track(active, m.apply(List.of(f.assigned("07:45", "D2", "G1")), at("07:45")));
       assertThat(types(active)).contains(AlertType.CREW_DBS_NOT_CLEARED);
