@@ -215,7 +215,7 @@ public record TravelWatchConfig(
     return new MonitorConfig(
         rules,
         Duration.ofMillis(s.integer("monitorTickMs", 5000, 10, 600_000)),
-        Duration.ofMillis(s.integer("monitorGatherMs", 0, 0, 60_000)),
+        Duration.ofMillis(s.integer("monitorGatherMs", 50, 0, 60_000)),
         Duration.ofSeconds(s.integer("streamHeartbeatSeconds", 15, 1, 300)),
         streamMaxPerCaller,
         streamMax,

@@ -331,8 +331,11 @@ final class CapacityStep {
     // Deadline rules (not started, late) are checked each tick: the tick bounds the wait for
     // their alerts.
     env.put("TW_MONITOR_TICK_MS", String.valueOf(s.monitorTickMillis()));
-    // Monitor steps gather 50 ms of events (off by default: see the README's TW_MONITOR_GATHER_MS).
-    env.put("TW_MONITOR_GATHER_MS", System.getProperty("bench.capacity.gatherMs", "50"));
+    // The monitor's gathering window: the node's default unless set (0 turns it off).
+    String gather = System.getProperty("bench.capacity.gatherMs");
+    if (gather != null) {
+      env.put("TW_MONITOR_GATHER_MS", gather);
+    }
     List<String> args = new ArrayList<>(List.of("serve"));
     if (s.nodes() > 1) {
       args.add("--cluster");

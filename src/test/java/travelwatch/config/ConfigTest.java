@@ -32,7 +32,7 @@ class ConfigTest {
     assertThat(config.http().idle()).isEqualTo(java.time.Duration.ofSeconds(60));
     assertThat(config.monitor().streamMaxPerCaller()).isEqualTo(10);
     assertThat(config.monitor().streamMax()).isEqualTo(1000);
-    assertThat(config.monitor().gather()).isEqualTo(java.time.Duration.ZERO);
+    assertThat(config.monitor().gather()).isEqualTo(java.time.Duration.ofMillis(50));
     assertThat(config.map().tileUrl()).isEqualTo("https://tile.openstreetmap.org/{z}/{x}/{y}.png");
     assertThat(config.map().tileOrigin()).isEqualTo("https://tile.openstreetmap.org");
     assertThat(config.map().attribution()).isEqualTo("© OpenStreetMap contributors");

@@ -82,7 +82,9 @@ class IntakeWatermarkTest {
         server,
         operatorA,
         a("crew.assigned", "2026-11-23T07:51:00Z"),
-        a("run.started", "2026-11-23T07:52:00Z"));
+        a("run.started", "2026-11-23T07:52:00Z"),
+        // A healthy run: the pupil at its first stop boards, then it heads for school.
+        a("pupil.boarded", "2026-11-23T07:52:00Z"));
     for (int minute = 53; minute <= 67; minute++) {
       Instant at = Instant.parse("2026-11-23T07:00:00Z").plus(Duration.ofMinutes(minute));
       clock.set(at);
@@ -121,7 +123,7 @@ class IntakeWatermarkTest {
     double after = ticks();
     JarProcess.await("ten more ticks", WAIT, () -> ticks() >= after + 10);
     assertThat(alerts().stream().map(o -> ((JsonObject) o).getString("runId")))
-        .as("nothing about run A")
+        .as("nothing about run A: %s", alerts().encodePrettily())
         .doesNotContain(TwoOperators.RUN_A);
     assertThat(ready().getString("status")).isEqualTo("UP");
     assertThat(ready().getJsonObject("intake").getDouble("lagSeconds")).isLessThan(1.0);
