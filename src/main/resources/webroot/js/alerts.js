@@ -371,6 +371,8 @@ class AlertList {
     this.alwaysOpen = alwaysOpen;
     this.elements = new Map();
     this.groups = new Map();
+    /** The element a rebuilt row gave the focus to, while rows are being placed. */
+    this.refocus = null;
   }
 
   clear() {
@@ -380,9 +382,14 @@ class AlertList {
 
   place(list, rows) {
     const focused = document.activeElement;
+    this.refocus = null;
     list.replaceChildren(...rows.map((row) => (row.group ? this.group(row) : this.row(row.alert))));
-    if (focused && focused.isConnected && focused !== document.activeElement) {
-      focused.focus();
+    // Placing the rows moves them, which takes the focus away: give it back to the element that
+    // had it, or to the one that took its place in a row rebuilt meanwhile.
+    const target = this.refocus || focused;
+    this.refocus = null;
+    if (target && target.isConnected && target !== document.activeElement) {
+      target.focus();
     }
   }
 
@@ -450,11 +457,13 @@ class AlertList {
       newForm.replaceWith(oldForm);
     }
     if (element) {
-      const hadFocus = element.contains(document.activeElement);
-      const focusedToggle = document.activeElement && document.activeElement.classList.contains('alert-toggle');
+      const active = element.contains(document.activeElement) ? document.activeElement : null;
       element.replaceWith(fresh);
-      if (hadFocus && focusedToggle) {
-        fresh.querySelector('.alert-toggle')?.focus();
+      if (active) {
+        // The same element where it was kept (the form), else the rebuilt row's toggle.
+        const target = active.isConnected ? active : fresh.querySelector('.alert-toggle') || fresh;
+        target.focus();
+        this.refocus = target;
       }
     }
     this.elements.set(alert.id, fresh);

@@ -271,6 +271,12 @@ class ControlRoomIncidentTest {
 
     new Select(browser.findElement(By.id("alert-severity"))).selectByValue("critical");
     page.waiting(Duration.ofSeconds(5))
+        .withMessage(
+            () ->
+                "critical rows: "
+                    + page.attributes(rows, "data-type")
+                    + " of "
+                    + server.get("/api/v1/alerts", server.scopeKey(Scope.ADMIN)).bodyAsString())
         .until(
             d ->
                 page.attributes(rows, "data-type").stream()
@@ -340,6 +346,21 @@ class ControlRoomIncidentTest {
         .as("the keyboard stays on the alert")
         .isEqualTo(String.valueOf(id));
     assertThat(browser.getTitle()).isEqualTo("TravelWatch — control room");
+
+    // Another controller taking the alert rebuilds its row on this page: the keyboard stays on it.
+    other.click(By.cssSelector("#alert-" + id + " button[data-action='assign']"));
+    page.waiting(Duration.ofSeconds(10))
+        .until(ExpectedConditions.attributeToBe(feedItem(id), "data-assigned-to", OTHER));
+    assertThat(
+            page.script(
+                "return document.activeElement.closest('li[data-alert-id]')"
+                    + "?.getAttribute('data-alert-id')"))
+        .as("the keyboard stays on the alert another controller took")
+        .isEqualTo(String.valueOf(id));
+    page.click(By.cssSelector("#alert-" + id + " button[data-action='assign']"));
+    other
+        .waiting(Duration.ofSeconds(10))
+        .until(ExpectedConditions.attributeToBe(feedItem(id), "data-assigned-to", CONTROLLER));
 
     other
         .waiting(Duration.ofSeconds(10))
