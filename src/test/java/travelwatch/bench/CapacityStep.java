@@ -357,10 +357,12 @@ final class CapacityStep {
             String.valueOf(s.speed()),
             "--clock-anchor",
             String.valueOf(launched)));
-    // -Dbench.capacity.serverJvm adds options, e.g. a flight recording of the step.
+    // -Dbench.capacity.serverJvm adds options, e.g. a flight recording of the step ({step} and
+    // {node} name each server's file).
     return java(
         dir.resolve(s.nodes() == 1 ? "server.log" : "server" + i + ".log"),
         ("-Xmx1g " + System.getProperty("bench.capacity.serverJvm", ""))
+            .replace("{step}", s.label())
             .replace("{node}", String.valueOf(i)),
         env,
         args.toArray(String[]::new));
