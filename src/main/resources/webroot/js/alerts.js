@@ -371,7 +371,7 @@ class AlertList {
     this.alwaysOpen = alwaysOpen;
     this.elements = new Map();
     this.groups = new Map();
-    /** The element a rebuilt row gave the focus to, while rows are being placed. */
+    /** Where a row rebuilt while the rows are being placed wants the focus to go. */
     this.refocus = null;
   }
 
@@ -387,7 +387,6 @@ class AlertList {
     // Placing the rows moves them, which takes the focus away: give it back to the element that
     // had it, or to the one that took its place in a row rebuilt meanwhile.
     const target = this.refocus || focused;
-    this.refocus = null;
     if (target && target.isConnected && target !== document.activeElement) {
       target.focus();
     }
@@ -460,10 +459,9 @@ class AlertList {
       const active = element.contains(document.activeElement) ? document.activeElement : null;
       element.replaceWith(fresh);
       if (active) {
-        // The same element where it was kept (the form), else the rebuilt row's toggle.
-        const target = active.isConnected ? active : fresh.querySelector('.alert-toggle') || fresh;
-        target.focus();
-        this.refocus = target;
+        // Where the focus goes once the rows are placed: the same element where it was kept (the
+        // form), else the rebuilt row's toggle.
+        this.refocus = active.isConnected ? active : fresh.querySelector('.alert-toggle') || fresh;
       }
     }
     this.elements.set(alert.id, fresh);
