@@ -16,8 +16,10 @@ import java.util.List;
  * {@code -Dbench.only=capacity}; {@code -Dbench.capacity.steps=1x10,4x10,4x25} (councils × speed;
  * {@code 4x25@2}: on two clustered nodes alone), {@code -Dbench.capacity.until=09:30}, {@code
  * -Dbench.capacity.monitorTickMs=500}, {@code -Dbench.capacity.batchEvery=5} (service seconds
- * between an operator system's requests); with {@code -Dbench.capacity.cluster=true} each step is
- * played again on two {@code serve --cluster} nodes and compared with one.
+ * between an operator system's requests), {@code -Dbench.capacity.warmFrom=14:30} (where the warm
+ * figures start; by default after the step's first sixth); with {@code
+ * -Dbench.capacity.cluster=true} each step is played again on two {@code serve --cluster} nodes and
+ * compared with one.
  */
 final class CapacityBenchmark {
   private static final String DEFAULT_STEPS = "1x10,2x10,4x10,4x25,10x10,10x25";
@@ -36,6 +38,12 @@ final class CapacityBenchmark {
     boolean cluster = Boolean.getBoolean("bench.capacity.cluster");
     LocalTime until = LocalTime.parse(System.getProperty("bench.capacity.until", "09:30"));
     double batchEvery = Double.parseDouble(System.getProperty("bench.capacity.batchEvery", "5"));
+    String warmFrom = System.getProperty("bench.capacity.warmFrom");
+    LocalTime warmAt = warmFrom == null || warmFrom.isBlank() ? null : LocalTime.parse(warmFrom);
+    if (warmAt != null && (!warmAt.isAfter(CLOCK_START) || !warmAt.isBefore(until))) {
+      throw new IllegalArgumentException(
+          "bench.capacity.warmFrom must fall between " + CLOCK_START + " and " + until);
+    }
     List<CapacityStep.Settings> steps = new ArrayList<>();
     for (String step : System.getProperty("bench.capacity.steps", DEFAULT_STEPS).split(",")) {
       // councils x speed, and @nodes for a step on that many clustered nodes alone
@@ -51,7 +59,8 @@ final class CapacityBenchmark {
               1,
               Integer.getInteger("bench.capacity.monitorTickMs", MONITOR_TICK_MILLIS),
               at.length > 1 ? Integer.parseInt(at[1]) : 1,
-              batchEvery));
+              batchEvery,
+              warmAt));
     }
     JsonArray results = new JsonArray();
     JsonObject top = null;

@@ -58,13 +58,41 @@ final class CapacityStep {
       long seed,
       int monitorTickMillis,
       int nodes,
-      double batchEverySeconds) {
+      double batchEverySeconds,
+      LocalTime warmAt) {
+    /** Warm figures from the end of the step's first sixth. */
+    Settings(
+        int councils,
+        int routes,
+        double speed,
+        LocalTime clockStart,
+        LocalTime until,
+        long seed,
+        int monitorTickMillis,
+        int nodes,
+        double batchEverySeconds) {
+      this(
+          councils,
+          routes,
+          speed,
+          clockStart,
+          until,
+          seed,
+          monitorTickMillis,
+          nodes,
+          batchEverySeconds,
+          null);
+    }
+
     /**
-     * Where the warm figures start: after the first sixth of the step's day (07:00 in 06:30–09:30),
-     * each server JVM's warm-up behind it.
+     * Where the warm figures start: {@code warmAt} when given (such as the afternoon's first runs,
+     * once the servers have been through the morning), else after the first sixth of the step's day
+     * (07:00 in 06:30–09:30), each server JVM's warm-up behind it.
      */
     LocalTime warmFrom() {
-      return clockStart.plus(Duration.between(clockStart, until).dividedBy(6));
+      return warmAt != null
+          ? warmAt
+          : clockStart.plus(Duration.between(clockStart, until).dividedBy(6));
     }
 
     /** The same step on {@code n} nodes. */
@@ -78,7 +106,8 @@ final class CapacityStep {
           seed,
           monitorTickMillis,
           n,
-          batchEverySeconds);
+          batchEverySeconds,
+          warmAt);
     }
 
     /** Birmingham-equivalents of live load. */
