@@ -103,4 +103,31 @@ class CapacityHarnessTest {
     assertThat(c.getDouble("warmRatio")).isEqualTo(0.64);
     assertThat(c.getDouble("warmRatioWithoutJit")).isEqualTo(0.8);
   }
+
+  @Test
+  @DisplayName(
+      "The warm figures start where -Dbench.capacity.warmFrom says, else after the step's first"
+          + " sixth; the same on two nodes")
+  void warmFiguresStartWhereAsked() {
+    CapacityStep.Settings morning =
+        new CapacityStep.Settings(
+            4, 1050, 25, LocalTime.of(6, 30), LocalTime.of(9, 30), 1, 500, 1, 5);
+    CapacityStep.Settings day =
+        new CapacityStep.Settings(
+            4,
+            1050,
+            25,
+            LocalTime.of(6, 30),
+            LocalTime.of(17, 0),
+            1,
+            500,
+            1,
+            5,
+            LocalTime.of(14, 30));
+
+    assertThat(morning.warmFrom()).isEqualTo(LocalTime.of(7, 0));
+    assertThat(day.warmFrom()).isEqualTo(LocalTime.of(14, 30));
+    assertThat(day.on(2).warmFrom()).isEqualTo(LocalTime.of(14, 30));
+    assertThat(day.on(2).label()).isEqualTo("4x25-2nodes");
+  }
 }
