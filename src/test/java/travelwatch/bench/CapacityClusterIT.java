@@ -19,7 +19,8 @@ class CapacityClusterIT {
           + " check passes across the cluster")
   void shortStepOnTwoNodes() throws Exception {
     CapacityStep.Settings settings =
-        new CapacityStep.Settings(1, 35, 60, LocalTime.of(6, 30), LocalTime.of(7, 0), 1, 500, 2, 5);
+        new CapacityStep.Settings(
+            1, 35, 60, LocalTime.of(6, 30), LocalTime.of(7, 0), 1, 500, 2, 5, null);
 
     JsonObject step = CapacityStep.run(dir, settings, null);
 

@@ -27,7 +27,8 @@ class CapacityHarnessTest {
           + " and the fault check passes")
   void shortStepReportsItsFigures() throws Exception {
     CapacityStep.Settings settings =
-        new CapacityStep.Settings(1, 35, 60, LocalTime.of(6, 30), LocalTime.of(7, 0), 1, 500, 1, 5);
+        new CapacityStep.Settings(
+            1, 35, 60, LocalTime.of(6, 30), LocalTime.of(7, 0), 1, 500, 1, 5, null);
     assertThat(settings.be()).isEqualTo(2.0);
 
     JsonObject step = CapacityStep.run(dir, settings, null);
@@ -111,7 +112,7 @@ class CapacityHarnessTest {
   void warmFiguresStartWhereAsked() {
     CapacityStep.Settings morning =
         new CapacityStep.Settings(
-            4, 1050, 25, LocalTime.of(6, 30), LocalTime.of(9, 30), 1, 500, 1, 5);
+            4, 1050, 25, LocalTime.of(6, 30), LocalTime.of(9, 30), 1, 500, 1, 5, null);
     CapacityStep.Settings day =
         new CapacityStep.Settings(
             4,

@@ -60,30 +60,6 @@ final class CapacityStep {
       int nodes,
       double batchEverySeconds,
       LocalTime warmAt) {
-    /** Warm figures from the end of the step's first sixth. */
-    Settings(
-        int councils,
-        int routes,
-        double speed,
-        LocalTime clockStart,
-        LocalTime until,
-        long seed,
-        int monitorTickMillis,
-        int nodes,
-        double batchEverySeconds) {
-      this(
-          councils,
-          routes,
-          speed,
-          clockStart,
-          until,
-          seed,
-          monitorTickMillis,
-          nodes,
-          batchEverySeconds,
-          null);
-    }
-
     /**
      * Where the warm figures start: {@code warmAt} when given (such as the afternoon's first runs,
      * once the servers have been through the morning), else after the first sixth of the step's day
